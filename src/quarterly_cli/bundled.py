@@ -1,0 +1,41 @@
+"""The article shipped with the package, read from reviewable JSON in `quarterly_cli/data/`."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import RecordFileError
+from .model import FieldError, Record, record_from_dict
+
+BUNDLED_FILE = "mathers2014challenge.json"
+BUNDLED_DOI = "10.1111/1468-0009.12090"
+
+
+def load_record_file(path: Path | str, text: str) -> Record:
+    """Parse one record file; errors name the file and the field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordFileError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+            " Restore the file from the package or fix the syntax."
+        ) from None
+    try:
+        return record_from_dict(data)
+    except FieldError as exc:
+        raise RecordFileError(f"{path}: {exc}. Fix that field or reinstall the package.") from None
+
+
+@cache
+def bundled_record() -> Record:
+    resource = resources.files("quarterly_cli") / "data" / BUNDLED_FILE
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RecordFileError(
+            f"{resource}: cannot read the bundled article ({exc.strerror}). Reinstall quarterly-cli."
+        ) from None
+    return load_record_file(resource, text)

@@ -1,0 +1,155 @@
+"""Sentence case for article titles (APA 7 §6.17, AMA 11 §3.9, Citing Medicine ch. 1).
+
+CSL processors print titles as stored, and Crossref stores them in title case, so every CSL-based
+tool prints `The Challenge of Implementing …` where APA wants `The challenge of implementing …`.
+This module converts a title only when it *is* in title case, and keeps:
+
+- the first word, and the first word after a colon, question mark, exclamation mark or dash;
+- acronyms and mixed-case words (`NHS`, `COVID-19`, `mHealth`, `McDonald`);
+- case-protected spans (`<span class="nocase">` in CSL rich text);
+- proper nouns and multi-word names in the lexicon shipped in `data/proper_nouns.txt`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from . import markup
+
+# Words that title case leaves in lower case (Chicago 8.159, APA 6.17); they do not count as
+# evidence either way when deciding whether a title is in title case.
+MINOR_WORDS = frozenset(
+    "a an the and but or nor for so yet as at by in of off on per to up via vs vs. from into "
+    "onto over with than upon out down".split()
+)
+_WORD = re.compile(r"\S+")
+_EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_BREAK_AFTER = (":", "?", "!", "—", "–")
+
+
+@cache
+def lexicon() -> tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]:
+    """Single proper nouns, and multi-word names indexed by their first word."""
+    text = (resources.files("quarterly_cli") / "data" / "proper_nouns.txt").read_text("utf-8")
+    singles: set[str] = set()
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        words = tuple(line.split())
+        if len(words) == 1:
+            singles.add(words[0])
+        else:
+            phrases.setdefault(words[0], []).append(words)
+    for options in phrases.values():
+        options.sort(key=len, reverse=True)
+    return frozenset(singles), phrases
+
+
+def _core(word: str) -> str:
+    """The word without surrounding punctuation or a possessive ending."""
+    core = _EDGE.match(word).group(2)  # type: ignore[union-attr]
+    return _POSSESSIVE.sub("", core)
+
+
+def _is_capitalised(part: str) -> bool:
+    return len(part) > 0 and part[0].isupper() and (len(part) == 1 or part[1:].islower())
+
+
+def _keeps_own_case(part: str) -> bool:
+    """Acronyms, mixed case and words with digits: `NHS`, `mHealth`, `COVID`, `H1N1`, `McDonald`."""
+    letters = [c for c in part if c.isalpha()]
+    if not letters:
+        return True
+    if any(c.isdigit() for c in part):
+        return True
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    return any(c.isupper() for c in part[1:])
+
+
+def is_title_case(title: str) -> bool:
+    """True when most significant words (outside protected spans) start with a capital."""
+    significant = capitalised = 0
+    for span in markup.parse(title):
+        if "nocase" in span.styles:
+            continue
+        words = _WORD.findall(span.text)
+        for word in words:
+            core = _core(word)
+            if not core or core.lower() in MINOR_WORDS or not core[0].isalpha():
+                continue
+            if _keeps_own_case(core):
+                continue
+            significant += 1
+            capitalised += core[0].isupper()
+    # The first word is always capitalised; demand real evidence beyond it.
+    return significant >= 3 and capitalised >= 0.75 * significant
+
+
+def sentence_case(title: str) -> tuple[str, bool]:
+    """Return (title in sentence case, whether a conversion was guessed).
+
+    "Guessed" means the title was converted and carried no case protection at all, so proper
+    nouns outside the lexicon may have been lowered.
+    """
+    if not is_title_case(title):
+        return title, False
+    singles, phrases = lexicon()
+    spans = markup.parse(title)
+    guessed = not any("nocase" in s.styles for s in spans)
+    out: list[markup.Span] = []
+    at_start = True
+    for span in spans:
+        if "nocase" in span.styles:
+            out.append(span)
+            at_start = span.text.rstrip().endswith(_BREAK_AFTER) or False
+            continue
+        pieces = re.split(r"(\s+)", span.text)
+        words = [p for p in pieces if p and not p.isspace()]
+        keep = _phrase_positions(words, phrases)
+        converted: list[str] = []
+        index = 0
+        for piece in pieces:
+            if not piece or piece.isspace():
+                converted.append(piece)
+                continue
+            converted.append(
+                piece if index in keep else _lower_word(piece, at_start, singles)
+            )
+            at_start = piece.endswith(_BREAK_AFTER) or piece in _BREAK_AFTER
+            index += 1
+        out.append(markup.Span("".join(converted), span.styles))
+    return markup.unparse(out), guessed
+
+
+def _phrase_positions(words: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> set[int]:
+    keep: set[int] = set()
+    cores = [_core(w) for w in words]
+    for i, core in enumerate(cores):
+        for phrase in phrases.get(core, ()):
+            n = len(phrase)
+            if tuple(cores[i:i + n]) == phrase:
+                keep.update(range(i, i + n))
+                break
+    return keep
+
+
+def _lower_word(word: str, at_start: bool, singles: frozenset[str]) -> str:
+    """Lower a title-case word unless it must keep its capital; hyphen parts are judged apart."""
+    lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
+    parts = core.split("-")
+    result = []
+    for n, part in enumerate(parts):
+        base = _POSSESSIVE.sub("", part)
+        if (at_start and n == 0) or _keeps_own_case(part) or base in singles:
+            result.append(part)
+        elif _is_capitalised(part):
+            result.append(part.lower())
+        else:
+            result.append(part)
+    return lead + "-".join(result) + trail

@@ -1,0 +1,304 @@
+"""The `quarterly` command line: Click only. Each command parses options, calls the library and
+chooses the output; library errors become exit codes here and nowhere else.
+
+Exit codes: 0 success; 1 a reference could not be resolved or formatted (others are still
+printed); 2 usage errors (unknown option, format or malformed reference).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import QuarterlyError
+from .formats import DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
+
+
+class Failure(click.ClickException):
+    """A QuarterlyError on its way out: one `Error: …` line on stderr, the error's exit code."""
+
+    def __init__(self, error: QuarterlyError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+
+def _use_color(flag: bool | None, stream=None) -> bool:
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    return stream.isatty()
+
+
+_color_option = click.option(
+    "--color/--no-color", default=None,
+    help="Force colour and layout on or off (default: on for a terminal, off when NO_COLOR is set).",
+)
+_offline_option = click.option("--offline", is_flag=True,
+                               help="Never use the network; fail for records not stored locally.")
+_refresh_option = click.option("--refresh", is_flag=True,
+                               help="Fetch again even if the record is stored locally.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="quarterly")
+def main() -> None:
+    """Read and cite journal articles: structured abstracts and APA, AMA, Vancouver, BibTeX, RIS.
+
+    With no reference, commands use the bundled article (Mathers et al., The Milbank Quarterly,
+    2014, doi:10.1111/1468-0009.12090).
+
+    \b
+      quarterly show
+      quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
+    """
+
+
+def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: bool,
+             progress: bool | None):
+    from .batch import collect
+
+    try:
+        return collect(references, offline=offline, refresh=refresh, strict=strict,
+                       progress=progress)
+    except QuarterlyError as exc:
+        raise Failure(exc) from None
+
+
+def _report(failures) -> None:
+    for failure in failures:
+        click.echo(f"Error: {failure.reference}: {failure.message}", err=True)
+
+
+@main.command()
+@click.argument("references", nargs=-1, metavar="[REFERENCE]...")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+@click.option("--section", metavar="NAME",
+              help="Print only one section's text: policy-points, context, methods, findings, "
+                   "conclusions, … (for scripts).")
+@_color_option
+@_offline_option
+@_refresh_option
+def show(references: tuple[str, ...], as_json: bool, section: str | None, color: bool | None,
+         offline: bool, refresh: bool) -> None:
+    """Show an article's title, authors, Policy Points and structured abstract.
+
+    REFERENCE is a DOI in any common form, or a .bib, .ris or .json file; with none, the
+    bundled article.
+
+    \b
+      quarterly show
+      quarterly show --section methods
+      quarterly show --json doi:10.1111/1468-0009.12090
+    """
+    result = _collect(references, offline, refresh, strict=False, progress=None)
+    records = result.records
+    if as_json:
+        data = [r.to_dict() for r in records]
+        if records:
+            click.echo(json.dumps(data[0] if len(data) == 1 and len(references) <= 1 else data,
+                                  ensure_ascii=False, indent=2))
+    elif section is not None:
+        _print_section(records, section)
+    elif records and _use_color(color):
+        from .render import print_rich
+
+        print_rich(records, color=True)
+    else:
+        from .render import plain_view
+
+        click.echo("\n".join(plain_view(r) for r in records), nl=False)
+    _report(result.failures)
+    sys.exit(1 if result.failures else 0)
+
+
+def _print_section(records, name: str) -> None:
+    from . import markup
+    from .render import sections
+
+    wanted = name.strip().lower().replace(" ", "-").replace("_", "-")
+    for record in records:
+        parts = sections(record)
+        if wanted not in parts:
+            available = ", ".join(parts) or "none"
+            raise Failure(QuarterlyError(
+                f"No section {name!r} in {record.DOI or record.title}; available: {available}."))
+        for paragraph in parts[wanted]:
+            click.echo(markup.strip_controls(markup.plain(paragraph)))
+
+
+def _complete_formats(ctx, param, incomplete: str):
+    return [name for name in FORMATS if name.startswith(incomplete)]
+
+
+@main.command()
+@click.argument("references", nargs=-1, metavar="[REFERENCE]...")
+@click.option("-f", "--format", "format_name", type=click.Choice(list(FORMATS)),
+              shell_complete=_complete_formats,
+              help=f"Output format (default: {DEFAULT_FORMAT}, or inferred from -o's extension).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to FILE instead of standard output (.bib, .ris, .json, .txt infer -f).")
+@click.option("--markup", "markup_name", type=click.Choice(MARKUPS),
+              help="Markup for reference styles: text (default), html or markdown.")
+@click.option("--keep-case", is_flag=True,
+              help="Print titles as stored; do not convert them to sentence case.")
+@click.option("--ascii", "ascii_only", is_flag=True,
+              help="BibTeX/BibLaTeX: write accents as LaTeX commands (M{\\\"u}ller).")
+@click.option("--style", metavar="NAME_OR_PATH",
+              help="Format with any CSL style (a name such as chicago-author-date, or a .csl file).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per reference: status ok/error and citation or message.")
+@click.option("--strict", is_flag=True, help="Stop at the first reference that fails.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on stderr (default: on a terminal, for many lookups).")
+@_color_option
+@_offline_option
+@_refresh_option
+def cite(references: tuple[str, ...], format_name: str | None, output: Path | None,
+         markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
+         as_json: bool, strict: bool, progress: bool | None, color: bool | None, offline: bool,
+         refresh: bool) -> None:
+    """Print citations for DOIs or files of records (BibTeX, RIS, CSL-JSON).
+
+    With no reference, the bundled article. `-` reads references (one per line) or a whole
+    BibTeX/RIS/CSL-JSON document from standard input.
+
+    \b
+      quarterly cite
+      quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
+      quarterly cite refs.ris -o refs.bib
+      quarterly cite --format ama --markup html doi:10.1111/1468-0009.12090
+    """
+    fmt = _choose_format(format_name, output)
+    to_terminal = output is None and _use_color(color)
+    markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
+    options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
+    result = _collect(references, offline, refresh, strict, progress)
+    try:
+        if as_json:
+            text = _per_item_json(result, fmt, options, style)
+        elif style:
+            from .csl import render_with_style
+
+            text = render_with_style(result.records, style, options)
+        else:
+            text = fmt.render(result.records, options) if result.records else ""
+    except QuarterlyError as exc:
+        raise Failure(exc) from None
+    _write(text, output)
+    if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
+        _note_guessed_case(result.records)
+    _report(result.failures)
+    sys.exit(1 if result.failures else 0)
+
+
+def _choose_format(format_name: str | None, output: Path | None):
+    if format_name:
+        return FORMATS[format_name]
+    if output is not None and output.suffix:
+        fmt = by_extension(output.suffix)
+        if fmt is None:
+            raise click.UsageError(
+                f"Cannot tell the format from {output.name!r}; add --format "
+                f"({', '.join(FORMATS)}).")
+        return fmt
+    return FORMATS[DEFAULT_FORMAT]
+
+
+def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
+    items = []
+    for item in result.items:
+        if item.error is not None:
+            items.append({"reference": item.reference, "status": "error", "error": item.error})
+            continue
+        if style:
+            from .csl import render_with_style
+
+            citation = render_with_style(item.records, style, options)
+        else:
+            citation = fmt.render(item.records, options)
+        items.append({"reference": item.reference, "status": "ok", "citation": citation})
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .fileio import write_atomically
+
+    try:
+        write_atomically(output, text)
+    except QuarterlyError as exc:
+        raise Failure(exc) from None
+
+
+def _note_guessed_case(records) -> None:
+    from .casing import sentence_case
+
+    if any(sentence_case(r.title)[1] for r in records):
+        click.echo("Note: titles were converted to sentence case by rule; check proper nouns, "
+                   "or use --keep-case.", err=True)
+
+
+@main.command("formats")
+def formats_command() -> None:
+    """List the output formats with a one-line description."""
+    width = max(len(name) for name in FORMATS)
+    for fmt in FORMATS.values():
+        click.echo(f"{fmt.name:<{width}}  {fmt.description}")
+
+
+def _table(stored, color: bool | None) -> None:
+    from .render import author_line
+
+    rows = []
+    for item in stored:
+        r = item.record
+        first = author_line(r.author[:1]) + (" et al." if len(r.author) > 1 else "")
+        rows.append((r.DOI or "", first, str(r.year or ""), r.title))
+    if _use_color(color):
+        from .render import print_table
+
+        print_table(rows)
+        return
+    from . import markup
+
+    for row in rows:
+        click.echo("\t".join(markup.squash_space(markup.strip_controls(markup.plain(c)))
+                             for c in row))
+
+
+@main.command("list")
+@_color_option
+def list_command(color: bool | None) -> None:
+    """List the records in the local store (tab-separated when piped)."""
+    from .store import Store
+
+    try:
+        _table(list(Store().all()), color)
+    except QuarterlyError as exc:
+        raise Failure(exc) from None
+
+
+@main.command()
+@click.argument("text")
+@_color_option
+def search(text: str, color: bool | None) -> None:
+    """Full-text search over stored titles, authors and abstracts.
+
+    \b
+      quarterly search "health trainers"
+    """
+    from .store import Store
+
+    try:
+        _table(list(Store().search(text)), color)
+    except QuarterlyError as exc:
+        raise Failure(exc) from None

@@ -1,0 +1,41 @@
+"""Recognise DOIs in the forms people paste them.
+
+A DOI is `10.` + registrant code (digits and dots) + `/` + suffix (any printable characters);
+it is case-insensitive (https://www.doi.org/the-identifier/resources/handbook/2_numbering#2.4),
+so `key()` case-folds it for comparison and storage while `parse()` keeps the spelling given.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, unquote
+
+_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
+_PREFIXES = re.compile(
+    r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/|info:doi/)", re.IGNORECASE
+)
+
+ACCEPTED_FORMS = "10.xxxx/…, doi:10.xxxx/…, https://doi.org/10.xxxx/… or http://dx.doi.org/10.xxxx/…"
+
+
+def parse(text: str) -> str | None:
+    """The bare DOI in `text`, or None when `text` is not a DOI in an accepted form."""
+    candidate = text.strip()
+    match = _PREFIXES.match(candidate)
+    if match:
+        candidate = candidate[match.end():]
+        if "%" in candidate:
+            candidate = unquote(candidate)
+    if _DOI.fullmatch(candidate) and candidate.isprintable():
+        return candidate
+    return None
+
+
+def key(doi: str) -> str:
+    """The form used to compare and store DOIs."""
+    return doi.casefold()
+
+
+def url(doi: str) -> str:
+    """https://doi.org/ URL, percent-encoding what a URL cannot hold (old Wiley DOIs carry <>;)."""
+    return "https://doi.org/" + quote(doi, safe="/:;()._-")

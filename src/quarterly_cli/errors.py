@@ -1,0 +1,47 @@
+"""One family of errors, each carrying a sentence a person can act on.
+
+`cli.py` is the only place that turns these into exit codes: `UsageError` subclasses exit 2,
+everything else exits 1.
+"""
+
+from __future__ import annotations
+
+
+class QuarterlyError(Exception):
+    """Something went wrong that the user can fix or retry; the message says how."""
+
+    exit_code = 1
+
+
+class UsageError(QuarterlyError):
+    """The user asked for something malformed (exit 2, like Click's own usage errors)."""
+
+    exit_code = 2
+
+
+class BadReferenceError(UsageError):
+    """A reference that is neither a DOI nor a readable file."""
+
+
+class InputFormatError(UsageError):
+    """A file given as input is not valid BibTeX, RIS or CSL-JSON."""
+
+
+class RecordFileError(QuarterlyError):
+    """The bundled record file (or another record file) is malformed."""
+
+
+class NotFoundError(QuarterlyError):
+    """The DOI is well formed but no source knows it."""
+
+
+class OfflineError(QuarterlyError):
+    """The record is not stored and the network may not be used."""
+
+
+class SourceError(QuarterlyError):
+    """A remote source failed or answered with something unusable."""
+
+
+class StoreError(QuarterlyError):
+    """The local SQLite store cannot be opened or written."""

@@ -1,0 +1,74 @@
+"""Field values shared by the data formats (BibTeX, BibLaTeX, RIS, CSL-JSON)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+
+from .. import markup
+from ..casing import MINOR_WORDS
+from ..model import Record
+
+
+def abstract_paragraphs(record: Record) -> list[str]:
+    """The abstract as plain paragraphs, each labelled section as `Label: text`."""
+    out = []
+    for section in record.abstract:
+        for n, paragraph in enumerate(section.paragraphs):
+            text = markup.plain(paragraph)
+            if section.label and n == 0:
+                text = f"{section.label}: {text}"
+            out.append(text)
+    return out
+
+
+def ascii_fold(text: str) -> str:
+    """`Ødegård` → `Odegard`: for citation keys, which must be ASCII."""
+    text = text.translate(_NON_DECOMPOSING)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if ord(c) < 128)
+
+
+_NON_DECOMPOSING = str.maketrans({"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE",
+                                  "œ": "oe", "ß": "ss", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d",
+                                  "Þ": "Th", "þ": "th"})
+
+
+def _key_word(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
+
+
+def base_key(record: Record) -> str:
+    """`mathers2014challenge`: first author's family name, year, first significant title word."""
+    first = record.author[0] if record.author else None
+    who = ""
+    if first is not None:
+        who = _key_word(first.family or first.literal or "")
+        if first.literal and not first.family:
+            who = _key_word((first.literal or "").split()[0])
+    words = [w for w in markup.plain(record.title).split() if w.lower() not in MINOR_WORDS]
+    what = _key_word(words[0]) if words else ""
+    return (who or "anon") + str(record.year or "") + what
+
+
+def citation_keys(records: Sequence[Record]) -> Iterator[str]:
+    """Unique ASCII keys in input order: the second `mathers2014challenge` becomes `…a`, then `…b`."""
+    seen: set[str] = set()
+    for record in records:
+        base = base_key(record)
+        key, n = base, 0
+        while key in seen:
+            key = base + letters(n)
+            n += 1
+        seen.add(key)
+        yield key
+
+
+def letters(n: int) -> str:
+    out = ""
+    n += 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(ord("a") + rem) + out
+    return out

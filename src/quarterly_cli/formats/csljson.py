@@ -1,0 +1,51 @@
+"""CSL-JSON, valid against the CSL 1.0 schema (csl-data.json): no keys the schema does not know.
+
+Crossref calls the type `journal-article`; CSL calls it `article-journal`. `ISSN` and `keyword`
+are single strings in CSL 1.0, so lists are joined (`, ` for keywords as citeproc-js reads them).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ..model import Name, Record
+from . import Options
+from ._fields import abstract_paragraphs, citation_keys
+
+_NAME_KEYS = (("family", "family"), ("given", "given"), ("suffix", "suffix"),
+              ("dropping_particle", "dropping-particle"),
+              ("non_dropping_particle", "non-dropping-particle"), ("literal", "literal"))
+
+
+def csl_name(name: Name) -> dict[str, str]:
+    return {key: getattr(name, attr) for attr, key in _NAME_KEYS if getattr(name, attr)}
+
+
+def item(record: Record, key: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": key, "type": record.type, "title": record.title}
+    if record.author:
+        out["author"] = [csl_name(n) for n in record.author]
+    simple = (("container-title", record.container_title),
+              ("container-title-short", record.container_title_short),
+              ("genre", record.genre), ("volume", record.volume), ("issue", record.issue),
+              ("page", record.page), ("number", record.number), ("publisher", record.publisher),
+              ("DOI", record.DOI), ("PMID", record.PMID), ("PMCID", record.PMCID),
+              ("URL", record.URL))
+    out.update((k, v) for k, v in simple if v)
+    if record.issued:
+        out["issued"] = {"date-parts": [list(record.issued)]}
+    if record.ISSN:
+        out["ISSN"] = record.ISSN[0] if len(record.ISSN) == 1 else ", ".join(record.ISSN)
+    if record.keyword:
+        out["keyword"] = ", ".join(record.keyword)
+    paragraphs = abstract_paragraphs(record)
+    if paragraphs:
+        out["abstract"] = "\n\n".join(paragraphs)
+    return out
+
+
+def render(records: Sequence[Record], options: Options) -> str:
+    items = [item(r, k) for r, k in zip(records, citation_keys(records), strict=True)]
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,74 @@
+"""Vancouver / NLM (Citing Medicine, 2nd ed.), matching citeproc-js with vancouver.csl.
+
+Citing Medicine ch. 2: up to 6 authors then "et al."; the journal's NLM abbreviation; date as
+`2014 Dec` or `2014 Dec 16`; page ranges with the repeated leading digits dropped (`725–53`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Record, split_pages
+from . import Options
+from ._text import (
+    EN_DASH,
+    MONTHS_SHORT,
+    ama_date_volume_pages,
+    ama_name,
+    doi_suffix_ama,
+    end_with_period,
+    entry_id,
+    finish,
+    lit,
+    title_of,
+)
+
+MAX_LISTED = 6
+
+
+def abbreviated_pages(page: str | None) -> str | None:
+    """`1145-1152` → `1145–52`, `S10-S16` → `S10–6` (Citing Medicine, "Location (Pagination)")."""
+    first, last = split_pages(page)
+    if first is None:
+        return None
+    if last is None:
+        return first
+    if len(first) == len(last):
+        i = 0
+        while i < len(last) - 1 and first[i] == last[i]:
+            i += 1
+        last = last[i:]
+    return f"{first}{EN_DASH}{last}"
+
+
+def date(record: Record) -> str:
+    if not record.year:
+        return "[date unknown]"
+    text = str(record.year)
+    if record.month:
+        text += f" {MONTHS_SHORT[record.month - 1]}"
+        if record.day:
+            text += f" {record.day}"
+    return text
+
+
+def entry(record: Record, options: Options) -> str:
+    names = [ama_name(n) for n in record.author]
+    if len(names) > MAX_LISTED:
+        names = names[:MAX_LISTED] + ["et al."]
+    parts = []
+    if names:
+        parts.append(end_with_period(", ".join(names)))
+    parts.append(end_with_period(title_of(record, options.keep_case)))
+    journal = record.container_title_short or record.container_title
+    if journal:
+        parts.append(end_with_period(lit(journal)))
+    pages = record.number or abbreviated_pages(record.page)
+    parts.append(ama_date_volume_pages(record, date(record), pages))
+    return " ".join(parts) + doi_suffix_ama(record)
+
+
+def render(records: Sequence[Record], options: Options) -> str:
+    """Numbered in citation (input) order."""
+    entries = [(entry_id(r, i), entry(r, options)) for i, r in enumerate(records)]
+    return finish(entries, options.markup, numbered=True)

@@ -1,0 +1,60 @@
+"""Files of records as input: BibTeX (bibtexparser v2), RIS (rispy) and CSL-JSON.
+
+The format comes from the extension (.bib, .ris, .json) or, failing that, from the content.
+Malformed input is a usage error (exit 2) whose message names the file, the position and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import InputFormatError
+from ..model import Record
+
+_EXTENSIONS = {".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csl-json",
+               ".txt": None}
+
+
+def sniff(text: str) -> str | None:
+    """Which document format `text` is, or None when it looks like a list of references."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if start.startswith(("[", "{")):
+        return "csl-json"
+    if re.match(r"TY  -", start):
+        return "ris"
+    if re.search(r"^\s*@\s*[A-Za-z]+\s*[{(]", text, re.MULTILINE):
+        return "bibtex"
+    return None
+
+
+def read_text(text: str, name: str, kind: str | None = None) -> list[Record]:
+    kind = kind or sniff(text)
+    if kind == "csl-json":
+        from .csljson import read
+
+        return read(text, name)
+    if kind == "bibtex":
+        from .bibtex import read
+
+        return read(text, name)
+    if kind == "ris":
+        from .ris import read
+
+        return read(text, name)
+    raise InputFormatError(
+        f"{name}: not BibTeX, RIS or CSL-JSON. Give a .bib, .ris or .json file.")
+
+
+def read_path(path: Path) -> list[Record]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFormatError(
+            f"{path}: byte {exc.start} is not UTF-8. Save the file as UTF-8 and try again."
+        ) from None
+    return read_text(text, str(path), _EXTENSIONS.get(path.suffix.lower()))

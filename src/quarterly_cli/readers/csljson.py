@@ -1,0 +1,111 @@
+"""CSL-JSON (an array of items, or one item) → Records."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .. import markup
+from ..errors import InputFormatError
+from ..model import Name, Record, Section
+
+_NAME_KEYS = {"family": "family", "given": "given", "suffix": "suffix", "literal": "literal",
+              "dropping-particle": "dropping_particle",
+              "non-dropping-particle": "non_dropping_particle"}
+_STRING_FIELDS = {"container-title": "container_title",
+                  "container-title-short": "container_title_short", "journalAbbreviation":
+                  "container_title_short", "genre": "genre", "volume": "volume", "issue": "issue",
+                  "page": "page", "number": "number", "publisher": "publisher", "DOI": "DOI",
+                  "PMID": "PMID", "PMCID": "PMCID", "URL": "URL"}
+
+
+class _ItemError(ValueError):
+    pass
+
+
+def _string(value: Any, key: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _ItemError(f"'{key}' must be a string or a number")
+    text = markup.strip_controls(str(value)).strip()
+    return text or None
+
+
+def _names(value: Any, key: str) -> tuple[Name, ...]:
+    if not isinstance(value, list):
+        raise _ItemError(f"'{key}' must be a list of names")
+    out = []
+    for n, raw in enumerate(value):
+        if not isinstance(raw, dict):
+            raise _ItemError(f"'{key}[{n}]' must be an object")
+        kwargs = {attr: _string(raw.get(k), f"{key}[{n}].{k}") for k, attr in _NAME_KEYS.items()}
+        if not kwargs["family"] and not kwargs["literal"]:
+            raise _ItemError(f"'{key}[{n}]' needs 'family' or 'literal'")
+        out.append(Name(**kwargs))
+    return tuple(out)
+
+
+def _issued(value: Any) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise _ItemError("'issued' must be a date object")
+    parts = value.get("date-parts")
+    if parts is not None:
+        try:
+            out = tuple(int(p) for p in parts[0])
+        except (TypeError, ValueError, IndexError):
+            raise _ItemError("'issued.date-parts' must look like [[2014, 12]]") from None
+        return out[:3]
+    raw = value.get("raw") or value.get("literal")
+    match = re.match(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", str(raw or ""))
+    return tuple(int(g) for g in match.groups() if g) if match else ()
+
+
+def record_from_item(item: Any) -> Record:
+    if not isinstance(item, dict):
+        raise _ItemError("an item must be a JSON object")
+    if not isinstance(item.get("type"), str):
+        raise _ItemError("'type' is missing; a CSL item needs a type such as article-journal")
+    title = _string(item.get("title"), "title")
+    if not title:
+        raise _ItemError("'title' is missing")
+    kwargs: dict[str, Any] = {attr: _string(item.get(k), k) for k, attr in _STRING_FIELDS.items()
+                              if item.get(k) is not None}
+    if "author" in item:
+        kwargs["author"] = _names(item["author"], "author")
+    issn = _string(item.get("ISSN"), "ISSN")
+    keywords = _string(item.get("keyword"), "keyword")
+    abstract = _string(item.get("abstract"), "abstract")
+    return Record(
+        title=title,
+        type=item["type"],
+        issued=_issued(item.get("issued")),
+        ISSN=tuple(s.strip() for s in re.split(r"[,;\s]+", issn) if s.strip()) if issn else (),
+        keyword=tuple(k.strip() for k in re.split(r"[,;]", keywords) if k.strip()) if keywords else (),
+        abstract=(Section(None, tuple(p.strip() for p in re.split(r"\n\s*\n", abstract) if p.strip())),)
+        if abstract else (),
+        id=_string(item.get("id"), "id"),
+        source="csl-json",
+        **kwargs,
+    )
+
+
+def read(text: str, name: str) -> list[Record]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFormatError(
+            f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
+        ) from None
+    items = data if isinstance(data, list) else [data]
+    records = []
+    for n, item in enumerate(items, 1):
+        try:
+            records.append(record_from_item(item))
+        except _ItemError as exc:
+            ident = f" (id {item.get('id')})" if isinstance(item, dict) and item.get("id") else ""
+            raise InputFormatError(f"{name}: item {n}{ident} is not CSL-JSON: {exc}.") from None
+    return records

@@ -1,0 +1,108 @@
+"""RIS → Records, through rispy (its default tag map: AU → authors, T2 → secondary_title, …)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import markup
+from ..errors import InputFormatError
+from ..model import Name, Record, Section
+
+_TYPES = {"JOUR": "article-journal", "JFULL": "article-journal", "EJOUR": "article-journal",
+          "BOOK": "book", "CHAP": "chapter", "CONF": "paper-conference", "CPAPER":
+          "paper-conference", "RPRT": "report", "THES": "thesis", "NEWS": "article-newspaper",
+          "MGZN": "article-magazine", "ELEC": "webpage", "DATA": "dataset"}
+
+
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = markup.squash_space(markup.strip_controls(str(value)))
+    return text or None
+
+
+def _name(raw: str) -> Name:
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) == 1:
+        return Name(literal=parts[0]) if " " not in parts[0] else Name(
+            family=parts[0].rsplit(" ", 1)[1], given=parts[0].rsplit(" ", 1)[0])
+    return Name(family=parts[0], given=parts[1] or None,
+                suffix=", ".join(p for p in parts[2:] if p) or None)
+
+
+def _issued(entry: dict[str, Any]) -> tuple[int, ...]:
+    for key in ("date", "publication_year", "year"):
+        match = re.match(r"\s*(\d{4})(?:[/-](\d{1,2})?)?(?:[/-](\d{1,2})?)?", str(entry.get(key) or ""))
+        if match:
+            year, month, day = match.groups()
+            if key == "year" and "date" in entry:
+                continue
+            out = [int(year)]
+            if month and 1 <= int(month) <= 12:
+                out.append(int(month))
+                if day and 1 <= int(day) <= 31:
+                    out.append(int(day))
+            return tuple(out)
+    return ()
+
+
+def _first(entry: dict[str, Any], *keys: str) -> str | None:
+    for key in keys:
+        value = entry.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        text = _clean(value)
+        if text:
+            return text
+    return None
+
+
+def record_from_entry(entry: dict[str, Any]) -> Record:
+    authors = entry.get("authors") or entry.get("first_authors") or []
+    first, last = _first(entry, "start_page"), _first(entry, "end_page")
+    number = None
+    if first and not last and not first[:1].isdigit():
+        page = first  # an eLocator such as e025000
+    else:
+        page = f"{first}-{last}" if first and last else first
+    issns = entry.get("issn")
+    issn_list = issns if isinstance(issns, list) else ([issns] if issns else [])
+    urls = entry.get("urls") or []
+    abstract = _clean(entry.get("abstract") or entry.get("notes_abstract"))
+    doi = _first(entry, "doi")
+    if doi:
+        doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/)", "", doi)
+    return Record(
+        title=markup.literal(_first(entry, "title", "primary_title") or "(untitled)"),
+        type=_TYPES.get(str(entry.get("type_of_reference", "JOUR")).strip(), "article-journal"),
+        author=tuple(_name(a) for a in authors if _clean(a)),
+        container_title=_first(entry, "secondary_title", "journal_name", "alternate_title3"),
+        container_title_short=_first(entry, "alternate_title1", "alternate_title2"),
+        volume=_first(entry, "volume"),
+        issue=_first(entry, "number"),
+        page=page,
+        number=number,
+        issued=_issued(entry),
+        ISSN=tuple(s for s in map(_clean, issn_list) if s),
+        publisher=_first(entry, "publisher"),
+        DOI=doi,
+        PMID=_first(entry, "accession_number"),
+        URL=_clean(urls[0]) if urls else None,
+        keyword=tuple(k for k in map(_clean, entry.get("keywords") or []) if k),
+        abstract=(Section(None, (markup.literal(abstract),)),) if abstract else (),
+        id=_first(entry, "id"),
+        source="ris",
+    )
+
+
+def read(text: str, name: str) -> list[Record]:
+    import rispy
+
+    try:
+        entries = rispy.loads(text)
+    except (OSError, ValueError) as exc:
+        raise InputFormatError(f"{name}: not valid RIS ({exc}).") from None
+    if not entries:
+        raise InputFormatError(f"{name}: no RIS records (each starts with 'TY  - ').")
+    return [record_from_entry(e) for e in entries]

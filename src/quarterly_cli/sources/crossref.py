@@ -1,0 +1,197 @@
+"""Crossref REST API: `GET {base}/works/{doi}` → Record.
+
+The network call (`fetch_work`) is kept apart from the pure mapping (`record_from_work`), which
+the tests feed with payloads shaped like Crossref's documented responses
+(https://api.crossref.org/swagger-ui/index.html, https://www.crossref.org/documentation/retrieve-metadata/rest-api/).
+Raw Crossref dicts never leave this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+from urllib.parse import quote
+
+from .. import __version__, markup
+from ..errors import NotFoundError, SourceError
+from ..model import Name, Record, Update
+from . import http
+from .jats import parse_abstract
+
+DEFAULT_BASE_URL = "https://api.crossref.org"
+PROJECT_URL = "https://github.com/quarterly-cli/quarterly"
+
+# Crossref calls it journal-article; CSL calls it article-journal (CSL 1.0 type list).
+_TYPES = {
+    "journal-article": "article-journal", "proceedings-article": "paper-conference",
+    "book-chapter": "chapter", "book": "book", "monograph": "book", "edited-book": "book",
+    "posted-content": "article", "report": "report", "dissertation": "thesis",
+    "dataset": "dataset", "peer-review": "review", "reference-entry": "entry",
+}
+
+
+def base_url() -> str:
+    return os.environ.get("QUARTERLY_CROSSREF_URL", DEFAULT_BASE_URL).rstrip("/")
+
+
+def mailto() -> str | None:
+    return os.environ.get("QUARTERLY_MAILTO") or None
+
+
+def user_agent() -> str:
+    agent = f"quarterly-cli/{__version__} (+{PROJECT_URL}"
+    address = mailto()
+    return agent + (f"; mailto:{address})" if address else ")")
+
+
+def fetch_work(doi: str) -> dict[str, Any]:
+    """The `message` of `GET /works/{doi}`; raises NotFoundError or SourceError."""
+    url = f"{base_url()}/works/{quote(doi, safe='')}"
+    params = {"mailto": mailto()} if mailto() else None
+    response = http.get(url, params=params, user_agent=user_agent(), service="Crossref")
+    if response.status == 404:
+        raise NotFoundError("no such DOI at Crossref (404). Check the DOI for typos.")
+    if response.status != 200:
+        raise SourceError(
+            f"Crossref answered {response.status}. Try again later, or use --offline."
+        )
+    try:
+        payload = json.loads(response.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise SourceError(
+            "Crossref sent something that is not JSON (a truncated answer or a "
+            "maintenance page). Try again later."
+        ) from None
+    if (
+        not isinstance(payload, dict)
+        or payload.get("status") != "ok"
+        or payload.get("message-type") != "work"
+        or not isinstance(payload.get("message"), dict)
+    ):
+        raise SourceError(
+            "Crossref's answer is not a work record. Try again later."
+        )
+    return payload["message"]
+
+
+def fetch(doi: str) -> Record:
+    return record_from_work(fetch_work(doi))
+
+
+# --- the pure mapping ------------------------------------------------------------------------
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _text(value: Any) -> str | None:
+    """A plain string field: controls removed, white space folded."""
+    text = _first(value)
+    return markup.squash_space(markup.strip_controls(text)) or None if text else None
+
+
+def _rich(value: Any) -> str | None:
+    text = _first(value)
+    return markup.from_html_fragment(text) or None if text else None
+
+
+def _date(value: Any) -> tuple[int, ...]:
+    try:
+        parts = value["date-parts"][0]
+        out = tuple(int(p) for p in parts if p is not None)
+    except (TypeError, KeyError, IndexError, ValueError):
+        return ()
+    return out[:3] if out and 1000 <= out[0] <= 9999 else ()
+
+
+def _name(author: dict[str, Any]) -> Name | None:
+    if not isinstance(author, dict):
+        return None
+    orcid = _text(author.get("ORCID"))
+    affiliation = tuple(
+        t for a in author.get("affiliation") or [] if isinstance(a, dict)
+        for t in [_text(a.get("name"))] if t
+    )
+    family = _text(author.get("family"))
+    if family:
+        return Name(family=family, given=_text(author.get("given")),
+                    suffix=_text(author.get("suffix")), orcid=orcid, affiliation=affiliation)
+    literal = _text(author.get("name"))
+    if literal:
+        return Name(literal=literal, orcid=orcid, affiliation=affiliation)
+    return None
+
+
+def _updates(message: dict[str, Any]) -> tuple[Update, ...]:
+    out = []
+    for direction in ("update-to", "updated-by"):
+        for item in message.get(direction) or []:
+            if not isinstance(item, dict) or not _text(item.get("DOI")):
+                continue
+            out.append(Update(
+                type=_text(item.get("type")) or "update",
+                DOI=_text(item.get("DOI")) or "",
+                direction=direction,
+                issued=_date(item.get("updated")),
+                label=_text(item.get("label")),
+            ))
+    return tuple(out)
+
+
+def _issns(message: dict[str, Any]) -> tuple[str, ...]:
+    typed = {t.get("type"): t.get("value") for t in message.get("issn-type") or []
+             if isinstance(t, dict)}
+    ordered = [typed.get("print"), typed.get("electronic")]
+    ordered += [i for i in message.get("ISSN") or [] if isinstance(i, str)]
+    out: list[str] = []
+    for issn in ordered:
+        clean = _text(issn)
+        if clean and clean not in out:
+            out.append(clean)
+    return tuple(out)
+
+
+def record_from_work(message: dict[str, Any]) -> Record:
+    """Map a Crossref work `message` to a Record (pure; raises SourceError if unusable)."""
+    doi = _text(message.get("DOI"))
+    title = _rich(message.get("title"))
+    if not doi or not title:
+        raise SourceError("Crossref's record has no DOI or no title; it cannot be used.")
+    subtitle = _rich(message.get("subtitle"))
+    if subtitle and subtitle.casefold() not in title.casefold():
+        title = f"{title}{'' if title.endswith((':', '?', '!', '.')) else ':'} {subtitle}"
+    sections: tuple = ()
+    policy_points: tuple[str, ...] = ()
+    if _first(message.get("abstract")):
+        sections, policy_points = parse_abstract(message["abstract"])
+    article_number = _text(message.get("article-number"))
+    page = _text(message.get("page"))
+    issued = _date(message.get("issued")) or _date(message.get("published-print")) or _date(
+        message.get("published-online"))
+    licence = next((_text(lic.get("URL")) for lic in message.get("license") or []
+                    if isinstance(lic, dict) and _text(lic.get("URL"))), None)
+    return Record(
+        title=title,
+        type=_TYPES.get(str(message.get("type")), "article"),
+        author=tuple(n for n in map(_name, message.get("author") or []) if n),
+        container_title=markup.plain(_rich(message.get("container-title")) or "") or None,
+        container_title_short=_text(message.get("short-container-title")),
+        volume=_text(message.get("volume")),
+        issue=_text(message.get("issue")),
+        page=page,
+        number=article_number if article_number != page else None,
+        issued=issued,
+        ISSN=_issns(message),
+        publisher=_text(message.get("publisher")),
+        DOI=doi,
+        URL=_text(message.get("URL")),
+        subject=tuple(s for s in map(_text, message.get("subject") or []) if s),
+        license=licence,
+        policy_points=policy_points,
+        abstract=sections,
+        updates=_updates(message),
+        source="crossref",
+    )

@@ -1,0 +1,100 @@
+"""One shared requests session: timeouts, polite headers, retries through urllib3's Retry.
+
+Retries with exponential backoff on connection errors and on 429, 500, 502, 503 and 504, honouring
+`Retry-After` (urllib3 does that for 413, 429 and 503). Bodies larger than `MAX_BODY_BYTES` are
+refused rather than read into memory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from ..errors import SourceError
+
+MAX_BODY_BYTES = 5 * 1024 * 1024
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def _float_env(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SourceError(f"{name}={raw!r} is not a number of seconds. Fix or unset it.") from None
+
+
+def timeouts() -> tuple[float, float]:
+    """(connect, read) seconds, from QUARTERLY_CONNECT_TIMEOUT / QUARTERLY_READ_TIMEOUT."""
+    return (_float_env("QUARTERLY_CONNECT_TIMEOUT", 5.0), _float_env("QUARTERLY_READ_TIMEOUT", 30.0))
+
+
+@cache
+def session() -> Any:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    retries = int(_float_env("QUARTERLY_RETRIES", 4))
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=1,
+        status=retries,
+        backoff_factor=_float_env("QUARTERLY_BACKOFF", 0.5),
+        backoff_max=30,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+    s = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
+    s.mount("http://", adapter)
+    s.mount("https://", adapter)
+    return s
+
+
+def get(url: str, *, params: dict[str, str] | None, user_agent: str, service: str) -> Response:
+    import requests
+
+    headers = {"User-Agent": user_agent, "Accept": "application/json"}
+    try:
+        with session().get(url, params=params, headers=headers, timeout=timeouts(),
+                           stream=True) as r:
+            body = bytearray()
+            for chunk in r.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise SourceError(
+                        f"{service} sent more than {MAX_BODY_BYTES // (1024 * 1024)} MB for one "
+                        "record; refusing it. Check QUARTERLY_CROSSREF_URL."
+                    )
+            return Response(r.status_code, bytes(body), dict(r.headers))
+    except requests.exceptions.RetryError:
+        raise SourceError(
+            f"{service} kept refusing the request (rate limit or outage). Try again later."
+        ) from None
+    except requests.exceptions.Timeout:
+        raise SourceError(
+            f"{service} did not answer in time. Try again later, or raise "
+            "QUARTERLY_READ_TIMEOUT."
+        ) from None
+    except requests.exceptions.ConnectionError:
+        raise SourceError(
+            f"Cannot reach {service} at {url.split('/works/')[0]}. Check your connection, or "
+            "use --offline for stored records."
+        ) from None
+    except requests.exceptions.RequestException as exc:
+        raise SourceError(f"The request to {service} failed ({exc}). Try again later.") from None
