@@ -191,7 +191,7 @@ def cite(references: tuple[str, ...], format_name: str | None, output: Path | No
             text = fmt.render(result.records, options) if result.records else ""
     except QuarterlyError as exc:
         raise Failure(exc) from None
-    _write(text, output)
+    _write(text, output, ansi=markup_kind == "ansi")
     if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
         _note_guessed_case(result.records)
     _report(result.failures)
@@ -227,9 +227,9 @@ def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, ansi: bool = False) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=ansi or None)
         return
     from .fileio import write_atomically
 

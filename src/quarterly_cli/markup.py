@@ -124,14 +124,19 @@ def to_markdown(text: str) -> str:
 
 
 _LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "&": r"\&", "%": r"\%", "$": r"\$",
     "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _LATEX_RE = re.compile(r"[\\{}&%$#_~^]")
 
 
 def escape_latex(text: str) -> str:
-    """Escape the ten LaTeX specials so the value is balanced and literal."""
+    """Escape the ten LaTeX specials so the value is balanced and literal.
+
+    Braces become `\\textbraceleft{}`/`\\textbraceright{}`, not `\\{`: BibTeX (and pybtex) count
+    `\\{` as a brace, so a lone escaped brace would still unbalance the entry.
+    """
     return _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group()], text)
 
 

@@ -79,13 +79,17 @@ def finish(entries: Sequence[tuple[str, str]], markup_kind: str, numbered: bool)
     if markup_kind == "html":
         return _html(entries, numbered)
     convert: Callable[[str], str] = {
-        "text": markup.plain, "markdown": markup.to_markdown, "ansi": _ansi,
+        "text": _plain, "markdown": markup.to_markdown, "ansi": _ansi,
     }[markup_kind]
     lines = []
     for n, (_, text) in enumerate(entries, 1):
         body = convert(text)
         lines.append(f"{n}. {body}" if numbered else body)
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _plain(text: str) -> str:
+    return markup.strip_controls(markup.plain(text))
 
 
 def _ansi(text: str) -> str:

@@ -20,7 +20,8 @@ _ACCENT_MARKS = {"`": "\u0300", "'": "\u0301", "^": "\u0302", '"': "\u0308", "~"
 _LETTERS = {"o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "ss": "ß", "l": "ł",
             "L": "Ł", "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ", "textendash": "–",
             "textemdash": "—", "textquoteright": "’", "textquoteleft": "‘", "ldots": "…",
-            "textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^", "S": "§",
+            "textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}",
+            "textasciitilde": "~", "textasciicircum": "^", "S": "§",
             "P": "¶", "copyright": "©", "textregistered": "®", "texttrademark": "™"}
 _STYLES = {"textit": "i", "emph": "i", "textsl": "i", "it": "i", "textbf": "b", "bf": "b",
            "textsuperscript": "sup", "textsubscript": "sub"}
