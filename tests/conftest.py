@@ -45,3 +45,24 @@ def crossref(httpserver, monkeypatch):
     """A real HTTP server on 127.0.0.1 standing in for api.crossref.org."""
     monkeypatch.setenv("QUARTERLY_CROSSREF_URL", httpserver.url_for("").rstrip("/"))
     return httpserver
+
+
+@pytest.fixture
+def threaded_server():
+    """A threaded HTTP server on 127.0.0.1, for tests that send requests at once."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+def work_payload(doi: str, title: str = "Community Health Workers in Rural Clinics") -> dict:
+    """The structured Crossref payload with another DOI and title."""
+    payload = crossref_payload("structured")
+    payload["message"]["DOI"] = doi
+    payload["message"]["title"] = [title]
+    return payload

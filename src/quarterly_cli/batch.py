@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .bundled import bundled_record
-from .errors import BadReferenceError, QuarterlyError
+from .errors import BadReferenceError, QuarterlyError, StoreError
 from .model import Record
 from .resolve import Reference, Resolver, parse_reference
 
@@ -133,8 +133,8 @@ def _resolve_local(item: Item, ref: Reference, resolver: Resolver, stdin_text: s
             item.records = read_text(stdin_text or "", "standard input")
         else:
             item.records = read_path(ref.path)
-    except BadReferenceError:
-        raise
+    except (BadReferenceError, StoreError):
+        raise  # a malformed argument or an unusable store concerns the whole run
     except QuarterlyError as exc:
         if exc.exit_code == 2:
             raise
@@ -156,6 +156,8 @@ def _fetch_all(items: list[Item], to_fetch: list[tuple[int, str]], resolver: Res
                     record = future.result()
                     resolver.store.put(record)
                     items[n].records = [record]
+                except StoreError:
+                    raise
                 except QuarterlyError as exc:
                     items[n].error = str(exc)
                     if strict:

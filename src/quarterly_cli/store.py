@@ -139,7 +139,7 @@ class Store:
             raise self._fail(exc) from None
 
     def all(self) -> Iterator[StoredRecord]:
-        yield from self._rows("SELECT record, source, fetched_at FROM records ORDER BY fetched_at, doi", ())
+        yield from self._rows("SELECT record, source, fetched_at FROM records ORDER BY fetched_at, rowid", ())
 
     def search(self, text: str) -> Iterator[StoredRecord]:
         # Each word becomes a quoted FTS5 string, so user input is never FTS5 syntax.

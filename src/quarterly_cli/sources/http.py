@@ -66,8 +66,12 @@ def session() -> Any:
     return s
 
 
+_TIMEOUT = "{service} did not answer in time. Try again later, or raise QUARTERLY_READ_TIMEOUT."
+
+
 def get(url: str, *, params: dict[str, str] | None, user_agent: str, service: str) -> Response:
     import requests
+    from urllib3.exceptions import ReadTimeoutError
 
     headers = {"User-Agent": user_agent, "Accept": "application/json"}
     try:
@@ -87,11 +91,12 @@ def get(url: str, *, params: dict[str, str] | None, user_agent: str, service: st
             f"{service} kept refusing the request (rate limit or outage). Try again later."
         ) from None
     except requests.exceptions.Timeout:
-        raise SourceError(
-            f"{service} did not answer in time. Try again later, or raise "
-            "QUARTERLY_READ_TIMEOUT."
-        ) from None
-    except requests.exceptions.ConnectionError:
+        raise SourceError(_TIMEOUT.format(service=service)) from None
+    except requests.exceptions.ConnectionError as exc:
+        # A read timeout that exhausted its retries arrives wrapped in a ConnectionError.
+        if isinstance(getattr(exc.args[0] if exc.args else None, "reason", None),
+                      ReadTimeoutError):
+            raise SourceError(_TIMEOUT.format(service=service)) from None
         raise SourceError(
             f"Cannot reach {service} at {url.split('/works/')[0]}. Check your connection, or "
             "use --offline for stored records."
