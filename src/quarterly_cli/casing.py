@@ -107,7 +107,7 @@ def sentence_case(title: str) -> tuple[str, bool]:
     for span in spans:
         if "nocase" in span.styles:
             out.append(span)
-            at_start = span.text.rstrip().endswith(_BREAK_AFTER) or False
+            at_start = _ends_clause(span.text.rstrip())
             continue
         pieces = re.split(r"(\s+)", span.text)
         words = [p for p in pieces if p and not p.isspace()]
@@ -121,10 +121,24 @@ def sentence_case(title: str) -> tuple[str, bool]:
             converted.append(
                 piece if index in keep else _lower_word(piece, at_start, singles)
             )
-            at_start = piece.endswith(_BREAK_AFTER) or piece in _BREAK_AFTER
+            at_start = _ends_clause(piece)
             index += 1
         out.append(markup.Span("".join(converted), span.styles))
-    return markup.unparse(out), guessed
+    result = markup.unparse(out)
+    return (result, guessed) if result != title else (title, False)
+
+
+def _ends_clause(word: str) -> bool:
+    """After this word a new clause starts: `:`, `?`, `!`, a dash, or a sentence's full stop.
+
+    A full stop counts only after a word of four or more letters (`spending.`), not after an
+    abbreviation (`vs.`, `U.S.`, `St.`).
+    """
+    if word.endswith(_BREAK_AFTER):
+        return True
+    if word.endswith(".") and "." not in word[:-1]:
+        return sum(c.isalpha() for c in word) >= 4
+    return False
 
 
 def _phrase_positions(words: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> set[int]:
