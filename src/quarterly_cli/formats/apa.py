@@ -47,6 +47,8 @@ def name(n: Name) -> str:
 
 def authors(names: Sequence[Name]) -> str:
     rendered = [name(n) for n in names]
+    if not rendered:
+        return ""
     if len(rendered) > MAX_LISTED:
         return ", ".join(rendered[:FIRST_WHEN_TRUNCATED]) + ", … " + rendered[-1]
     if len(rendered) == 1:

@@ -2,6 +2,8 @@
 
 Crossref calls the type `journal-article`; CSL calls it `article-journal`. `ISSN` and `keyword`
 are single strings in CSL 1.0, so lists are joined (`, ` for keywords as citeproc-js reads them).
+The record's `genre` (a journal's section label such as "Original Investigation") is left out:
+styles print CSL `genre` as a document type.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def item(record: Record, key: str) -> dict[str, Any]:
         out["author"] = [csl_name(n) for n in record.author]
     simple = (("container-title", record.container_title),
               ("container-title-short", record.container_title_short),
-              ("genre", record.genre), ("volume", record.volume), ("issue", record.issue),
+              ("volume", record.volume), ("issue", record.issue),
               ("page", record.page), ("number", record.number), ("publisher", record.publisher),
               ("DOI", record.DOI), ("PMID", record.PMID), ("PMCID", record.PMCID),
               ("URL", record.URL))
