@@ -65,7 +65,11 @@ def style_path(name: str) -> str:
 
 def render_with_style(records: Sequence[Record], style: str, options: Options) -> str:
     from citeproc import (
-        Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter,
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
     )
     from citeproc.source.json import CiteProcJSON
 
