@@ -13,7 +13,7 @@ This module converts a title only when it *is* in title case, and keeps:
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from . import markup
@@ -25,6 +25,7 @@ MINOR_WORDS = frozenset(
     "onto over with than upon out down".split()
 )
 _WORD = re.compile(r"\S+")
+_SPACE_SPLIT = re.compile(r"(\s+)")
 _EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _BREAK_AFTER = (":", "?", "!", "—", "–")
@@ -50,6 +51,7 @@ def lexicon() -> tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]:
     return frozenset(singles), phrases
 
 
+@lru_cache(maxsize=1 << 16)
 def _core(word: str) -> str:
     """The word without surrounding punctuation or a possessive ending."""
     core = _EDGE.match(word).group(2)  # type: ignore[union-attr]
@@ -61,15 +63,32 @@ def _is_capitalised(part: str) -> bool:
 
 
 def _keeps_own_case(part: str) -> bool:
-    """Acronyms, mixed case and words with digits: `NHS`, `mHealth`, `COVID`, `H1N1`, `McDonald`."""
-    letters = [c for c in part if c.isalpha()]
-    if not letters:
+    """Acronyms, mixed case and words with digits: `NHS`, `mHealth`, `COVID`, `H1N1`, `McDonald`.
+
+    Written with str methods rather than per-character loops: this runs for every word of every
+    title (see benchmarks/run.py).
+    """
+    if part.lower() == part.upper():  # no letters at all (numbers, punctuation)
         return True
-    if any(c.isdigit() for c in part):
+    if _DIGIT.search(part):
         return True
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
-        return True
-    return any(c.isupper() for c in part[1:])
+    if part.isupper():
+        return len(_LETTERS.findall(part)) >= 2
+    rest = part[1:]
+    return rest != rest.lower()
+
+
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+@lru_cache(maxsize=1 << 16)
+def _evidence(word: str) -> int:
+    """0: says nothing about the title's case; 1: a lower-case significant word; 2: capitalised."""
+    core = _core(word)
+    if not core or core.lower() in MINOR_WORDS or not core[0].isalpha() or _keeps_own_case(core):
+        return 0
+    return 2 if core[0].isupper() else 1
 
 
 def is_title_case(title: str) -> bool:
@@ -78,15 +97,11 @@ def is_title_case(title: str) -> bool:
     for span in markup.parse(title):
         if "nocase" in span.styles:
             continue
-        words = _WORD.findall(span.text)
-        for word in words:
-            core = _core(word)
-            if not core or core.lower() in MINOR_WORDS or not core[0].isalpha():
-                continue
-            if _keeps_own_case(core):
-                continue
-            significant += 1
-            capitalised += core[0].isupper()
+        for word in _WORD.findall(span.text):
+            evidence = _evidence(word)
+            if evidence:
+                significant += 1
+                capitalised += evidence == 2
     # The first word is always capitalised; demand real evidence beyond it.
     return significant >= 3 and capitalised >= 0.75 * significant
 
@@ -109,25 +124,22 @@ def sentence_case(title: str) -> tuple[str, bool]:
             out.append(span)
             at_start = _ends_clause(span.text.rstrip())
             continue
-        pieces = re.split(r"(\s+)", span.text)
-        words = [p for p in pieces if p and not p.isspace()]
-        keep = _phrase_positions(words, phrases)
-        converted: list[str] = []
-        index = 0
-        for piece in pieces:
-            if not piece or piece.isspace():
-                converted.append(piece)
+        # Even indexes hold words (possibly "" at the ends), odd ones the white space between.
+        pieces = _SPACE_SPLIT.split(span.text)
+        keep = _phrase_positions(pieces[0::2], phrases)
+        for i in range(0, len(pieces), 2):
+            word = pieces[i]
+            if not word:
                 continue
-            converted.append(
-                piece if index in keep else _lower_word(piece, at_start, singles)
-            )
-            at_start = _ends_clause(piece)
-            index += 1
-        out.append(markup.Span("".join(converted), span.styles))
+            if i // 2 not in keep:
+                pieces[i] = _lower_word(word, at_start, singles)
+            at_start = _ends_clause(word)
+        out.append(markup.Span("".join(pieces), span.styles))
     result = markup.unparse(out)
     return (result, guessed) if result != title else (title, False)
 
 
+@lru_cache(maxsize=1 << 16)
 def _ends_clause(word: str) -> bool:
     """After this word a new clause starts: `:`, `?`, `!`, a dash, or a sentence's full stop.
 
@@ -144,6 +156,8 @@ def _ends_clause(word: str) -> bool:
 def _phrase_positions(words: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> set[int]:
     keep: set[int] = set()
     cores = [_core(w) for w in words]
+    if not any(core in phrases for core in cores):
+        return keep
     for i, core in enumerate(cores):
         for phrase in phrases.get(core, ()):
             n = len(phrase)
@@ -153,6 +167,8 @@ def _phrase_positions(words: list[str], phrases: dict[str, list[tuple[str, ...]]
     return keep
 
 
+# Word-level results are cached: titles share most of their vocabulary (benchmarks/run.py).
+@lru_cache(maxsize=1 << 16)
 def _lower_word(word: str, at_start: bool, singles: frozenset[str]) -> str:
     """Lower a title-case word unless it must keep its capital; hyphen parts are judged apart."""
     lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]

@@ -19,14 +19,17 @@ _TAGS = {
 _CLOSE = {"</i>": "i", "</b>": "b", "</sup>": "sup", "</sub>": "sub", "</span>": "nocase"}
 _TOKEN = re.compile(r'(<(?:/?(?:i|b|sup|sub)|span class="nocase"|/span)>)')
 
-# C0 controls except tab/newline, DEL, C1 controls, and whole ANSI escape sequences (CSI, OSC …).
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Whole ANSI escape sequences (CSI, OSC …) first, then any other C0 control except tab and
+# newline, DEL and C1 controls.
+_CONTROLS = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 
 
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps \\n and \\t)."""
-    return _CONTROL.sub("", _ANSI.sub("", text))
+    return _CONTROLS.sub("", text)
 
 
 def squash_space(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from .. import casing, markup
 from ..model import Name, Record, split_pages
@@ -47,12 +48,16 @@ def title_of(record: Record, keep_case: bool) -> str:
 
 def end_with_period(text: str) -> str:
     """Add a period unless the text already ends with terminal punctuation."""
-    return text if markup.plain(text).rstrip().endswith((".", "?", "!")) else text + "."
+    tail = text.rstrip()
+    if tail.endswith(">"):  # ends in a tag: look at the text inside it
+        tail = markup.plain(tail).rstrip()
+    return text if tail.endswith((".", "?", "!")) else text + "."
 
 
 _INITIAL_SPLIT = re.compile(r"[\s.]+")
 
 
+@lru_cache(maxsize=1 << 14)  # given names repeat across a library
 def initials(given: str, with_periods: bool) -> str:
     """`Christopher F.` → `C. F.` / `CF`; `Jean-Paul` → `J.-P.` / `JP` (APA 7 §9.8, NLM)."""
     out = []
@@ -121,12 +126,18 @@ def entry_id(record: Record, index: int) -> str:
     return record.id or record.DOI or f"item-{index}"
 
 
+_NOT_SORTED = re.compile(r"[^\w ]|_")
+
+
 def sort_text(text: str) -> str:
     """Collation key close to citeproc-js's locale compare: accents and punctuation ignored."""
-    decomposed = unicodedata.normalize("NFKD", markup.plain(text))
-    return "".join(c for c in decomposed if c.isalnum() or c == " ").casefold()
+    text = markup.plain(text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+    return _NOT_SORTED.sub("", text).casefold()
 
 
+@lru_cache(maxsize=1 << 14)
 def name_sort_key(name: Name) -> str:
     if name.literal is not None:
         return sort_text(name.literal)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .. import doi as doi_mod
 from ..model import Name, Record
@@ -32,6 +33,7 @@ MAX_LISTED = 20
 FIRST_WHEN_TRUNCATED = 19
 
 
+@lru_cache(maxsize=1 << 14)  # authors recur across a library
 def name(n: Name) -> str:
     if n.literal is not None:
         return lit(n.literal)
@@ -73,11 +75,11 @@ def source(record: Record) -> str:
     return parts
 
 
-def entry(record: Record, options: Options, year_suffix: str = "") -> str:
+def entry(record: Record, options: Options, year_suffix: str = "", who: str | None = None) -> str:
     year = f"{record.year}{year_suffix}" if record.year else f"n.d.{'-' + year_suffix if year_suffix else ''}"
     title = end_with_period(title_of(record, options.keep_case))
     if record.author:
-        who = authors(record.author)
+        who = who if who is not None else authors(record.author)
         head = f"{who if who.endswith('.') else who + '.'} ({year}). {title}"
     else:
         head = f"{title} ({year})."
@@ -102,16 +104,17 @@ def render(records: Sequence[Record], options: Options) -> str:
     indexed = list(enumerate(records))
     if len(records) > 1:
         indexed.sort(key=lambda pair: _sort_key(pair[1]))
+    who = [authors(record.author) for _, record in indexed]
     groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
     for position, (_, record) in enumerate(indexed):
-        groups[(authors(record.author), record.year)].append(position)
+        groups[(who[position], record.year)].append(position)
     suffix = [""] * len(indexed)
     for members in groups.values():
         if len(members) > 1:
             for n, position in enumerate(members):
                 suffix[position] = letters(n)
     entries = [
-        (entry_id(record, i), entry(record, options, suffix[pos]))
+        (entry_id(record, i), entry(record, options, suffix[pos], who[pos]))
         for pos, (i, record) in enumerate(indexed)
     ]
     return finish(entries, options.markup, numbered=False)
