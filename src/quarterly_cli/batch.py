@@ -12,7 +12,6 @@ the store is read and written only from the calling thread.
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .bundled import bundled_record
@@ -143,6 +142,8 @@ def _resolve_local(item: Item, ref: Reference, resolver: Resolver, stdin_text: s
 
 def _fetch_all(items: list[Item], to_fetch: list[tuple[int, str]], resolver: Resolver,
                strict: bool, progress: bool | None) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
     from .sources import crossref
 
     show = progress if progress is not None else (sys.stderr.isatty()

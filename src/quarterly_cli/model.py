@@ -11,10 +11,13 @@ that can carry inline markup hold *CSL rich text*: plain text in which only `<i>
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself costs start-up time; annotations are strings anyway
+if TYPE_CHECKING:
+    from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Name:
     family: str | None = None
     given: str | None = None
@@ -38,7 +41,7 @@ class Name:
         return " ".join(p for p in parts if p)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Section:
     """One labelled part of a structured abstract; `label` is None for an unstructured one."""
 
@@ -50,7 +53,7 @@ class Section:
         return "\n\n".join(self.paragraphs)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Update:
     """A Crossref `updated-by`/`update-to` notice (correction, retraction, …)."""
 
@@ -61,7 +64,7 @@ class Update:
     label: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Record:
     title: str
     type: str = "article-journal"
@@ -115,6 +118,14 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         return _record_to_dict(self)
+
+
+def page_range(page: str | None, dash: str) -> str | None:
+    """`725-753` with the dash a style wants (`–`, `-`, `--`); a single page or eLocator as is."""
+    first, last = split_pages(page)
+    if first is None:
+        return None
+    return first if last is None else f"{first}{dash}{last}"
 
 
 def split_pages(page: str | None) -> tuple[str | None, str | None]:

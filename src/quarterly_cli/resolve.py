@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import doi as doi_mod
 from .bundled import BUNDLED_DOI, bundled_record
@@ -18,7 +18,7 @@ from .model import Record
 class Reference:
     text: str  # as the user wrote it, for messages
     doi: str | None = None
-    path: Path | None = None  # a file of records (BibTeX, RIS, CSL-JSON); "-" is stdin
+    path: str | None = None  # a file of records (BibTeX, RIS, CSL-JSON)
     bundled: bool = False
 
 
@@ -27,8 +27,8 @@ def parse_reference(text: str) -> Reference:
     doi = doi_mod.parse(text)
     if doi is not None:
         return Reference(text, doi=doi, bundled=doi_mod.key(doi) == doi_mod.key(BUNDLED_DOI))
-    path = Path(text.strip())
-    if text.strip() == "-" or path.is_file():
+    path = os.path.expanduser(text.strip())
+    if os.path.isfile(path):
         return Reference(text, path=path)
     if text.strip() and any(text.strip().endswith(s) for s in (".bib", ".ris", ".json")):
         raise BadReferenceError(f"No such file: {text.strip()}. Check the path.")

@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 
 from .. import markup
-from ..casing import MINOR_WORDS
 from ..model import Record
+from ..words import MINOR_WORDS
 
 
 def abstract_paragraphs(record: Record) -> list[str]:

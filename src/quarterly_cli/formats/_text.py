@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from .. import casing, markup
-from ..model import Name, Record, split_pages
+from ..model import Name, Record
 
 MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EN_DASH = "–"
@@ -70,13 +70,6 @@ def initials(given: str, with_periods: bool) -> str:
         else:
             out.append("".join(p[0] for p in parts))
     return " ".join(out) if with_periods else "".join(out)
-
-
-def page_range(page: str | None, dash: str) -> str | None:
-    first, last = split_pages(page)
-    if first is None:
-        return None
-    return first if last is None else f"{first}{dash}{last}"
 
 
 def finish(entries: Sequence[tuple[str, str]], markup_kind: str, numbered: bool) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Record
+from ..model import Record, page_range
 from . import Options
 from ._text import (
     ama_date_volume_pages,
@@ -19,7 +19,6 @@ from ._text import (
     finish,
     italic,
     lit,
-    page_range,
     title_of,
 )
 

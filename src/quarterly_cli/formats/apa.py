@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from .. import doi as doi_mod
-from ..model import Name, Record
+from ..model import Name, Record, page_range
 from . import Options
 from ._fields import letters
 from ._text import (
@@ -23,7 +23,6 @@ from ._text import (
     italic,
     lit,
     name_sort_key,
-    page_range,
     sort_text,
     title_of,
 )

@@ -12,10 +12,9 @@ import unicodedata
 from collections.abc import Sequence
 
 from .. import markup
-from ..model import Name, Record
+from ..model import Name, Record, page_range
 from . import Options
 from ._fields import abstract_paragraphs, citation_keys
-from ._text import page_range
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

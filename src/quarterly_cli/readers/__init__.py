@@ -6,8 +6,8 @@ Malformed input is a usage error (exit 2) whose message names the file, the posi
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 from ..errors import InputFormatError
 from ..model import Record
@@ -46,9 +46,10 @@ def read_text(text: str, name: str, kind: str | None = None) -> list[Record]:
         f"{name}: not BibTeX, RIS or CSL-JSON. Give a .bib, .ris or .json file.")
 
 
-def read_path(path: Path) -> list[Record]:
+def read_path(path: str) -> list[Record]:
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except OSError as exc:
         raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
     try:
@@ -57,4 +58,5 @@ def read_path(path: Path) -> list[Record]:
         raise InputFormatError(
             f"{path}: byte {exc.start} is not UTF-8. Save the file as UTF-8 and try again."
         ) from None
-    return read_text(text, str(path), _EXTENSIONS.get(path.suffix.lower()))
+    suffix = os.path.splitext(path)[1].lower()
+    return read_text(text, path, _EXTENSIONS.get(suffix))

@@ -1,0 +1,213 @@
+"""quarterly's benchmarks: prints figures side by side, medians of repeated runs, in one process.
+
+    .venv/bin/python benchmarks/run.py            # everything (installs citation-js on first run)
+    .venv/bin/python benchmarks/run.py --quick    # fewer repeats, no citation-js
+
+Sections: start-up against a bare `import click`; APA for 10,000 records against citeproc-py;
+RIS → BibTeX and CSL-JSON → APA against citation-js (Node.js, skipped when node is absent);
+CSL-JSON → RIS at 10k/50k/100k records with peak memory. Records come from benchmarks/corpus.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+from corpus import csl_items, write_csl_json  # noqa: E402
+
+PYTHON = sys.executable
+QUARTERLY = str(Path(PYTHON).with_name("quarterly"))
+NODE_DIR = HERE / ".cache" / "citation-js"
+NODE_PACKAGES = ["@citation-js/core", "@citation-js/plugin-bibtex", "@citation-js/plugin-ris",
+                 "@citation-js/plugin-csl"]
+
+
+def run_child(argv: list[str], stdin: str | None = None, env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of one child process, measured with wait4."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    if stdin:
+        proc.stdin.write(stdin.encode())
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.read().decode()[-500:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median_time(argv: list[str], repeats: int, env: dict | None = None) -> float:
+    return statistics.median(run_child(argv, env=env)[0] for _ in range(repeats))
+
+
+def median_call(func, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def line(label: str, value: str) -> None:
+    print(f"  {label:<48} {value}")
+
+
+def startup(repeats: int, env: dict) -> None:
+    print(f"Start-up (median of {repeats} runs, wall time)")
+    bare = median_time([PYTHON, "-c", "pass"], repeats, env)
+    click = median_time([PYTHON, "-c", "import click"], repeats, env)
+    help_ = median_time([QUARTERLY, "--help"], repeats, env)
+    bibtex = median_time([QUARTERLY, "cite", "-f", "bibtex"], repeats, env)
+    apa = median_time([QUARTERLY, "cite"], repeats, env)
+    line("python -c pass", f"{bare * 1000:7.1f} ms")
+    line('python -c "import click"', f"{click * 1000:7.1f} ms")
+    line("quarterly --help", f"{help_ * 1000:7.1f} ms  ({help_ / click:.2f}x click)")
+    line("quarterly cite (APA, bundled)", f"{apa * 1000:7.1f} ms  ({apa / click:.2f}x click)")
+    line("quarterly cite -f bibtex (bundled)", f"{bibtex * 1000:7.1f} ms  "
+         f"({bibtex / click:.2f}x click; target <= 2x)")
+
+
+def apa_vs_citeproc(count: int, subset: int, repeats: int) -> None:
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    from quarterly_cli.formats import FORMATS, Options
+    from quarterly_cli.readers.csljson import record_from_item
+
+    items = csl_items(count)
+    records = [record_from_item(i) for i in items]
+    apa = FORMATS["apa"]
+    ours = median_call(lambda: apa.render(records, Options()), repeats)
+    style_file = HERE.parent / "tests" / "data" / "conformance" / "apa.csl"
+
+    def citeproc_run() -> None:
+        style = CitationStylesStyle(str(style_file), validate=False)
+        bib = CitationStylesBibliography(style, CiteProcJSON(items[:subset]), formatter.plain)
+        for item in items[:subset]:
+            bib.register(Citation([CitationItem(item["id"])]))
+        [str(e) for e in bib.bibliography()]
+
+    theirs = median_call(citeproc_run, max(1, repeats // 2))
+    ours_rate, theirs_rate = count / ours, subset / theirs
+    print(f"APA, in process (median of {repeats}; citeproc-py on the first {subset} records)")
+    line(f"quarterly native APA, {count} records", f"{ours:7.3f} s  {ours_rate:9.0f} rec/s "
+         "(target >= 20000)")
+    line(f"citeproc-py apa.csl, {subset} records", f"{theirs:7.3f} s  {theirs_rate:9.0f} rec/s")
+    line("per-record ratio", f"{ours_rate / theirs_rate:7.0f}x faster (target >= 50x)")
+
+
+def ensure_citation_js() -> str | None:
+    node = shutil.which("node")
+    npm = shutil.which("npm")
+    if not node or not npm:
+        return None
+    if not (NODE_DIR / "node_modules" / "@citation-js" / "core").exists():
+        NODE_DIR.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+                        str(NODE_DIR), *NODE_PACKAGES], check=True)
+    script = NODE_DIR / "convert.js"
+    script.write_text(
+        "const {Cite} = require('@citation-js/core');\n"
+        "require('@citation-js/plugin-bibtex'); require('@citation-js/plugin-ris');\n"
+        "require('@citation-js/plugin-csl');\n"
+        "const fs = require('fs');\n"
+        "const [mode, file] = process.argv.slice(2);\n"
+        "const text = fs.readFileSync(file, 'utf8');\n"
+        "let out;\n"
+        "if (mode === 'ris2bib') out = new Cite(text).format('bibtex');\n"
+        "else out = new Cite(JSON.parse(text)).format('bibliography', "
+        "{template: 'apa', format: 'text'});\n"
+        "process.stdout.write(out);\n")
+    return node
+
+
+def conversions(count: int, apa_subset: int, repeats: int, env: dict, workdir: Path) -> None:
+    csl_file = workdir / f"records-{count}.json"
+    write_csl_json(csl_file, count)
+    ris_file = workdir / f"records-{count}.ris"
+    subprocess.run([QUARTERLY, "cite", str(csl_file), "-f", "ris", "-o", str(ris_file)],
+                   check=True, env=env)
+    subset_file = workdir / f"records-{apa_subset}.json"
+    write_csl_json(subset_file, apa_subset)
+    ours_ris = median_time([QUARTERLY, "cite", str(ris_file), "-f", "bibtex"], repeats, env)
+    ours_apa = median_time([QUARTERLY, "cite", str(csl_file), "-f", "apa"], repeats, env)
+    print(f"Whole-file conversions, wall time including start-up (median of {repeats})")
+    line(f"quarterly RIS -> BibTeX, {count} records", f"{ours_ris:7.2f} s")
+    line(f"quarterly CSL-JSON -> APA, {count} records", f"{ours_apa:7.2f} s  "
+         f"{count / ours_apa:7.0f} rec/s")
+    node = ensure_citation_js()
+    if node is None:
+        print("  citation-js: skipped (node/npm not found)")
+        return
+    script = str(NODE_DIR / "convert.js")
+    cjs_ris = median_time([node, script, "ris2bib", str(ris_file)], repeats)
+    cjs_apa = median_time([node, script, "csl2apa", str(subset_file)], max(1, repeats // 2))
+    line(f"citation-js RIS -> BibTeX, {count} records",
+         f"{cjs_ris:7.2f} s  (quarterly takes {ours_ris / cjs_ris:.0%}; target <= 50%)")
+    line(f"citation-js CSL-JSON -> APA, {apa_subset} records",
+         f"{cjs_apa:7.2f} s  {apa_subset / cjs_apa:7.0f} rec/s")
+    line("APA per-record ratio", f"{(count / ours_apa) / (apa_subset / cjs_apa):7.1f}x faster "
+         "(target >= 20x)")
+
+
+def scaling(counts: list[int], env: dict, workdir: Path) -> None:
+    print("CSL-JSON -> RIS scaling (one run each; wall time and peak RSS)")
+    per_record = []
+    for count in counts:
+        csl_file = workdir / f"scale-{count}.json"
+        write_csl_json(csl_file, count)
+        elapsed, rss = run_child([QUARTERLY, "cite", str(csl_file), "-f", "ris"], env=env)
+        per_record.append(elapsed / count)
+        line(f"{count} records", f"{elapsed:7.2f} s  {elapsed / count * 1e6:6.1f} us/rec  "
+             f"peak {rss} MiB (target < 500)")
+    line("per-record time, largest / smallest", f"{per_record[-1] / per_record[0]:7.2f} "
+         "(1.0 = linear)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, no citation-js")
+    args = parser.parse_args()
+    repeats = 5 if args.quick else 11
+    # An installed wheel has its bytecode compiled by pip; an editable checkout may not (and
+    # PYTHONDONTWRITEBYTECODE stops Python writing it), which would add ~10 ms of compiling to
+    # every start-up measured here. Compile once, as pip would.
+    import compileall
+
+    import quarterly_cli
+
+    compileall.compile_dir(os.path.dirname(quarterly_cli.__file__), quiet=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, QUARTERLY_HOME=str(Path(tmp) / "home"))
+        print(f"quarterly benchmarks — {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
+        startup(repeats * 2 - 1, env)
+        print()
+        apa_vs_citeproc(10_000, 200 if args.quick else 500, 5 if args.quick else 7)
+        print()
+        if not args.quick:
+            conversions(10_000, 1_000, 3, env, Path(tmp))
+            print()
+        scaling([10_000, 50_000, 100_000], env, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
