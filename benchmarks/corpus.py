@@ -57,3 +57,9 @@ def csl_items(count: int, seed: int = 2014) -> list[dict]:
 def write_csl_json(path, count: int) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(csl_items(count), handle, ensure_ascii=False)
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_csl_json(sys.argv[1], int(sys.argv[2]))

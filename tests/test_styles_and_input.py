@@ -93,14 +93,28 @@ def test_invalid_csl_json_exits_2_with_position(runner, tmp_path, content, messa
     assert result.stderr == f"Error: {path}: {message}\n"
 
 
-def test_guessed_sentence_case_note(monkeypatch, capsys):
-    from quarterly_cli import cli
-    from quarterly_cli.model import Record
+def test_guessed_sentence_case_note_on_a_terminal(tmp_path):
+    """stderr on a real pseudo-terminal: the note appears once; stdout (a pipe) stays clean."""
+    import os
+    import pty
+    import subprocess
+    import sys
 
-    cli._note_guessed_case([Record(title="Health Care Spending in the United States")])
-    assert "converted to sentence case by rule" in capsys.readouterr().err
-    cli._note_guessed_case([Record(title="Health care spending in the United States")])
-    assert capsys.readouterr().err == ""
+    path = tmp_path / "t.json"
+    items = [{"type": "article-journal", "title": "Health Care Spending in the United States"},
+             {"type": "article-journal", "title": "Medicaid and Mortality Among Older Adults"}]
+    path.write_text(json.dumps(items), "utf-8")
+    leader, follower = pty.openpty()
+    proc = subprocess.run([sys.executable, "-m", "quarterly_cli", "cite", str(path)],
+                          stdout=subprocess.PIPE, stderr=follower, text=True,
+                          env=dict(os.environ, QUARTERLY_HOME=str(tmp_path)))
+    os.close(follower)
+    err = os.read(leader, 4096).decode()
+    os.close(leader)
+    assert proc.returncode == 0
+    assert err.count("Note: titles were converted to sentence case by rule") == 1
+    assert proc.stdout.splitlines()[0].startswith("Health care spending in the United States")
+    assert "Note" not in proc.stdout
 
 
 def test_no_note_when_piped(runner, tmp_path):

@@ -12,7 +12,8 @@ the store is read and written only from the calling thread.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from .bundled import bundled_record
 from .errors import BadReferenceError, QuarterlyError, StoreError
@@ -27,7 +28,7 @@ PROGRESS_THRESHOLD = 5
 @dataclass
 class Item:
     reference: str
-    records: list[Record] = field(default_factory=list)
+    records: Iterable[Record] = ()  # a list, or a lazy reader for a big file (read once)
     error: str | None = None
 
 
@@ -37,7 +38,11 @@ class Result:
 
     @property
     def records(self) -> list[Record]:
-        return [r for item in self.items for r in item.records]
+        return list(self.iter_records())
+
+    def iter_records(self) -> Iterator[Record]:
+        for item in self.items:
+            yield from item.records
 
     @property
     def failures(self) -> list[FailedItem]:
@@ -117,7 +122,7 @@ def collect(references: tuple[str, ...], *, offline: bool, refresh: bool, strict
 def _resolve_local(item: Item, ref: Reference, resolver: Resolver, stdin_text: str | None,
                    to_fetch: list[tuple[int, str]], n: int) -> None:
     """Bundled, file and stored records now; DOIs that need the network are queued."""
-    from .readers import read_path, read_text
+    from .readers import iter_path, read_text
 
     try:
         if ref.bundled:
@@ -131,7 +136,7 @@ def _resolve_local(item: Item, ref: Reference, resolver: Resolver, stdin_text: s
         elif ref.path is None:
             item.records = read_text(stdin_text or "", "standard input")
         else:
-            item.records = read_path(ref.path)
+            item.records = iter_path(ref.path)
     except (BadReferenceError, StoreError):
         raise  # a malformed argument or an unusable store concerns the whole run
     except QuarterlyError as exc:

@@ -179,20 +179,25 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
     result = _collect(references, offline, refresh, strict, progress)
+    records = result.iter_records()
+    guessed: list[bool] = []
+    if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
+        records = _watch_case(records, guessed)
     try:
         if as_json:
-            text = _per_item_json(result, fmt, options, style)
+            chunks = iter((_per_item_json(result, fmt, options, style),))
         elif style:
             from .csl import render_with_style
 
-            text = render_with_style(result.records, style, options)
+            chunks = iter((render_with_style(result.records, style, options),))
         else:
-            text = fmt.render(result.records, options) if result.records else ""
+            chunks = fmt.render_iter(records, options)
+        _write(chunks, output, ansi=markup_kind == "ansi")
     except QuarterlyError as exc:
         raise Failure(exc) from None
-    _write(text, output, ansi=markup_kind == "ansi")
-    if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
-        _note_guessed_case(result.records)
+    if any(guessed):
+        click.echo("Note: titles were converted to sentence case by rule; check proper nouns, "
+                   "or use --keep-case.", err=True)
     _report(result.failures)
     sys.exit(1 if result.failures else 0)
 
@@ -227,24 +232,28 @@ def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def _write(text: str, output: str | None, ansi: bool = False) -> None:
-    if output is None:
-        click.echo(text, nl=False, color=ansi or None)
+def _write(chunks, output: str | None, ansi: bool = False) -> None:
+    """All or nothing: to a file through a renamed temporary file; to stdout once every piece
+    has been rendered (so a bad record late in a big file leaves stdout empty)."""
+    if output is not None:
+        from .fileio import write_atomically
+
+        write_atomically(output, chunks)
         return
-    from .fileio import write_atomically
+    from .fileio import Buffered
 
-    try:
-        write_atomically(output, text)
-    except QuarterlyError as exc:
-        raise Failure(exc) from None
+    for piece in Buffered(chunks).pieces():
+        click.echo(piece, nl=False, color=ansi or None)
 
 
-def _note_guessed_case(records) -> None:
+def _watch_case(records, guessed: list[bool]):
+    """Pass records through, noting whether any title's sentence case was guessed by rule."""
     from .casing import sentence_case
 
-    if any(sentence_case(r.title)[1] for r in records):
-        click.echo("Note: titles were converted to sentence case by rule; check proper nouns, "
-                   "or use --keep-case.", err=True)
+    for record in records:
+        if not guessed and sentence_case(record.title)[1]:
+            guessed.append(True)
+        yield record
 
 
 @main.command("formats")

@@ -7,7 +7,7 @@ Adding a format is one module and one line here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -33,9 +33,16 @@ class Format:
     extensions: tuple[str, ...] = ()
     is_style: bool = False  # a human-readable reference style (takes --markup, sentence case)
 
-    def render(self, records: Sequence[Record], options: Options = Options()) -> str:
+    def render(self, records: Iterable[Record], options: Options = Options()) -> str:
+        return "".join(self.render_iter(records, options))
+
+    def render_iter(self, records: Iterable[Record], options: Options = Options()) -> Iterator[str]:
+        """The output in pieces. Formats that can write record by record (all but APA, which
+        sorts) define `render_iter` and never hold the whole input or output in memory."""
         module = import_module(f"{__name__}.{self.module}")
-        return module.render(records, options)
+        if hasattr(module, "render_iter"):
+            return module.render_iter(records, options)
+        return iter((module.render(list(records), options),))
 
 
 FORMATS: dict[str, Format] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from .. import markup
 from ..model import Record
@@ -52,8 +52,9 @@ def base_key(record: Record) -> str:
     return (who or "anon") + str(record.year or "") + what
 
 
-def citation_keys(records: Sequence[Record]) -> Iterator[str]:
-    """Unique ASCII keys in input order: the second `mathers2014challenge` becomes `…a`, then `…b`."""
+def citation_keys(records: Iterable[Record]) -> Iterator[tuple[Record, str]]:
+    """Each record with a unique ASCII key, in input order: the second `mathers2014challenge`
+    becomes `mathers2014challengea`, then `…b`."""
     seen: set[str] = set()
     for record in records:
         base = base_key(record)
@@ -62,7 +63,7 @@ def citation_keys(records: Sequence[Record]) -> Iterator[str]:
             key = base + letters(n)
             n += 1
         seen.add(key)
-        yield key
+        yield record, key
 
 
 def letters(n: int) -> str:

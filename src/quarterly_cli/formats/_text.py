@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 from .. import casing, markup
@@ -72,18 +72,23 @@ def initials(given: str, with_periods: bool) -> str:
     return " ".join(out) if with_periods else "".join(out)
 
 
-def finish(entries: Sequence[tuple[str, str]], markup_kind: str, numbered: bool) -> str:
+def finish(entries: Iterable[tuple[str, str]], markup_kind: str, numbered: bool) -> str:
     """Join (entry id, rich text) pairs into one bibliography in the chosen markup."""
+    return "".join(finish_iter(entries, markup_kind, numbered))
+
+
+def finish_iter(entries: Iterable[tuple[str, str]], markup_kind: str,
+                numbered: bool) -> Iterator[str]:
+    """`finish`, one entry at a time (for bibliographies too large to hold as one string)."""
     if markup_kind == "html":
-        return _html(entries, numbered)
+        yield from _html(entries, numbered)
+        return
     convert: Callable[[str], str] = {
         "text": _plain, "markdown": markup.to_markdown, "ansi": _ansi,
     }[markup_kind]
-    lines = []
     for n, (_, text) in enumerate(entries, 1):
         body = convert(text)
-        lines.append(f"{n}. {body}" if numbered else body)
-    return "\n".join(lines) + "\n" if lines else ""
+        yield f"{n}. {body}\n" if numbered else body + "\n"
 
 
 def _plain(text: str) -> str:
@@ -98,21 +103,20 @@ def _ansi(text: str) -> str:
     )
 
 
-def _html(entries: Iterable[tuple[str, str]], numbered: bool) -> str:
-    out = ['<div class="csl-bib-body">']
+def _html(entries: Iterable[tuple[str, str]], numbered: bool) -> Iterator[str]:
+    yield '<div class="csl-bib-body">\n'
     for n, (entry_id, text) in enumerate(entries, 1):
         attr = markup.escape_html(entry_id)
         body = markup.to_html(text)
         if numbered:
-            out.append(
+            yield (
                 f'  <div data-csl-entry-id="{attr}" class="csl-entry">\n'
                 f'    <div class="csl-left-margin">{n}.</div>'
-                f'<div class="csl-right-inline">{body}</div>\n  </div>'
+                f'<div class="csl-right-inline">{body}</div>\n  </div>\n'
             )
         else:
-            out.append(f'  <div data-csl-entry-id="{attr}" class="csl-entry">{body}</div>')
-    out.append("</div>")
-    return "\n".join(out) + "\n"
+            yield f'  <div data-csl-entry-id="{attr}" class="csl-entry">{body}</div>\n'
+    yield "</div>\n"
 
 
 def entry_id(record: Record, index: int) -> str:

@@ -6,7 +6,7 @@ AMA 11 §3.6 (authors: up to 6, else 3 + et al), §3.9 (titles in sentence case)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from ..model import Record, page_range
 from . import Options
@@ -16,7 +16,7 @@ from ._text import (
     doi_suffix_ama,
     end_with_period,
     entry_id,
-    finish,
+    finish_iter,
     italic,
     lit,
     title_of,
@@ -42,7 +42,7 @@ def entry(record: Record, options: Options) -> str:
     return " ".join(parts) + doi_suffix_ama(record)
 
 
-def render(records: Sequence[Record], options: Options) -> str:
-    """Numbered in citation (input) order."""
-    entries = [(entry_id(r, i), entry(r, options)) for i, r in enumerate(records)]
-    return finish(entries, options.markup, numbered=True)
+def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
+    """Numbered in citation (input) order, one entry at a time."""
+    entries = ((entry_id(r, i), entry(r, options)) for i, r in enumerate(records))
+    return finish_iter(entries, options.markup, numbered=True)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from ..model import Record
 from . import Options
-from .bibtex import write
+from .bibtex import write_iter
 
 
-def render(records: Sequence[Record], options: Options) -> str:
-    return write(records, options, biblatex=True)
+def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
+    return write_iter(records, options, biblatex=True)

@@ -9,7 +9,7 @@ are percent-encoded there.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from .. import markup
 from ..model import Name, Record, page_range
@@ -118,25 +118,36 @@ def fields(record: Record, options: Options, biblatex: bool) -> list[tuple[str, 
     return out
 
 
-def write(records: Sequence[Record], options: Options, biblatex: bool) -> str:
+# Entries go through bibtexparser's writer in batches, so a 100,000-record conversion never holds
+# one Library (and its copy in the writer) for the whole file.
+BATCH = 1000
+
+
+def write_iter(records: Iterable[Record], options: Options, biblatex: bool) -> Iterator[str]:
     from bibtexparser import Library, write_string
     from bibtexparser.middlewares import AddEnclosingMiddleware
     from bibtexparser.model import Entry, Field
     from bibtexparser.writer import BibtexFormat
 
-    library = Library()
-    for record, key in zip(records, citation_keys(records), strict=True):
-        entry_fields = []
-        for name, value, bare in fields(record, options, biblatex):
-            entry_fields.append(Field(name, value, enclosing="no-enclosing" if bare else None))
-        library.add(Entry("article", key, entry_fields))
     fmt = BibtexFormat()
     fmt.indent = "  "
     fmt.block_separator = "\n"
     stack = [AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=True,
-                                    default_enclosing="{")]
-    return write_string(library, unparse_stack=stack, bibtex_format=fmt)
+                                    default_enclosing="{", allow_inplace_modification=True)]
+    batch: list = []
+    first = True
+    for record, key in citation_keys(records):
+        entry_fields = [Field(name, value, enclosing="no-enclosing" if bare else None)
+                        for name, value, bare in fields(record, options, biblatex)]
+        batch.append(Entry("article", key, entry_fields))
+        if len(batch) == BATCH:
+            yield ("" if first else "\n") + write_string(Library(batch), unparse_stack=stack,
+                                                          bibtex_format=fmt)
+            batch, first = [], False
+    if batch:
+        yield ("" if first else "\n") + write_string(Library(batch), unparse_stack=stack,
+                                                      bibtex_format=fmt)
 
 
-def render(records: Sequence[Record], options: Options) -> str:
-    return write(records, options, biblatex=False)
+def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
+    return write_iter(records, options, biblatex=False)

@@ -9,7 +9,7 @@ styles print CSL `genre` as a document type.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..model import Name, Record
@@ -48,6 +48,16 @@ def item(record: Record, key: str) -> dict[str, Any]:
     return out
 
 
-def render(records: Sequence[Record], options: Options) -> str:
-    items = [item(r, k) for r, k in zip(records, citation_keys(records), strict=True)]
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
+    keyed = citation_keys(records)
+    return json_array(item(record, key) for record, key in keyed)
+
+
+def json_array(items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """`json.dumps(list(items), indent=2)`, one item at a time, byte for byte the same."""
+    first = True
+    for data in items:
+        body = json.dumps(data, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + body
+        first = False
+    yield "[]\n" if first else "\n]\n"

@@ -6,12 +6,12 @@ This is the shape of the bundled file in `data/` and of `quarterly show --json`;
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from ..model import Record
 from . import Options
+from .csljson import json_array
 
 
-def render(records: Sequence[Record], options: Options) -> str:
-    return json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2) + "\n"
+def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
+    return json_array(r.to_dict() for r in records)

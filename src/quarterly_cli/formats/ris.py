@@ -7,7 +7,7 @@ tag line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from .. import markup
 from ..model import Name, Record
@@ -71,11 +71,7 @@ def tags(record: Record) -> list[tuple[str, str]]:
     return out
 
 
-def render(records: Sequence[Record], options: Options) -> str:
-    lines = []
-    for record in records:
-        for tag, value in tags(record):
-            lines.append(f"{tag}  - {one_line(value)}")
-        lines.append("ER  - ")
-        lines.append("")
-    return "\n".join(lines)
+def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
+    for n, record in enumerate(records):
+        lines = [f"{tag}  - {one_line(value)}" for tag, value in tags(record)]
+        yield ("\n" if n else "") + "\n".join(lines) + "\nER  - \n"

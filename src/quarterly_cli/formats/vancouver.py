@@ -6,7 +6,7 @@ Citing Medicine ch. 2: up to 6 authors then "et al."; the journal's NLM abbrevia
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 
 from ..model import Record, split_pages
 from . import Options
@@ -18,7 +18,7 @@ from ._text import (
     doi_suffix_ama,
     end_with_period,
     entry_id,
-    finish,
+    finish_iter,
     lit,
     title_of,
 )
@@ -68,7 +68,7 @@ def entry(record: Record, options: Options) -> str:
     return " ".join(parts) + doi_suffix_ama(record)
 
 
-def render(records: Sequence[Record], options: Options) -> str:
-    """Numbered in citation (input) order."""
-    entries = [(entry_id(r, i), entry(r, options)) for i, r in enumerate(records)]
-    return finish(entries, options.markup, numbered=True)
+def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
+    """Numbered in citation (input) order, one entry at a time."""
+    entries = ((entry_id(r, i), entry(r, options)) for i, r in enumerate(records))
+    return finish_iter(entries, options.markup, numbered=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 
 from ..errors import InputFormatError
 from ..model import Record
@@ -44,6 +45,31 @@ def read_text(text: str, name: str, kind: str | None = None) -> list[Record]:
         return read(text, name)
     raise InputFormatError(
         f"{name}: not BibTeX, RIS or CSL-JSON. Give a .bib, .ris or .json file.")
+
+
+def iter_path(path: str) -> Iterator[Record]:
+    """Records from a file, lazily: CSL-JSON is streamed item by item (libraries of 100,000
+    records); BibTeX and RIS are parsed whole by their libraries. Errors surface on iteration."""
+    suffix = os.path.splitext(path)[1].lower()
+    kind = _EXTENSIONS.get(suffix)
+    if kind is None:
+        try:
+            with open(path, encoding="utf-8-sig", errors="replace") as handle:
+                kind = sniff(handle.read(64 << 10))
+        except OSError as exc:
+            raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
+    if kind != "csl-json":
+        yield from read_path(path)
+        return
+    from .csljson import iter_items
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            yield from iter_items(handle, path)
+    except UnicodeDecodeError as exc:
+        raise InputFormatError(f"{path}: not UTF-8 ({exc.reason}). Save it as UTF-8.") from None
+    except OSError as exc:
+        raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
 
 
 def read_path(path: str) -> list[Record]:

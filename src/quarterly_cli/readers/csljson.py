@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 from .. import markup
 from ..errors import InputFormatError
@@ -93,19 +95,110 @@ def record_from_item(item: Any) -> Record:
     )
 
 
-def read(text: str, name: str) -> list[Record]:
+def _record(item: Any, n: int, name: str) -> Record:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputFormatError(
-            f"{name}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
-        ) from None
-    items = data if isinstance(data, list) else [data]
-    records = []
-    for n, item in enumerate(items, 1):
-        try:
-            records.append(record_from_item(item))
-        except _ItemError as exc:
-            ident = f" (id {item.get('id')})" if isinstance(item, dict) and item.get("id") else ""
-            raise InputFormatError(f"{name}: item {n}{ident} is not CSL-JSON: {exc}.") from None
-    return records
+        return record_from_item(item)
+    except _ItemError as exc:
+        ident = f" (id {item.get('id')})" if isinstance(item, dict) and item.get("id") else ""
+        raise InputFormatError(f"{name}: item {n}{ident} is not CSL-JSON: {exc}.") from None
+
+
+def _syntax_error(name: str, line: int, column: int, msg: str) -> InputFormatError:
+    return InputFormatError(f"{name}: invalid JSON at line {line}, column {column}: {msg}.")
+
+
+def read(text: str, name: str) -> list[Record]:
+    return list(iter_items(io.StringIO(text), name))
+
+
+CHUNK = 1 << 20
+
+
+def iter_items(handle: IO[str], name: str) -> Iterator[Record]:
+    """Records from a CSL-JSON array (or one item), parsed one item at a time.
+
+    The json module has no incremental parser, so the array is walked here: each item is decoded
+    with `JSONDecoder.raw_decode` from a buffer that is refilled in 1 MiB chunks. Memory stays at
+    one chunk plus one item, whatever the file's size. Error positions are those json.loads
+    would report for the whole file.
+    """
+    decoder = json.JSONDecoder()
+    buf = handle.read(CHUNK)
+    pos = 0
+    eof = not buf
+    lines_before = 0  # newlines in text already dropped from the buffer
+    column_base = 0  # column of buf[0] on its line, when that line began before the buffer
+
+    def where(offset: int) -> tuple[int, int]:
+        line = lines_before + buf.count("\n", 0, offset) + 1
+        start = buf.rfind("\n", 0, offset)
+        column = offset - start if start >= 0 else column_base + offset + 1
+        return line, column
+
+    def refill() -> bool:
+        nonlocal buf, pos, eof, lines_before, column_base
+        if eof:
+            return False
+        chunk = handle.read(CHUNK)
+        if not chunk:
+            eof = True
+            return False
+        dropped = buf[:pos]
+        newlines = dropped.count("\n")
+        lines_before += newlines
+        column_base = (len(dropped) - dropped.rfind("\n") - 1) if newlines else column_base + pos
+        buf, pos = buf[pos:] + chunk, 0
+        return True
+
+    def skip_space() -> None:
+        nonlocal pos
+        while True:
+            while pos < len(buf) and buf[pos] in " \t\r\n\ufeff":
+                pos += 1
+            if pos < len(buf) or not refill():
+                return
+
+    def decode() -> Any:
+        nonlocal pos
+        while True:
+            try:
+                value, end = decoder.raw_decode(buf, pos)
+            except json.JSONDecodeError as exc:
+                if refill():
+                    continue
+                raise _syntax_error(name, *where(exc.pos), exc.msg) from None
+            pos = end
+            return value
+
+    skip_space()
+    if pos >= len(buf):
+        raise _syntax_error(name, *where(pos), "Expecting value")
+    if buf[pos] != "[":
+        item = decode()
+        skip_space()
+        if pos < len(buf):
+            raise _syntax_error(name, *where(pos), "Extra data")
+        yield _record(item, 1, name)
+        return
+    pos += 1
+    n = 0
+    skip_space()
+    if pos < len(buf) and buf[pos] == "]":
+        pos += 1
+    else:
+        while True:
+            n += 1
+            yield _record(decode(), n, name)
+            skip_space()
+            if pos >= len(buf):
+                raise _syntax_error(name, *where(pos), "Expecting ',' delimiter")
+            if buf[pos] == "]":
+                pos += 1
+                break
+            if buf[pos] != ",":
+                raise _syntax_error(name, *where(pos), "Expecting ',' delimiter")
+            pos += 1
+            skip_space()
+    skip_space()
+    if pos < len(buf):
+        raise _syntax_error(name, *where(pos), "Extra data")
