@@ -52,12 +52,16 @@ def base_key(record: Record) -> str:
     return (who or "anon") + str(record.year or "") + what
 
 
+_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
+
+
 def citation_keys(records: Iterable[Record]) -> Iterator[tuple[Record, str]]:
     """Each record with a unique ASCII key, in input order: the second `mathers2014challenge`
-    becomes `mathers2014challengea`, then `…b`."""
+    becomes `mathers2014challengea`, then `…b`. A key the input already had (BibTeX, CSL-JSON
+    `id`, RIS `ID`) is kept when it is a valid ASCII key: documents cite those keys."""
     seen: set[str] = set()
     for record in records:
-        base = base_key(record)
+        base = record.id if record.id and _KEY.fullmatch(record.id) else base_key(record)
         key, n = base, 0
         while key in seen:
             key = base + letters(n)

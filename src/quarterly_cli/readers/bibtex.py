@@ -7,7 +7,7 @@ import re
 from .. import markup
 from ..errors import InputFormatError
 from ..model import Name, Record, Section
-from .latex import latex_to_rich, latex_to_text
+from .latex import decode_keeping_groups, latex_to_rich, latex_to_text
 
 _MONTHS = {m: n for n, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
@@ -37,7 +37,8 @@ def _name(raw: str) -> Name:
 def _names(value: str) -> tuple[Name, ...]:
     from bibtexparser.middlewares.names import split_multiple_persons_names
 
-    return tuple(_name(n) for n in split_multiple_persons_names(value) if n.strip())
+    decoded = decode_keeping_groups(value)
+    return tuple(_name(n) for n in split_multiple_persons_names(decoded) if n.strip())
 
 
 def _issued(fields: dict[str, str]) -> tuple[int, ...]:

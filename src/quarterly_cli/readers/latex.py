@@ -30,9 +30,10 @@ _LIGATURES = (("---", "—"), ("--", "–"), ("``", "“"), ("''", "”"))
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, keep_braces: bool = False) -> None:
         self.text = text
         self.pos = 0
+        self.keep_braces = keep_braces
 
     def group(self, depth: int) -> str:
         """Parse until the closing brace of this depth (or the end); return rich text."""
@@ -49,6 +50,8 @@ class _Parser:
                 inner = self.group(depth + 1)
                 if inner.startswith("\x00"):  # a command group such as {\"u} already decoded
                     out.append(inner[1:])
+                elif depth == 0 and self.keep_braces:
+                    out.append("{" + inner + "}")
                 elif depth == 0 and inner:
                     out.append(f'<span class="nocase">{inner}</span>')
                 else:
@@ -129,6 +132,13 @@ def latex_to_rich(value: str) -> str:
         text = text.replace(src, dst)
     rich = _Parser(text).group(0)
     return markup.squash_space(rich.replace("\x00", ""))
+
+
+def decode_keeping_groups(value: str) -> str:
+    """Decode accents and escapes but keep top-level brace groups, for BibTeX name lists:
+    bibtexparser's name splitter must still see `{World Health Organization}` as one token, and
+    must not see `\\~` (an accent) as a tie."""
+    return _Parser(value, keep_braces=True).group(0).replace("\x00", "")
 
 
 def latex_to_text(value: str) -> str:

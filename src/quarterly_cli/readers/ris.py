@@ -23,10 +23,10 @@ def _clean(value: Any) -> str | None:
 
 
 def _name(raw: str) -> Name:
+    """`Family, Given[, Suffix]`; a name without a comma is an organisation (RIS spec, AU)."""
     parts = [p.strip() for p in raw.split(",")]
     if len(parts) == 1:
-        return Name(literal=parts[0]) if " " not in parts[0] else Name(
-            family=parts[0].rsplit(" ", 1)[1], given=parts[0].rsplit(" ", 1)[0])
+        return Name(literal=parts[0])
     return Name(family=parts[0], given=parts[1] or None,
                 suffix=", ".join(p for p in parts[2:] if p) or None)
 

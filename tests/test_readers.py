@@ -1,0 +1,153 @@
+"""BibTeX, RIS and CSL-JSON readers, and round trips through the writers."""
+
+from __future__ import annotations
+
+import pytest
+from pylatexenc.latex2text import LatexNodes2Text
+
+from quarterly_cli import markup
+from quarterly_cli.formats import FORMATS, Options
+from quarterly_cli.formats._fields import citation_keys
+from quarterly_cli.readers import read_path, read_text
+from quarterly_cli.readers.latex import latex_to_rich, latex_to_text
+
+from .conftest import DATA
+
+FILES = DATA / "files"
+
+
+@pytest.mark.parametrize(
+    "latex",
+    [r"M{\"u}ller", r"{\O}deg{\aa}rd", r"Nguy\~{\^e}n", r"Fran\c{c}ois", r"\'{E}cole",
+     r"50\% \& rising", r"first\_year", r"Dvo\v{r}\'ak", r"na\"ive", r"Bront\"{e}",
+     r"caf\'e au lait", r"{\ss}trasse", r"Erd\H{o}s"],
+)
+def test_latex_decoding_agrees_with_pylatexenc(latex):
+    """The hand-written decoder (kept because pylatexenc drops case protection) gives the same
+    text as pylatexenc, the reference decoder, wherever no protection is involved."""
+    assert latex_to_text(latex) == LatexNodes2Text().latex_to_text(latex)
+
+
+def test_braces_become_case_protection_and_styles_become_markup():
+    assert latex_to_rich(r"{NHS} Reform in \emph{England} and {\"U}ber") == (
+        '<span class="nocase">NHS</span> Reform in <i>England</i> and Über')
+    assert latex_to_rich(r"\textbraceleft{}x\textbraceright{} \textbackslash{}") == "{x} \\"
+
+
+def test_bibtex_file():
+    records = read_path(str(FILES / "library.bib"))
+    assert [r.id for r in records] == ["mueller2018health", "vanderberg2017long", "who2021global"]
+    first, second, third = records
+    assert [(n.family, n.given) for n in first.author] == [
+        ("Müller", "Jürgen"), ("Ødegård", "Øystein"), ("Nguyễn", "Thi Minh")]
+    assert first.title == ('Health Systems in <span class="nocase">Scandinavia</span>: '
+                           '<span class="nocase">NHS</span>-Style Reform & 50% Cost Shifts')
+    assert first.issued == (2018, 8) and first.page == "800-809"
+    assert first.abstract[0].paragraphs == ("Background: Costs rose by 50% in the first_year.",
+                                            "Methods: We compared n = 12 regions & counties.")
+    assert second.container_title == "The Milbank Quarterly"  # @string macro resolved
+    assert (second.author[0].non_dropping_particle, second.author[0].family) == ("van der", "Berg")
+    assert second.author[2].suffix == "Jr."
+    assert second.keyword == ("long-term care", "financing")
+    assert third.author[0].literal == "World Health Organization"
+    assert third.title == "Global Strategy on Digital Health 2020–2025"
+
+
+def test_ris_file():
+    records = read_path(str(FILES / "library.ris"))
+    first, second = records
+    assert first.author[1].family == "O'Brien"
+    assert first.title == 'Mental Health Parity & the "Carve-Out" Problem: 100% Coverage?'
+    assert (first.container_title, first.container_title_short) == (
+        "Psychiatric Services", "Psychiatr Serv")
+    assert first.issued == (2017, 7) and first.page == "700-705"
+    assert first.ISSN == ("1075-2730",) and first.keyword == ("parity", "insurance")
+    assert second.issued == (2022, 1, 14) and second.page == "e0262000"
+
+
+def test_malformed_bibtex_exits_2_with_line(runner, tmp_path):
+    from quarterly_cli.cli import main
+
+    path = tmp_path / "bad.bib"
+    path.write_text("@article{ok,\n title = {Fine}\n}\n\n@article{broken,\n title = {No end\n",
+                    "utf-8")
+    result = runner.invoke(main, ["cite", str(path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: {path}: BibTeX entry at line 5 cannot be parsed")
+
+
+def test_content_sniffing_without_extension(tmp_path):
+    ris = tmp_path / "export"
+    ris.write_text((FILES / "library.ris").read_text("utf-8"), "utf-8")
+    from quarterly_cli.readers import iter_path
+
+    assert len(list(iter_path(str(ris)))) == 2
+    assert read_text("@article{k, title={T}}", "x")[0].title == "T"
+
+
+KEYS = ("authors", "title", "journal", "year", "volume", "issue", "pages", "DOI", "abstract")
+
+
+def essentials(record):
+    """The fields the round trips must keep; RIS has no case protection and one-line abstracts,
+    so titles compare as plain text and abstracts with white space folded."""
+    return {
+        "authors": [(n.full_family, n.given, n.suffix, n.literal) for n in record.author],
+        "title": markup.plain(record.title),
+        "journal": record.container_title,
+        "year": record.year,
+        "volume": record.volume,
+        "issue": record.issue,
+        "pages": record.page,
+        "DOI": record.DOI,
+        "abstract": " ".join(markup.plain(p) for s in record.abstract for p in s.paragraphs),
+    }
+
+
+def through(records, *formats):
+    for name in formats:
+        records = read_text(FORMATS[name].render(records, Options()), name)
+    return records
+
+
+def test_bibtex_ris_bibtex_round_trip():
+    original = read_path(str(FILES / "library.bib"))
+    again = through(original, "ris", "bibtex")
+    assert [essentials(r) for r in again] == [essentials(r) for r in original]
+
+
+def test_ris_csl_json_ris_round_trip():
+    original = read_path(str(FILES / "library.ris"))
+    again = through(original, "csl-json", "ris")
+    assert [essentials(r) for r in again] == [essentials(r) for r in original]
+
+
+@pytest.mark.parametrize("chain", [("bibtex",), ("biblatex",), ("csl-json",), ("ris",),
+                                   ("json",), ("bibtex", "csl-json", "ris", "biblatex")])
+def test_every_pair_keeps_the_essentials(chain):
+    original = read_path(str(FILES / "library.bib")) + read_path(str(FILES / "library.ris"))
+    if chain == ("json",):
+        import json
+
+        from quarterly_cli.model import record_from_dict
+
+        again = [record_from_dict(d) for d in json.loads(FORMATS["json"].render(original))]
+    else:
+        again = through(original, *chain)
+    assert [essentials(r) for r in again] == [essentials(r) for r in original]
+
+
+def test_unique_ascii_citation_keys():
+    from quarterly_cli.bundled import bundled_record
+
+    records = [bundled_record()] * 3 + read_path(str(FILES / "library.bib"))
+    text = FORMATS["bibtex"].render(records, Options())
+    keys = [line[len("@article{"):-1] for line in text.splitlines() if line.startswith("@")]
+    assert keys == ["mathers2014challenge", "mathers2014challengea", "mathers2014challengeb",
+                    "mueller2018health", "vanderberg2017long", "who2021global"]
+    ris = FORMATS["bibtex"].render(read_path(str(FILES / "library.ris")), Options())
+    assert [line for line in ris.splitlines() if line.startswith("@")] == [
+        "@article{odegard2017mental,", "@article{nakamura2022telehealth,"]
+    clash = [r.with_(id="Ødegård 2017") for r in read_path(str(FILES / "library.ris"))[:1]] * 2
+    assert [k for _, k in citation_keys(clash)] == ["odegard2017mental", "odegard2017mentala"]
