@@ -5,8 +5,9 @@ reported once; `--strict` stops at the first. Malformed references given as argu
 errors (exit 2) before anything is looked up; malformed lines read from stdin are item failures.
 
 Concurrency is bounded by what Crossref allows the pool in use: 1 request at a time in the
-public pool, 5 in the polite pool (QUARTERLY_MAILTO set). Network fetches run in worker threads;
-the store is read and written only from the calling thread.
+public pool, 5 in the polite pool (QUARTERLY_MAILTO set), and lowered or paced further when
+Crossref's answers carry `x-concurrency-limit` / `x-rate-limit-*` headers. Network fetches run
+in worker threads; the store is read and written only from the calling thread.
 """
 
 from __future__ import annotations
@@ -150,13 +151,16 @@ def _fetch_all(items: list[Item], to_fetch: list[tuple[int, str]], resolver: Res
     from concurrent.futures import ThreadPoolExecutor
 
     from .sources import crossref
+    from .sources.http import Gate
 
     show = progress if progress is not None else (sys.stderr.isatty()
                                                   and len(to_fetch) > PROGRESS_THRESHOLD)
     bar = _progress_bar(len(to_fetch)) if show else None
     try:
-        with ThreadPoolExecutor(max_workers=concurrency()) as pool:
-            futures = [(n, pool.submit(crossref.fetch, doi)) for n, doi in to_fetch]
+        allowed = concurrency()
+        gate = Gate(allowed)
+        with ThreadPoolExecutor(max_workers=allowed) as pool:
+            futures = [(n, pool.submit(crossref.fetch, doi, gate)) for n, doi in to_fetch]
             for n, future in futures:
                 try:
                     record = future.result()

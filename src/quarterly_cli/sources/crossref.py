@@ -45,11 +45,19 @@ def user_agent() -> str:
     return agent + (f"; mailto:{address})" if address else ")")
 
 
-def fetch_work(doi: str) -> dict[str, Any]:
-    """The `message` of `GET /works/{doi}`; raises NotFoundError or SourceError."""
+def fetch_work(doi: str, gate: http.Gate | None = None) -> dict[str, Any]:
+    """The `message` of `GET /works/{doi}`; raises NotFoundError or SourceError.
+
+    With a gate, the request waits for its turn and the answer's rate-limit headers tighten it.
+    """
     url = f"{base_url()}/works/{quote(doi, safe='')}"
     params = {"mailto": mailto()} if mailto() else None
-    response = http.get(url, params=params, user_agent=user_agent(), service="Crossref")
+    if gate is None:
+        response = http.get(url, params=params, user_agent=user_agent(), service="Crossref")
+    else:
+        with gate:
+            response = http.get(url, params=params, user_agent=user_agent(), service="Crossref")
+        gate.observe(response.headers)
     if response.status == 404:
         raise NotFoundError("no such DOI at Crossref (404). Check the DOI for typos.")
     if response.status != 200:
@@ -75,8 +83,8 @@ def fetch_work(doi: str) -> dict[str, Any]:
     return payload["message"]
 
 
-def fetch(doi: str) -> Record:
-    return record_from_work(fetch_work(doi))
+def fetch(doi: str, gate: http.Gate | None = None) -> Record:
+    return record_from_work(fetch_work(doi, gate))
 
 
 # --- the pure mapping ------------------------------------------------------------------------

@@ -103,3 +103,67 @@ def get(url: str, *, params: dict[str, str] | None, user_agent: str, service: st
         ) from None
     except requests.exceptions.RequestException as exc:
         raise SourceError(f"The request to {service} failed ({exc}). Try again later.") from None
+
+
+class Gate:
+    """Bounds requests in flight and paces their starts, tightening itself to what the service
+    announces in `x-concurrency-limit` and `x-rate-limit-limit` / `x-rate-limit-interval`
+    (Crossref's documented rate-limit headers)."""
+
+    def __init__(self, concurrency: int) -> None:
+        import threading
+
+        self.limit = concurrency
+        self.active = 0
+        self.min_gap = 0.0
+        self.last_start = 0.0
+        self.cond = threading.Condition()
+
+    def __enter__(self) -> Gate:
+        import time
+
+        with self.cond:
+            while self.active >= self.limit:
+                self.cond.wait()
+            self.active += 1
+            wait = self.last_start + self.min_gap - time.monotonic()
+            self.last_start = time.monotonic() + max(wait, 0.0)
+        if wait > 0:
+            time.sleep(wait)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self.cond:
+            self.active -= 1
+            self.cond.notify_all()
+
+    def observe(self, headers: dict[str, str]) -> None:
+        lowered = {k.lower(): v for k, v in headers.items()}
+        with self.cond:
+            concurrency = _int(lowered.get("x-concurrency-limit"))
+            if concurrency:
+                self.limit = max(1, min(self.limit, concurrency))
+            rate = _int(lowered.get("x-rate-limit-limit"))
+            interval = _seconds(lowered.get("x-rate-limit-interval"))
+            if rate and interval:
+                self.min_gap = interval / rate
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _seconds(value: str | None) -> float | None:
+    """`1s`, `2000ms` or a bare number of seconds."""
+    if not value:
+        return None
+    value = value.strip().lower()
+    try:
+        if value.endswith("ms"):
+            return float(value[:-2]) / 1000
+        return float(value.rstrip("s"))
+    except ValueError:
+        return None
