@@ -124,3 +124,19 @@ def test_no_note_when_piped(runner, tmp_path):
     result = run(runner, "cite", str(path))
     assert result.stderr == ""
     assert "Health care spending in the United States" in result.stdout
+
+
+def test_shell_completion_of_formats_and_styles():
+    import os
+    import subprocess
+    import sys
+
+    def complete(words: str) -> list[str]:
+        env = dict(os.environ, _QUARTERLY_COMPLETE="bash_complete", COMP_WORDS=words,
+                   COMP_CWORD=str(len(words.split()) - (0 if words.endswith(" ") else 1)))
+        out = subprocess.run([sys.executable, "-m", "quarterly_cli"],
+                             env=env, capture_output=True, text=True)
+        return [line.split(",", 1)[1] for line in out.stdout.splitlines()]
+
+    assert complete("quarterly cite -f bib") == ["bibtex", "biblatex"]
+    assert complete("quarterly cite --style chi") == ["chicago-author-date"]

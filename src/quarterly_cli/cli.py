@@ -136,6 +136,12 @@ def _complete_formats(ctx, param, incomplete: str):
     return [name for name in FORMATS if name.startswith(incomplete)]
 
 
+def _complete_styles(ctx, param, incomplete: str):
+    from .csl import style_names
+
+    return [name for name in style_names() if name.startswith(incomplete)]
+
+
 @main.command()
 @click.argument("references", nargs=-1, metavar="[REFERENCE]...")
 @click.option("-f", "--format", "format_name", type=click.Choice(list(FORMATS)),
@@ -149,7 +155,7 @@ def _complete_formats(ctx, param, incomplete: str):
               help="Print titles as stored; do not convert them to sentence case.")
 @click.option("--ascii", "ascii_only", is_flag=True,
               help="BibTeX/BibLaTeX: write accents as LaTeX commands (M{\\\"u}ller).")
-@click.option("--style", metavar="NAME_OR_PATH",
+@click.option("--style", metavar="NAME_OR_PATH", shell_complete=_complete_styles,
               help="Format with any CSL style (a name such as chicago-author-date, or a .csl file).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object per reference: status ok/error and citation or message.")

@@ -36,6 +36,11 @@ def _catalogue() -> list[str] | None:
     return sorted(names)
 
 
+def style_names() -> list[str]:
+    """Every style name `--style` accepts: bundled ones, plus the catalogue when installed."""
+    return bundled_styles() + (_catalogue() or [])
+
+
 def style_path(name: str) -> str:
     """Resolve a style name or path to a readable .csl file; UsageError with suggestions if not."""
     candidate = Path(name).expanduser()
@@ -54,7 +59,7 @@ def style_path(name: str) -> str:
             return get_style_filepath(name)
         except StyleNotFoundError:
             pass
-    known = bundled_styles() + (catalogue or [])
+    known = style_names()
     close = [k for k in known if k.startswith(name)][:3] or difflib.get_close_matches(
         name, known, n=3, cutoff=0.6)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""

@@ -37,6 +37,17 @@ def squash_space(text: str) -> str:
     return " ".join(text.split())
 
 
+def one_line(text: str) -> str:
+    """Controls removed and white space folded to single spaces: a value safe on one line.
+
+    The common case — printable text with single spaces — is returned as is without the two
+    passes (this runs for every field of every record in a conversion).
+    """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return squash_space(strip_controls(text))
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     text: str
@@ -131,7 +142,8 @@ _LATEX_SPECIALS = {
     "&": r"\&", "%": r"\%", "$": r"\$",
     "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
-_LATEX_RE = re.compile(r"[\\{}&%$#_~^]")
+_LATEX_TABLE = str.maketrans(_LATEX_SPECIALS)
+_LATEX_CHARS = re.compile(r"[\\{}&%$#_~^]")
 
 
 def escape_latex(text: str) -> str:
@@ -140,7 +152,9 @@ def escape_latex(text: str) -> str:
     Braces become `\\textbraceleft{}`/`\\textbraceright{}`, not `\\{`: BibTeX (and pybtex) count
     `\\{` as a brace, so a lone escaped brace would still unbalance the entry.
     """
-    return _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group()], text)
+    if not _LATEX_CHARS.search(text):  # most values need nothing; a scan beats translate()
+        return text
+    return text.translate(_LATEX_TABLE)
 
 
 _LATEX = {"i": (r"\textit{", "}"), "b": (r"\textbf{", "}"), "sup": (r"\textsuperscript{", "}"),

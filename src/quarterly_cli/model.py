@@ -11,14 +11,13 @@ that can carry inline markup hold *CSL rich text*: plain text in which only `<i>
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-
-TYPE_CHECKING = False  # typing itself costs start-up time; annotations are strings anyway
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(NamedTuple):
+    """A person or organisation (CSL name variables). A NamedTuple rather than a frozen dataclass:
+    immutable all the same, and about 4x cheaper to create — conversions make one per author."""
+
     family: str | None = None
     given: str | None = None
     suffix: str | None = None
@@ -146,7 +145,7 @@ def _key(name: str) -> str:
     return name.replace("_", "-")
 
 
-_NAME_FIELDS = tuple(f.name for f in fields(Name))
+_NAME_FIELDS = Name._fields
 _RECORD_FIELDS = {f.name: f for f in fields(Record)}
 
 

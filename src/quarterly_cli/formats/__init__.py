@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # see model.py
 if TYPE_CHECKING:
     from ..model import Record
 

@@ -15,10 +15,6 @@ from . import Options
 from ._fields import abstract_paragraphs
 
 
-def one_line(value: str) -> str:
-    return markup.squash_space(markup.strip_controls(value))
-
-
 def ris_name(name: Name) -> str:
     if name.literal is not None:
         return name.literal
@@ -73,5 +69,5 @@ def tags(record: Record) -> list[tuple[str, str]]:
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
     for n, record in enumerate(records):
-        lines = [f"{tag}  - {one_line(value)}" for tag, value in tags(record)]
+        lines = [f"{tag}  - {markup.one_line(value)}" for tag, value in tags(record)]
         yield ("\n" if n else "") + "\n".join(lines) + "\nER  - \n"

@@ -15,10 +15,13 @@ _TYPES = {"JOUR": "article-journal", "JFULL": "article-journal", "EJOUR": "artic
           "MGZN": "article-magazine", "ELEC": "webpage", "DATA": "dataset"}
 
 
+_DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/)")
+
+
 def _clean(value: Any) -> str | None:
     if value is None:
         return None
-    text = markup.squash_space(markup.strip_controls(str(value)))
+    text = markup.one_line(str(value))
     return text or None
 
 
@@ -72,7 +75,7 @@ def record_from_entry(entry: dict[str, Any]) -> Record:
     abstract = _clean(entry.get("abstract") or entry.get("notes_abstract"))
     doi = _first(entry, "doi")
     if doi:
-        doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/)", "", doi)
+        doi = _DOI_URL.sub("", doi)
     return Record(
         title=markup.literal(_first(entry, "title", "primary_title") or "(untitled)"),
         type=_TYPES.get(str(entry.get("type_of_reference", "JOUR")).strip(), "article-journal"),
