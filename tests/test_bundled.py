@@ -73,3 +73,23 @@ def test_malformed_field_names_the_field(tmp_path, change, message):
 def test_json_round_trip():
     r = bundled_record()
     assert load_record_file("x", json.dumps(r.to_dict())) == r
+
+
+def test_cli_reports_a_damaged_bundled_file(runner, tmp_path, monkeypatch):
+    from quarterly_cli import bundled
+    from quarterly_cli.cli import main
+
+    damaged = tmp_path / bundled.BUNDLED_FILE
+    data = bundled_record().to_dict() | {"issued": {"date-parts": [["December"]]}}
+    damaged.write_text(json.dumps(data), "utf-8")
+    monkeypatch.setattr(bundled, "data_path", lambda name: str(tmp_path / name))
+    bundled.bundled_record.cache_clear()
+    try:
+        result = runner.invoke(main, ["cite"])
+    finally:
+        bundled.bundled_record.cache_clear()
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Error: {damaged}: field 'issued': must look like {{\"date-parts\": [[2014, 12]]}}. "
+        "Fix that field or reinstall the package.\n")

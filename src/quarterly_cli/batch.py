@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .bundled import bundled_record
-from .errors import BadReferenceError, QuarterlyError, StoreError
+from .errors import BadReferenceError, QuarterlyError, RecordFileError, StoreError
 from .model import Record
 from .resolve import Reference, Resolver, parse_reference
 
@@ -138,8 +138,8 @@ def _resolve_local(item: Item, ref: Reference, resolver: Resolver, stdin_text: s
             item.records = read_text(stdin_text or "", "standard input")
         else:
             item.records = iter_path(ref.path)
-    except (BadReferenceError, StoreError):
-        raise  # a malformed argument or an unusable store concerns the whole run
+    except (BadReferenceError, RecordFileError, StoreError):
+        raise  # a malformed argument, a damaged package or store concerns the whole run
     except QuarterlyError as exc:
         if exc.exit_code == 2:
             raise

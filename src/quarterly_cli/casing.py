@@ -109,7 +109,7 @@ def sentence_case(title: str) -> tuple[str, bool]:
     """
     if not is_title_case(title):
         return title, False
-    singles, phrases = lexicon()
+    phrases = lexicon()[1]
     spans = markup.parse(title)
     guessed = not any("nocase" in s.styles for s in spans)
     out: list[markup.Span] = []
@@ -121,14 +121,17 @@ def sentence_case(title: str) -> tuple[str, bool]:
             continue
         # Even indexes hold words (possibly "" at the ends), odd ones the white space between.
         pieces = _SPACE_SPLIT.split(span.text)
-        keep = _phrase_positions(pieces[0::2], phrases)
+        heads = False
         for i in range(0, len(pieces), 2):
             word = pieces[i]
-            if not word:
-                continue
-            if i // 2 not in keep:
-                pieces[i] = _lower_word(word, at_start, singles)
-            at_start = _ends_clause(word)
+            if word:
+                pieces[i], ends, head = _word(word, at_start)
+                heads = heads or head
+                at_start = ends
+        if heads:  # a multi-word proper noun may start here: keep those words as they were
+            original = _SPACE_SPLIT.split(span.text)
+            for index in _phrase_positions(original[0::2], phrases):
+                pieces[index * 2] = original[index * 2]
         out.append(markup.Span("".join(pieces), span.styles))
     result = markup.unparse(out)
     return (result, guessed) if result != title else (title, False)
@@ -151,8 +154,6 @@ def _ends_clause(word: str) -> bool:
 def _phrase_positions(words: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> set[int]:
     keep: set[int] = set()
     cores = [_core(w) for w in words]
-    if not any(core in phrases for core in cores):
-        return keep
     for i, core in enumerate(cores):
         for phrase in phrases.get(core, ()):
             n = len(phrase)
@@ -164,6 +165,13 @@ def _phrase_positions(words: list[str], phrases: dict[str, list[tuple[str, ...]]
 
 # Word-level results are cached: titles share most of their vocabulary (benchmarks/run.py).
 @lru_cache(maxsize=1 << 16)
+def _word(word: str, at_start: bool) -> tuple[str, bool, bool]:
+    """(the word in sentence case, whether a clause ends after it, whether a lexicon phrase
+    starts with it)."""
+    singles, phrases = lexicon()
+    return _lower_word(word, at_start, singles), _ends_clause(word), _core(word) in phrases
+
+
 def _lower_word(word: str, at_start: bool, singles: frozenset[str]) -> str:
     """Lower a title-case word unless it must keep its capital; hyphen parts are judged apart."""
     lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]

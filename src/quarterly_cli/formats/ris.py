@@ -1,5 +1,7 @@
 """RIS (Research Information Systems) records, one `TY  - JOUR` … `ER  - ` block per record.
 
+PMID goes in `AN` and PMCID in `C2`, as PubMed's own RIS export writes them.
+
 Tags per the RIS specification as Zotero and EndNote read them (docs/format-rules.md). A value never
 contains a line break: paragraphs are joined with a space, so a crafted abstract cannot start a new
 tag line.
@@ -60,6 +62,9 @@ def tags(record: Record) -> list[tuple[str, str]]:
         out.append(("UR", record.URL))
     if record.PMID:
         out.append(("AN", record.PMID))
+    if record.PMCID:
+        out.append(("C2", record.PMCID))
+    out += [("AD", a) for a in record.affiliation]
     out += [("KW", k) for k in record.keyword]
     paragraphs = abstract_paragraphs(record)
     if paragraphs:

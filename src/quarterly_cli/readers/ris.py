@@ -34,6 +34,12 @@ def _name(raw: str) -> Name:
                 suffix=", ".join(p for p in parts[2:] if p) or None)
 
 
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _issued(entry: dict[str, Any]) -> tuple[int, ...]:
     for key in ("date", "publication_year", "year"):
         match = re.match(r"\s*(\d{4})(?:[/-](\d{1,2})?)?(?:[/-](\d{1,2})?)?", str(entry.get(key) or ""))
@@ -69,10 +75,10 @@ def record_from_entry(entry: dict[str, Any]) -> Record:
         page = first  # an eLocator such as e025000
     else:
         page = f"{first}-{last}" if first and last else first
-    issns = entry.get("issn")
-    issn_list = issns if isinstance(issns, list) else ([issns] if issns else [])
+    issn_list = _as_list(entry.get("issn"))
     urls = entry.get("urls") or []
     abstract = _clean(entry.get("abstract") or entry.get("notes_abstract"))
+    pmcid = _first(entry, "custom2")  # C2 holds the PMCID in PubMed's RIS export
     doi = _first(entry, "doi")
     if doi:
         doi = _DOI_URL.sub("", doi)
@@ -91,6 +97,8 @@ def record_from_entry(entry: dict[str, Any]) -> Record:
         publisher=_first(entry, "publisher"),
         DOI=doi,
         PMID=_first(entry, "accession_number"),
+        PMCID=pmcid if pmcid and pmcid.upper().startswith("PMC") else None,
+        affiliation=tuple(a for a in map(_clean, _as_list(entry.get("author_address"))) if a),
         URL=_clean(urls[0]) if urls else None,
         keyword=tuple(k for k in map(_clean, entry.get("keywords") or []) if k),
         abstract=(Section(None, (markup.literal(abstract),)),) if abstract else (),
