@@ -90,6 +90,7 @@ def rich_view(record: Record) -> Any:
     """One Rich renderable for the whole record (testable with Console(record=True))."""
     from rich.console import Group
     from rich.padding import Padding
+    from rich.table import Table
     from rich.text import Text
 
     parts: list[Any] = [_rich_text(record.title, "bold")]
@@ -101,10 +102,12 @@ def rich_view(record: Record) -> Any:
         parts.append(Text(_clean(url), style=f"link {url} blue underline"))
     if record.policy_points:
         parts += [Text(""), Text("Policy Points", style="bold magenta")]
+        bullets = Table.grid(padding=(0, 1))  # a hanging indent for wrapped bullet text
+        bullets.add_column(no_wrap=True)
+        bullets.add_column()
         for point in record.policy_points:
-            bullet = Text("• ")
-            bullet.append_text(_rich_text(point))
-            parts.append(Padding(bullet, (0, 0, 0, 2)))
+            bullets.add_row("•", _rich_text(point))
+        parts.append(Padding(bullets, (0, 0, 0, 2)))
     for section in record.abstract:
         parts += [Text(""), Text(_clean(section.label or "Abstract"), style="bold magenta")]
         for n, paragraph in enumerate(section.paragraphs):
@@ -121,7 +124,8 @@ def rich_view(record: Record) -> Any:
 def print_rich(records: list[Record], color: bool) -> None:
     from rich.console import Console
 
-    console = Console(no_color=not color, highlight=False, soft_wrap=False)
+    # Only called when colour is wanted (a terminal, or --color into a pipe).
+    console = Console(force_terminal=True, no_color=not color, highlight=False, soft_wrap=False)
     for n, record in enumerate(records):
         if n:
             console.rule()
@@ -135,4 +139,4 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     table = Table("DOI", "First author", "Year", "Title", highlight=False)
     for row in rows:
         table.add_row(*(_rich_text(cell) for cell in row))
-    Console(highlight=False).print(table)
+    Console(force_terminal=True, highlight=False).print(table)
