@@ -11,9 +11,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .. import casing, markup
 from ..model import Name, Record
+
+if TYPE_CHECKING:
+    from . import Options
 
 MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EN_DASH = "–"
@@ -153,6 +157,27 @@ def ama_name(name: Name) -> str:
     if name.suffix:
         parts.append(name.suffix.replace(".", ""))
     return lit(" ".join(parts))
+
+
+def medical_entry(record: Record, options: Options, authors: list[str], journal: str,
+                  date: str, pages: str | None) -> str:
+    """The shape AMA and Vancouver share: `Authors. Title. Journal. Date;Vol(Issue):Pages. doi:…`
+    — the styles differ only in the pieces passed in (truncation, italics, date, page ranges)."""
+    parts = []
+    if authors:
+        parts.append(end_with_period(", ".join(authors)))
+    parts.append(end_with_period(title_of(record, options.keep_case)))
+    if journal:
+        parts.append(journal)
+    parts.append(ama_date_volume_pages(record, date, pages))
+    return " ".join(parts) + doi_suffix_ama(record)
+
+
+def numbered(records: Iterable[Record], options: Options,
+             entry: Callable[[Record, Options], str]) -> Iterator[str]:
+    """A numbered bibliography in citation (input) order, one entry at a time."""
+    entries = ((entry_id(r, i), entry(r, options)) for i, r in enumerate(records))
+    return finish_iter(entries, options.markup, numbered=True)
 
 
 def ama_date_volume_pages(record: Record, date: str, pages: str | None) -> str:

@@ -10,18 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from ..model import Record, split_pages
 from . import Options
-from ._text import (
-    EN_DASH,
-    MONTHS_SHORT,
-    ama_date_volume_pages,
-    ama_name,
-    doi_suffix_ama,
-    end_with_period,
-    entry_id,
-    finish_iter,
-    lit,
-    title_of,
-)
+from ._text import EN_DASH, MONTHS_SHORT, ama_name, end_with_period, lit, medical_entry, numbered
 
 MAX_LISTED = 6
 
@@ -56,19 +45,14 @@ def entry(record: Record, options: Options) -> str:
     names = [ama_name(n) for n in record.author]
     if len(names) > MAX_LISTED:
         names = names[:MAX_LISTED] + ["et al."]
-    parts = []
-    if names:
-        parts.append(end_with_period(", ".join(names)))
-    parts.append(end_with_period(title_of(record, options.keep_case)))
     journal = record.container_title_short or record.container_title
-    if journal:
-        parts.append(end_with_period(lit(journal)))
-    pages = record.number or abbreviated_pages(record.page)
-    parts.append(ama_date_volume_pages(record, date(record), pages))
-    return " ".join(parts) + doi_suffix_ama(record)
+    return medical_entry(
+        record, options, names,
+        journal=end_with_period(lit(journal)) if journal else "",
+        date=date(record),
+        pages=record.number or abbreviated_pages(record.page),
+    )
 
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
-    """Numbered in citation (input) order, one entry at a time."""
-    entries = ((entry_id(r, i), entry(r, options)) for i, r in enumerate(records))
-    return finish_iter(entries, options.markup, numbered=True)
+    return numbered(records, options, entry)
