@@ -140,3 +140,19 @@ def test_shell_completion_of_formats_and_styles():
 
     assert complete("quarterly cite -f bib") == ["bibtex", "biblatex"]
     assert complete("quarterly cite --style chi") == ["chicago-author-date"]
+
+
+def test_broken_style_file_is_a_usage_error(runner, tmp_path):
+    path = tmp_path / "broken.csl"
+    path.write_text("<style><not-closed></style>", "utf-8")
+    result = run(runner, "cite", "--style", str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"Error: Cannot read the CSL style '{path}':")
+    assert result.stderr.count("\n") == 1
+
+
+def test_style_in_html(runner):
+    result = run(runner, "cite", "--style", "chicago-author-date", "--markup", "html")
+    assert result.stdout.startswith('<div class="csl-bib-body">\n  <div data-csl-entry-id="item-0"')
+    assert "<i>The Milbank Quarterly</i>" in result.stdout

@@ -155,7 +155,7 @@ def _fetch_all(items: list[Item], to_fetch: list[tuple[int, str]], resolver: Res
 
     show = progress if progress is not None else (sys.stderr.isatty()
                                                   and len(to_fetch) > PROGRESS_THRESHOLD)
-    bar = _progress_bar(len(to_fetch)) if show else None
+    bar = _ProgressBar(len(to_fetch)) if show else None
     try:
         allowed = concurrency()
         gate = Gate(allowed)
@@ -182,7 +182,7 @@ def _fetch_all(items: list[Item], to_fetch: list[tuple[int, str]], resolver: Res
             bar.stop()
 
 
-class _progress_bar:
+class _ProgressBar:
     """A Rich progress bar on stderr (Rich imported only when one is shown)."""
 
     def __init__(self, total: int) -> None:

@@ -23,7 +23,7 @@ class Failure(click.ClickException):
 
     def __init__(self, error: QuarterlyError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # per instance: 1 or 2
 
 
 def _use_color(flag: bool | None, stream=None) -> bool:

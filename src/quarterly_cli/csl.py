@@ -84,10 +84,9 @@ def render_with_style(records: Sequence[Record], style: str, options: Options) -
         data["title"] = markup.plain(data["title"])  # citeproc-py prints CSL HTML tags verbatim
         data.pop("genre", None)  # a journal's section label, not a CSL genre
         items.append(data)
+    path = style_path(style)
     try:
-        csl = CitationStylesStyle(style_path(style), validate=False)
-    except UsageError:
-        raise
+        csl = CitationStylesStyle(path, validate=False)
     except Exception as exc:  # lxml/citeproc raise many types for a broken style file
         raise UsageError(f"Cannot read the CSL style {style!r}: {exc}.") from None
     html = options.markup == "html"

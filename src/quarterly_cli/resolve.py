@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import doi as doi_mod
 from .bundled import BUNDLED_DOI, bundled_record
 from .errors import BadReferenceError, OfflineError
 from .model import Record
+
+if TYPE_CHECKING:
+    from .store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +48,11 @@ class Resolver:
 
     offline: bool = False
     refresh: bool = False
-    _store: object | None = None
+    _store: Store | None = None
 
     @property
-    def store(self):  # -> Store, imported lazily: sqlite3 is not needed for the bundled article
+    def store(self) -> Store:
+        """Opened on first use: the bundled article needs neither sqlite3 nor the store."""
         if self._store is None:
             from .store import Store
 
@@ -71,4 +76,4 @@ class Resolver:
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.close()  # type: ignore[attr-defined]
+            self._store.close()

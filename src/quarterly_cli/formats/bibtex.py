@@ -47,7 +47,7 @@ def _latex_accents(text: str) -> str:
         if char in _SPECIAL_LETTERS:
             out.append(_SPECIAL_LETTERS[char])
             continue
-        base, *marks = unicodedata.normalize("NFD", char)
+        base, *marks = list(unicodedata.normalize("NFD", char))
         if marks and base.isascii() and all(m in _ACCENTS for m in marks):
             out.append("{" + "".join(_ACCENTS[m] for m in marks) + base + "}")
         else:

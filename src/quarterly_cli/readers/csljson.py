@@ -42,7 +42,8 @@ def _names(value: Any, key: str) -> tuple[Name, ...]:
     for n, raw in enumerate(value):
         if not isinstance(raw, dict):
             raise _ItemError(f"'{key}[{n}]' must be an object")
-        kwargs = {attr: _string(raw.get(k), f"{key}[{n}].{k}") for k, attr in _NAME_KEYS.items()}
+        kwargs: dict[str, Any] = {
+            attr: _string(raw.get(k), f"{key}[{n}].{k}") for k, attr in _NAME_KEYS.items()}
         if not kwargs["family"] and not kwargs["literal"]:
             raise _ItemError(f"'{key}[{n}]' needs 'family' or 'literal'")
         out.append(Name(**kwargs))

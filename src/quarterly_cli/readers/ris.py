@@ -70,11 +70,8 @@ def _first(entry: dict[str, Any], *keys: str) -> str | None:
 def record_from_entry(entry: dict[str, Any]) -> Record:
     authors = entry.get("authors") or entry.get("first_authors") or []
     first, last = _first(entry, "start_page"), _first(entry, "end_page")
-    number = None
-    if first and not last and not first[:1].isdigit():
-        page = first  # an eLocator such as e025000
-    else:
-        page = f"{first}-{last}" if first and last else first
+    # `725`/`753` → 725-753; a lone SP is a single page or an eLocator such as e025000.
+    page = f"{first}-{last}" if first and last else first
     issn_list = _as_list(entry.get("issn"))
     urls = entry.get("urls") or []
     abstract = _clean(entry.get("abstract") or entry.get("notes_abstract"))
@@ -91,7 +88,6 @@ def record_from_entry(entry: dict[str, Any]) -> Record:
         volume=_first(entry, "volume"),
         issue=_first(entry, "number"),
         page=page,
-        number=number,
         issued=_issued(entry),
         ISSN=tuple(s for s in map(_clean, issn_list) if s),
         publisher=_first(entry, "publisher"),

@@ -51,7 +51,8 @@ def fetch_work(doi: str, gate: http.Gate | None = None) -> dict[str, Any]:
     With a gate, the request waits for its turn and the answer's rate-limit headers tighten it.
     """
     url = f"{base_url()}/works/{quote(doi, safe='')}"
-    params = {"mailto": mailto()} if mailto() else None
+    address = mailto()
+    params = {"mailto": address} if address else None
     if gate is None:
         response = http.get(url, params=params, user_agent=user_agent(), service="Crossref")
     else:
