@@ -280,3 +280,21 @@ def test_cite_fetched_record_in_other_formats(runner, crossref, fmt):
     assert result.exit_code == 0
     assert {"bibtex": "@article{alvarez2019community,", "ris": "TY  - JOUR",
             "ama": "1. Alvarez M, Brennan T, Chen L."}[fmt] in result.stdout
+
+
+def test_jats_entities_are_never_expanded():
+    from quarterly_cli.sources.jats import parse_abstract
+
+    bomb = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+            "<jats:p>Safe &lol2; text</jats:p>")
+    sections, points = parse_abstract(bomb)
+    text = " ".join(p for s in sections for p in s.paragraphs)
+    assert "lollol" not in text
+    assert points == ()
+
+
+def test_jats_with_html_entities_falls_back_to_text():
+    from quarterly_cli.sources.jats import parse_abstract
+
+    sections, _ = parse_abstract("<jats:p>Costs&nbsp;rose &mdash; a lot.</jats:p>")
+    assert sections[0].paragraphs == ("Costs rose — a lot.",)  # entities decoded, space folded

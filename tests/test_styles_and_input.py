@@ -39,7 +39,8 @@ def test_unknown_style_suggests(runner):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "Error: Unknown CSL style 'chicago'. Did you mean: chicago-author-date?")
+        "Error: Unknown CSL style 'chicago'. Did you mean: chicago-author-date")
+    assert result.stderr.count("\n") == 1
 
 
 def test_style_does_not_import_citeproc_without_style():

@@ -38,7 +38,7 @@ def _catalogue() -> list[str] | None:
 
 def style_names() -> list[str]:
     """Every style name `--style` accepts: bundled ones, plus the catalogue when installed."""
-    return bundled_styles() + (_catalogue() or [])
+    return sorted(set(bundled_styles()) | set(_catalogue() or ()))
 
 
 def style_path(name: str) -> str:
