@@ -140,7 +140,7 @@ def test_shell_completion_of_formats_and_styles():
         return [line.split(",", 1)[1] for line in out.stdout.splitlines()]
 
     assert complete("quarterly cite -f bib") == ["bibtex", "biblatex"]
-    assert complete("quarterly cite --style chi") == ["chicago-author-date"]
+    assert "chicago-author-date" in complete("quarterly cite --style chi")
 
 
 def test_broken_style_file_is_a_usage_error(runner, tmp_path):
