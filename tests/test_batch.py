@@ -248,3 +248,21 @@ def test_gate_parses_intervals():
     assert (gate.limit, gate.min_gap) == (3, 0.2)  # never raised above what it was
     gate.observe({"x-concurrency-limit": "junk"})
     assert gate.limit == 3
+
+
+def test_empty_stdin_is_a_usage_error(runner):
+    result = run(runner, "cite", "-", input="# only a comment\n\n")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: Standard input held no references")
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("QUARTERLY_READ_TIMEOUT", "soon", "QUARTERLY_READ_TIMEOUT='soon' is not a number of seconds"),
+    ("QUARTERLY_CONNECT_TIMEOUT", "-3", "QUARTERLY_CONNECT_TIMEOUT='-3' is not a number of seconds"),
+])
+def test_bad_settings_are_reported(runner, monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    result = run(runner, "cite", "10.5555/any")
+    assert result.exit_code == 1
+    assert message in result.stderr and result.stderr.count("\n") == 1

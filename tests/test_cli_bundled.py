@@ -182,3 +182,17 @@ def test_markup_html_and_markdown(runner):
     assert "&#38; Parry, J." in html
     md = run(runner, "cite", "--markup", "markdown").stdout
     assert "*The Milbank Quarterly*, *92*(4), 725–753." in md
+
+
+@pytest.mark.parametrize("command", [["show"], ["show", "--json"], ["show", "--section", "x"],
+                                     ["cite"], ["cite", "--json"], ["cite", "-f", "ris"],
+                                     ["cite", "--style", "ieee"]])
+def test_bad_input_file_is_one_line_never_a_traceback(runner, tmp_path, command):
+    path = tmp_path / "bad.json"
+    path.write_text('[{"title": "no type"}]', "utf-8")
+    result = runner.invoke(main, [*command, str(path)])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (f"Error: {path}: item 1 is not CSL-JSON: 'type' is missing; a CSL "
+                             "item needs a type such as article-journal.\n")

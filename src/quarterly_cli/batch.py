@@ -82,7 +82,12 @@ def expand(
     out: list[tuple[str, Reference | QuarterlyError]] = []
     for text in references:
         if text.strip() == "-":
-            out += _stdin_items(stdin_text or "")
+            from_stdin = _stdin_items(stdin_text or "")
+            if not from_stdin:
+                raise BadReferenceError(
+                    "Standard input held no references: give one DOI or file per line, or a "
+                    "BibTeX, RIS or CSL-JSON document.")
+            out += from_stdin
         else:
             out.append((text, parse_reference(text)))
     return out

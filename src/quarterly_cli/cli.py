@@ -45,7 +45,18 @@ _refresh_option = click.option("--refresh", is_flag=True,
                                help="Fetch again even if the record is stored locally.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command runs inside this: any QuarterlyError, wherever it is raised (lazily read
+    files included), becomes one `Error:` line and its exit code — never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except QuarterlyError as exc:
+            raise Failure(exc) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quarterly")
 def main() -> None:
     """Read and cite journal articles: structured abstracts and APA, AMA, Vancouver, BibTeX, RIS.
@@ -63,11 +74,7 @@ def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: 
              progress: bool | None):
     from .batch import collect
 
-    try:
-        return collect(references, offline=offline, refresh=refresh, strict=strict,
-                       progress=progress)
-    except QuarterlyError as exc:
-        raise Failure(exc) from None
+    return collect(references, offline=offline, refresh=refresh, strict=strict, progress=progress)
 
 
 def _report(failures) -> None:
@@ -126,8 +133,9 @@ def _print_section(records, name: str) -> None:
         parts = sections(record)
         if wanted not in parts:
             available = ", ".join(parts) or "none"
-            raise Failure(QuarterlyError(
-                f"No section {name!r} in {record.DOI or record.title}; available: {available}."))
+            raise QuarterlyError(f"No section {name!r} in "
+                                 f"{record.DOI or markup.plain(record.title)}; "
+                                 f"available: {available}.")
         for paragraph in parts[wanted]:
             click.echo(markup.strip_controls(markup.plain(paragraph)))
 
@@ -189,18 +197,15 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     guessed: list[bool] = []
     if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
         records = _watch_case(records, guessed)
-    try:
-        if as_json:
-            chunks = iter((_per_item_json(result, fmt, options, style),))
-        elif style:
-            from .csl import render_with_style
+    if as_json:
+        chunks = iter((_per_item_json(result, fmt, options, style),))
+    elif style:
+        from .csl import render_with_style
 
-            chunks = iter((render_with_style(result.records, style, options),))
-        else:
-            chunks = fmt.render_iter(records, options)
-        _write(chunks, output, ansi=markup_kind == "ansi")
-    except QuarterlyError as exc:
-        raise Failure(exc) from None
+        chunks = iter((render_with_style(result.records, style, options),))
+    else:
+        chunks = fmt.render_iter(records, options)
+    _write(chunks, output, ansi=markup_kind == "ansi")
     if any(guessed):
         click.echo("Note: titles were converted to sentence case by rule; check proper nouns, "
                    "or use --keep-case.", err=True)
@@ -296,10 +301,7 @@ def list_command(color: bool | None) -> None:
     """List the records in the local store (tab-separated when piped)."""
     from .store import Store
 
-    try:
-        _table(list(Store().all()), color)
-    except QuarterlyError as exc:
-        raise Failure(exc) from None
+    _table(list(Store().all()), color)
 
 
 @main.command()
@@ -313,7 +315,4 @@ def search(text: str, color: bool | None) -> None:
     """
     from .store import Store
 
-    try:
-        _table(list(Store().search(text)), color)
-    except QuarterlyError as exc:
-        raise Failure(exc) from None
+    _table(list(Store().search(text)), color)

@@ -25,14 +25,17 @@ class Response:
     headers: dict[str, str]
 
 
-def _float_env(name: str, default: float) -> float:
+def _float_env(name: str, default: float, what: str = "a number of seconds") -> float:
     raw = os.environ.get(name)
     if raw is None:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        raise SourceError(f"{name}={raw!r} is not a number of seconds. Fix or unset it.") from None
+        value = -1.0
+    if value < 0:
+        raise SourceError(f"{name}={raw!r} is not {what}. Fix or unset it.")
+    return value
 
 
 def timeouts() -> tuple[float, float]:
@@ -46,7 +49,7 @@ def session() -> Any:
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
-    retries = int(_float_env("QUARTERLY_RETRIES", 4))
+    retries = int(_float_env("QUARTERLY_RETRIES", 4, "a whole number of retries"))
     retry = Retry(
         total=retries,
         connect=retries,
