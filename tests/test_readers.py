@@ -151,3 +151,9 @@ def test_unique_ascii_citation_keys():
         "@article{odegard2017mental,", "@article{nakamura2022telehealth,"]
     clash = [r.with_(id="Ødegård 2017") for r in read_path(str(FILES / "library.ris"))[:1]] * 2
     assert [k for _, k in citation_keys(clash)] == ["odegard2017mental", "odegard2017mentala"]
+
+
+def test_hostile_bibtex_text_is_cleaned():
+    text = "@article{k, title = {Evil \x1b[2J\x1b]8;;http://x\x07Title [bold]x[/bold]}}"
+    (record,) = read_text(text, "evil.bib")
+    assert record.title == "Evil Title [bold]x[/bold]"

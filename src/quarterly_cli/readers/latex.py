@@ -130,7 +130,7 @@ def latex_to_rich(value: str) -> str:
     text = value
     for src, dst in _LIGATURES:
         text = text.replace(src, dst)
-    rich = _Parser(text).group(0)
+    rich = _Parser(markup.strip_controls(text)).group(0)
     return markup.squash_space(rich.replace("\x00", ""))
 
 
