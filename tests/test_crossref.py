@@ -298,3 +298,16 @@ def test_jats_with_html_entities_falls_back_to_text():
 
     sections, _ = parse_abstract("<jats:p>Costs&nbsp;rose &mdash; a lot.</jats:p>")
     assert sections[0].paragraphs == ("Costs rose — a lot.",)  # entities decoded, space folded
+
+
+def test_retry_after_is_capped(runner, crossref, monkeypatch):
+    from quarterly_cli.sources import http
+
+    monkeypatch.setattr(http, "MAX_RETRY_AFTER_S", 0.2)
+    crossref.expect_ordered_request(PATH).respond_with_response(
+        Response("slow down", status=429, headers={"Retry-After": "3600"}))
+    crossref.expect_ordered_request(PATH).respond_with_json(crossref_payload("structured"))
+    started = time.monotonic()
+    result = cite(runner, STRUCTURED)
+    assert (result.exit_code, result.stdout) == (0, EXPECTED_APA)
+    assert time.monotonic() - started < 5

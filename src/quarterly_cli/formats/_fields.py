@@ -25,6 +25,8 @@ def abstract_paragraphs(record: Record) -> list[str]:
 
 def ascii_fold(text: str) -> str:
     """`Ødegård` → `Odegard`: for citation keys, which must be ASCII."""
+    if text.isascii():
+        return text
     text = text.translate(_NON_DECOMPOSING)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if ord(c) < 128)

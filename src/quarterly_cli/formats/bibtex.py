@@ -23,14 +23,26 @@ def bib_name(name: Name, escape) -> str:
     """BibTeX's `von Last, Jr, First`; organisations in an extra pair of braces."""
     if name.literal is not None:
         return "{" + escape(name.literal) + "}"
-    von = " ".join(p for p in (name.dropping_particle, name.non_dropping_particle) if p)
-    last = f"{von} {name.family}" if von else (name.family or "")
-    parts = [escape(last)]
+    return escape(_person(name))
+
+
+def _person(name: Name) -> str:
+    text = name.family or ""
+    if name.non_dropping_particle:
+        text = f"{name.non_dropping_particle} {text}"
+    if name.dropping_particle:
+        text = f"{name.dropping_particle} {text}"
     if name.suffix:
-        parts.append(escape(name.suffix))
-    if name.given:
-        parts.append(escape(name.given))
-    return ", ".join(parts)
+        text = f"{text}, {name.suffix}"
+    return f"{text}, {name.given}" if name.given else text
+
+
+def bib_names(names: tuple[Name, ...], escape) -> str:
+    """The `author` value. Without organisations the joined list is escaped in one pass (the
+    separators hold no LaTeX specials): one escape per record instead of one per name part."""
+    if all(n.literal is None for n in names):
+        return escape(" and ".join(_person(n) for n in names))
+    return " and ".join(bib_name(n, escape) for n in names)
 
 
 def safe_url(value: str) -> str:
@@ -76,7 +88,7 @@ def fields(record: Record, options: Options, biblatex: bool) -> list[tuple[str, 
 
     out: list[tuple[str, str, bool]] = []
     if record.author:
-        out.append(("author", " and ".join(bib_name(n, text) for n in record.author), False))
+        out.append(("author", bib_names(record.author, text), False))
     out.append(("title", rich(record.title), False))
     if record.container_title:
         out.append(("journaltitle" if biblatex else "journal", text(record.container_title), False))

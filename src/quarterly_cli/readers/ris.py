@@ -25,13 +25,14 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
-def _name(raw: str) -> Name:
+def _name(text: str) -> Name:
     """`Family, Given[, Suffix]`; a name without a comma is an organisation (RIS spec, AU)."""
-    parts = [p.strip() for p in raw.split(",")]
-    if len(parts) == 1:
-        return Name(literal=parts[0])
-    return Name(family=parts[0], given=parts[1] or None,
-                suffix=", ".join(p for p in parts[2:] if p) or None)
+    family, comma, rest = text.partition(",")
+    if not comma:
+        return Name(literal=text)
+    given, _, suffix = rest.partition(",")
+    return Name(family=family.strip(), given=given.strip() or None,
+                suffix=suffix.strip() or None)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -69,36 +70,36 @@ def _first(entry: dict[str, Any], *keys: str) -> str | None:
 
 def record_from_entry(entry: dict[str, Any]) -> Record:
     authors = entry.get("authors") or entry.get("first_authors") or []
-    first, last = _first(entry, "start_page"), _first(entry, "end_page")
+    first, last = _clean(entry.get("start_page")), _clean(entry.get("end_page"))
     # `725`/`753` → 725-753; a lone SP is a single page or an eLocator such as e025000.
     page = f"{first}-{last}" if first and last else first
     issn_list = _as_list(entry.get("issn"))
     urls = entry.get("urls") or []
     abstract = _clean(entry.get("abstract") or entry.get("notes_abstract"))
-    pmcid = _first(entry, "custom2")  # C2 holds the PMCID in PubMed's RIS export
-    doi = _first(entry, "doi")
+    pmcid = _clean(entry.get("custom2"))  # C2 holds the PMCID in PubMed's RIS export
+    doi = _clean(entry.get("doi"))
     if doi:
         doi = _DOI_URL.sub("", doi)
     return Record(
         title=markup.literal(_first(entry, "title", "primary_title") or "(untitled)"),
         type=_TYPES.get(str(entry.get("type_of_reference", "JOUR")).strip(), "article-journal"),
-        author=tuple(_name(a) for a in authors if _clean(a)),
+        author=tuple(_name(a) for a in map(_clean, authors) if a),
         container_title=_first(entry, "secondary_title", "journal_name", "alternate_title3"),
         container_title_short=_first(entry, "alternate_title1", "alternate_title2"),
-        volume=_first(entry, "volume"),
-        issue=_first(entry, "number"),
+        volume=_clean(entry.get("volume")),
+        issue=_clean(entry.get("number")),
         page=page,
         issued=_issued(entry),
         ISSN=tuple(s for s in map(_clean, issn_list) if s),
-        publisher=_first(entry, "publisher"),
+        publisher=_clean(entry.get("publisher")),
         DOI=doi,
-        PMID=_first(entry, "accession_number"),
+        PMID=_clean(entry.get("accession_number")),
         PMCID=pmcid if pmcid and pmcid.upper().startswith("PMC") else None,
         affiliation=tuple(a for a in map(_clean, _as_list(entry.get("author_address"))) if a),
         URL=_clean(urls[0]) if urls else None,
         keyword=tuple(k for k in map(_clean, entry.get("keywords") or []) if k),
         abstract=(Section(None, (markup.literal(abstract),)),) if abstract else (),
-        id=_first(entry, "id"),
+        id=_clean(entry.get("id")),
         source="ris",
     )
 

@@ -16,6 +16,9 @@ from ..errors import SourceError
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# A `Retry-After: 3600` must not freeze a command-line tool for an hour: waits are capped, and a
+# service that wants longer gets the request's failure reported instead after the last retry.
+MAX_RETRY_AFTER_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +53,11 @@ def session() -> Any:
     from urllib3.util.retry import Retry
 
     retries = int(_float_env("QUARTERLY_RETRIES", 4, "a whole number of retries"))
-    retry = Retry(
+    class CappedRetry(Retry):
+        def parse_retry_after(self, retry_after: str) -> float:
+            return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER_S)
+
+    retry = CappedRetry(
         total=retries,
         connect=retries,
         read=1,
