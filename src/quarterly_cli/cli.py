@@ -253,8 +253,17 @@ def _write(chunks, output: str | None, ansi: bool = False) -> None:
         return
     from .fileio import Buffered
 
-    for piece in Buffered(chunks).pieces():
-        click.echo(piece, nl=False, color=ansi or None)
+    pieces = Buffered(chunks).pieces()
+    if ansi:
+        for piece in pieces:
+            click.echo(piece, nl=False, color=True)
+        return
+    # Plain output is already free of control characters; click.echo would scan every byte of a
+    # large conversion again for ANSI codes to strip.
+    out = sys.stdout
+    for piece in pieces:
+        out.write(piece)
+    out.flush()
 
 
 def _watch_case(records, guessed: list[bool]):
