@@ -157,3 +157,20 @@ def test_hostile_bibtex_text_is_cleaned():
     text = "@article{k, title = {Evil \x1b[2J\x1b]8;;http://x\x07Title [bold]x[/bold]}}"
     (record,) = read_text(text, "evil.bib")
     assert record.title == "Evil Title [bold]x[/bold]"
+
+
+@pytest.mark.parametrize(("csl", "bibtex", "ris"), [
+    ("article-journal", "article", "JOUR"), ("book", "book", "BOOK"),
+    ("chapter", "incollection", "CHAP"), ("paper-conference", "inproceedings", "CPAPER"),
+    ("report", "techreport", "RPRT"), ("thesis", "phdthesis", "THES"),
+    ("software", "misc", "GEN"),
+])
+def test_types_survive_conversion(csl, bibtex, ris):
+    from quarterly_cli.model import Record
+
+    record = Record(title="T", type=csl, issued=(2020,))
+    assert FORMATS["bibtex"].render([record], Options()).startswith(f"@{bibtex}{{")
+    assert FORMATS["ris"].render([record], Options()).startswith(f"TY  - {ris}\n")
+    if ris != "GEN":
+        assert read_text(FORMATS["ris"].render([record], Options()), "x")[0].type == csl
+        assert read_text(FORMATS["bibtex"].render([record], Options()), "x")[0].type == csl

@@ -16,6 +16,12 @@ from ..model import Name, Record, page_range
 from . import Options
 from ._fields import abstract_paragraphs, citation_keys
 
+# CSL type → BibTeX entry type (the BibTeX manual's standard types; biblatex reads them too).
+ENTRY_TYPES = {"article-journal": "article", "article-magazine": "article",
+               "article-newspaper": "article", "book": "book", "chapter": "incollection",
+               "paper-conference": "inproceedings", "report": "techreport",
+               "thesis": "phdthesis"}
+
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -151,7 +157,7 @@ def write_iter(records: Iterable[Record], options: Options, biblatex: bool) -> I
     for record, key in citation_keys(records):
         entry_fields = [Field(name, value, enclosing="no-enclosing" if bare else None)
                         for name, value, bare in fields(record, options, biblatex)]
-        batch.append(Entry("article", key, entry_fields))
+        batch.append(Entry(ENTRY_TYPES.get(record.type, "misc"), key, entry_fields))
         if len(batch) == BATCH:
             yield ("" if first else "\n") + write_string(Library(batch), unparse_stack=stack,
                                                           bibtex_format=fmt)

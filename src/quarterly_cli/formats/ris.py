@@ -16,6 +16,11 @@ from ..model import Name, Record
 from . import Options
 from ._fields import abstract_paragraphs
 
+# CSL type → RIS reference type (RIS specification's type list).
+RIS_TYPES = {"article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS",
+             "book": "BOOK", "chapter": "CHAP", "paper-conference": "CPAPER", "report": "RPRT",
+             "thesis": "THES", "dataset": "DATA", "webpage": "ELEC"}
+
 
 def ris_name(name: Name) -> str:
     if name.literal is not None:
@@ -32,7 +37,7 @@ def ris_name(name: Name) -> str:
 
 
 def tags(record: Record) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = [("TY", "JOUR")]
+    out: list[tuple[str, str]] = [("TY", RIS_TYPES.get(record.type, "GEN"))]
     out += [("AU", ris_name(n)) for n in record.author]
     out.append(("TI", markup.plain(record.title)))
     if record.container_title:

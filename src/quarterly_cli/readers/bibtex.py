@@ -68,7 +68,14 @@ def _abstract(value: str | None) -> tuple[Section, ...]:
     return (Section(None, paragraphs),) if paragraphs else ()
 
 
-def record_from_fields(key: str, fields: dict[str, str]) -> Record:
+# BibTeX entry type → CSL type; anything unlisted is read as a journal article, the common case.
+_TYPES = {"book": "book", "incollection": "chapter", "inbook": "chapter",
+          "inproceedings": "paper-conference", "conference": "paper-conference",
+          "techreport": "report", "report": "report", "phdthesis": "thesis",
+          "mastersthesis": "thesis", "thesis": "thesis", "misc": "article"}
+
+
+def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "article") -> Record:
     def text(name: str) -> str | None:
         value = fields.get(name)
         return latex_to_text(value) or None if value else None
@@ -80,6 +87,7 @@ def record_from_fields(key: str, fields: dict[str, str]) -> Record:
         doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/)", "", doi)
     return Record(
         title=latex_to_rich(fields.get("title", "")) or "(untitled)",
+        type=_TYPES.get(entry_type.lower(), "article-journal"),
         author=_names(fields["author"]) if fields.get("author") else (),
         container_title=text("journaltitle") or text("journal"),
         container_title_short=text("shortjournal"),
@@ -114,7 +122,7 @@ def read(text: str, name: str) -> list[Record]:
     records = []
     for entry in library.entries:
         fields = {f.key.lower(): str(f.value) for f in entry.fields}
-        records.append(record_from_fields(entry.key, fields))
+        records.append(record_from_fields(entry.key, fields, entry.entry_type))
     if not records and text.strip():
         raise InputFormatError(f"{name}: no BibTeX entries found.")
     return [r.with_(title=markup.squash_space(r.title)) for r in records]
