@@ -266,3 +266,9 @@ def test_bad_settings_are_reported(runner, monkeypatch, name, value, message):
     result = run(runner, "cite", "10.5555/any")
     assert result.exit_code == 1
     assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_offline_and_refresh_contradict(runner):
+    result = run(runner, "cite", "--offline", "--refresh", BUNDLED)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --offline and --refresh contradict each other: choose one.\n"

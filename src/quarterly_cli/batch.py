@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .bundled import bundled_record
-from .errors import BadReferenceError, QuarterlyError, RecordFileError, StoreError
+from .errors import BadReferenceError, QuarterlyError, RecordFileError, StoreError, UsageError
 from .model import Record
 from .resolve import Reference, Resolver, parse_reference
 
@@ -101,6 +101,8 @@ def concurrency() -> int:
 
 def collect(references: tuple[str, ...], *, offline: bool, refresh: bool, strict: bool,
             progress: bool | None) -> Result:
+    if offline and refresh:
+        raise UsageError("--offline and --refresh contradict each other: choose one.")
     stdin_text = sys.stdin.read() if any(r.strip() == "-" for r in references) else None
     expanded = expand(references, stdin_text)
     items = [Item(text) for text, _ in expanded]

@@ -44,7 +44,8 @@ def parse_reference(text: str) -> Reference:
 
 @dataclass
 class Resolver:
-    """Looks DOIs up: bundled article, then the store, then Crossref (storing what it fetched)."""
+    """Finds DOIs without the network — the bundled article, then the store. `batch` fetches
+    the rest from Crossref and stores them through `store`."""
 
     offline: bool = False
     refresh: bool = False
