@@ -166,7 +166,8 @@ def _complete_styles(ctx, param, incomplete: str):
 @click.option("--style", metavar="NAME_OR_PATH", shell_complete=_complete_styles,
               help="Format with any CSL style (a name such as chicago-author-date, or a .csl file).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print one JSON object per reference: status ok/error and citation or message.")
+              help="Print a JSON array, one object per reference: status ok/error and the "
+                   "citation or the message.")
 @click.option("--strict", is_flag=True, help="Stop at the first reference that fails.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on stderr (default: on a terminal, for many lookups).")
