@@ -160,7 +160,7 @@ def test_output_file_with_unknown_extension(runner, tmp_path):
 
 def test_formats_command_lists_registry(runner):
     result = run(runner, "formats")
-    assert result.exit_code == 0
+    assert (result.exit_code, result.stderr) == (0, "")
     assert [line.split()[0] for line in result.stdout.splitlines()] == list(FORMATS)
 
 
@@ -168,6 +168,7 @@ def test_version(runner):
     from quarterly_cli import __version__
 
     result = run(runner, "--version")
+    assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == f"quarterly, version {__version__}\n"
 
 

@@ -51,7 +51,7 @@ def test_list_and_search(runner):
     store.put(record_from_work(crossref_payload("structured")["message"]))
     store.put(record_from_work(crossref_payload("unstructured")["message"]))
     listed = runner.invoke(main, ["list"])
-    assert listed.exit_code == 0
+    assert (listed.exit_code, listed.stderr) == (0, "")
     assert listed.stdout.splitlines() == [
         "10.1111/1468-0009.99001\tMaria Alvarez et al.\t2019\tCommunity Health Workers in Rural "
         "Clinics: A Mixed-Methods Evaluation",
@@ -59,6 +59,7 @@ def test_list_and_search(runner):
         "Screening: A Modelling Study",
     ]
     found = runner.invoke(main, ["search", "pylori"])
+    assert (found.exit_code, found.stderr) == (0, "")
     assert found.stdout.startswith("10.1016/j.jval.2019.99.002\t")
     assert len(found.stdout.splitlines()) == 1
     by_abstract = runner.invoke(main, ["search", "interviewed clinics"])
@@ -84,3 +85,8 @@ def test_put_replaces_and_keeps_fts_in_step():
     assert [s.record.title for s in store.all()] == ["Renamed Entirely"]
     assert list(store.search("Renamed"))[0].record.title == "Renamed Entirely"
     assert list(store.search("Mixed")) == []
+
+
+def test_list_of_an_empty_store(runner):
+    result = runner.invoke(main, ["list"])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
