@@ -51,7 +51,7 @@ FORMATS: dict[str, Format] = {
         Format("apa", "apa", "APA 7th edition reference list (sorted, 2016a/2016b)", (".txt",), True),
         Format("ama", "ama", "AMA 11th edition, numbered in input order", (), True),
         Format("vancouver", "vancouver", "Vancouver / NLM Citing Medicine, numbered", (), True),
-        Format("bibtex", "bibtex", "BibTeX @article entries (UTF-8; --ascii for LaTeX accents)",
+        Format("bibtex", "bibtex", "BibTeX entries, @article for journal articles (UTF-8; --ascii for LaTeX accents)",
                (".bib", ".bibtex")),
         Format("biblatex", "biblatex", "BibLaTeX entries (journaltitle, date, eid)", ()),
         Format("ris", "ris", "RIS (TY  - JOUR … ER  - ), for EndNote, Zotero, Mendeley", (".ris",)),
