@@ -174,3 +174,11 @@ def test_types_survive_conversion(csl, bibtex, ris):
     if ris != "GEN":
         assert read_text(FORMATS["ris"].render([record], Options()), "x")[0].type == csl
         assert read_text(FORMATS["bibtex"].render([record], Options()), "x")[0].type == csl
+
+
+@pytest.mark.parametrize("written", ["10.1000/abc", "https://doi.org/10.1000/abc",
+                                     "http://dx.doi.org/10.1000/abc", "doi:10.1000/abc"])
+def test_doi_forms_in_input_files_become_bare(written):
+    bib = read_text(f"@article{{k, title = {{T}}, doi = {{{written}}}}}", "x.bib")[0]
+    ris = read_text(f"TY  - JOUR\nTI  - T\nDO  - {written}\nER  - \n", "x.ris")[0]
+    assert bib.DOI == ris.DOI == "10.1000/abc"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .. import doi as doi_mod
 from .. import markup
 from ..errors import InputFormatError
 from ..model import Name, Record, Section
@@ -84,7 +85,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
     number = text("eid")
     doi = fields.get("doi", "").strip() or None
     if doi:
-        doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/)", "", doi)
+        doi = doi_mod.parse(doi) or doi  # `https://doi.org/10.…`, `doi:10.…` → the bare DOI
     return Record(
         title=latex_to_rich(fields.get("title", "")) or "(untitled)",
         type=_TYPES.get(entry_type.lower(), "article-journal"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import doi as doi_mod
 from .. import markup
 from ..errors import InputFormatError
 from ..model import Name, Record, Section
@@ -13,9 +14,6 @@ _TYPES = {"JOUR": "article-journal", "JFULL": "article-journal", "EJOUR": "artic
           "BOOK": "book", "CHAP": "chapter", "CONF": "paper-conference", "CPAPER":
           "paper-conference", "RPRT": "report", "THES": "thesis", "NEWS": "article-newspaper",
           "MGZN": "article-magazine", "ELEC": "webpage", "DATA": "dataset"}
-
-
-_DOI_URL = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/)")
 
 
 def _clean(value: Any) -> str | None:
@@ -79,7 +77,7 @@ def record_from_entry(entry: dict[str, Any]) -> Record:
     pmcid = _clean(entry.get("custom2"))  # C2 holds the PMCID in PubMed's RIS export
     doi = _clean(entry.get("doi"))
     if doi:
-        doi = _DOI_URL.sub("", doi)
+        doi = doi_mod.parse(doi) or doi  # `https://doi.org/10.…`, `doi:10.…` → the bare DOI
     return Record(
         title=markup.literal(_first(entry, "title", "primary_title") or "(untitled)"),
         type=_TYPES.get(str(entry.get("type_of_reference", "JOUR")).strip(), "article-journal"),
