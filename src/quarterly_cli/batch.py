@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .bundled import bundled_record
-from .errors import BadReferenceError, QuarterlyError, RecordFileError, StoreError, UsageError
+from .errors import BadReferenceError, QuarterlyError, UsageError
 from .model import Record
 from .resolve import Reference, Resolver, parse_reference
 
@@ -145,10 +145,8 @@ def _resolve_local(item: Item, ref: Reference, resolver: Resolver, stdin_text: s
             item.records = read_text(stdin_text or "", "standard input")
         else:
             item.records = iter_path(ref.path)
-    except (BadReferenceError, RecordFileError, StoreError):
-        raise  # a malformed argument, a damaged package or store concerns the whole run
     except QuarterlyError as exc:
-        if exc.exit_code == 2:
+        if not exc.per_item:
             raise
         item.error = str(exc)
 
@@ -173,9 +171,9 @@ def _fetch_all(items: list[Item], to_fetch: list[tuple[int, str]], resolver: Res
                     record = future.result()
                     resolver.store.put(record)
                     items[n].records = [record]
-                except StoreError:
-                    raise
                 except QuarterlyError as exc:
+                    if not exc.per_item:
+                        raise
                     items[n].error = str(exc)
                     if strict:
                         for _, other in futures:

@@ -11,12 +11,16 @@ class QuarterlyError(Exception):
     """Something went wrong that the user can fix or retry; the message says how."""
 
     exit_code = 1
+    # In a batch, an error about one reference is reported for that item and the others go on;
+    # an error about the run itself (usage, a damaged package or store) ends it.
+    per_item = True
 
 
 class UsageError(QuarterlyError):
     """The user asked for something malformed (exit 2, like Click's own usage errors)."""
 
     exit_code = 2
+    per_item = False
 
 
 class BadReferenceError(UsageError):
@@ -29,6 +33,8 @@ class InputFormatError(UsageError):
 
 class RecordFileError(QuarterlyError):
     """The bundled record file (or another record file) is malformed."""
+
+    per_item = False
 
 
 class NotFoundError(QuarterlyError):
@@ -45,3 +51,5 @@ class SourceError(QuarterlyError):
 
 class StoreError(QuarterlyError):
     """The local SQLite store cannot be opened or written."""
+
+    per_item = False
