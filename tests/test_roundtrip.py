@@ -126,3 +126,13 @@ def test_biblatex_reads_back():
     assert fields["date"] == "2014-12"
     assert fields["number"] == "4"
     assert "year" not in fields and "journal" not in fields
+
+
+def test_bibtex_batches_join_like_one_library(monkeypatch):
+    from quarterly_cli.formats import bibtex as bibtex_module
+
+    records = [bundled_record()] * 5
+    whole = bibtex(records)
+    monkeypatch.setattr(bibtex_module, "BATCH", 2)
+    assert bibtex(records) == whole
+    assert whole.count("\n\n@article{") == 4

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from .. import markup
 from ..model import Name, Record, page_range
@@ -144,7 +145,7 @@ BATCH = 1000
 def write_iter(records: Iterable[Record], options: Options, biblatex: bool) -> Iterator[str]:
     from bibtexparser import Library, write_string
     from bibtexparser.middlewares import AddEnclosingMiddleware
-    from bibtexparser.model import Entry, Field
+    from bibtexparser.model import Block, Entry, Field
     from bibtexparser.writer import BibtexFormat
 
     fmt = BibtexFormat()
@@ -152,19 +153,17 @@ def write_iter(records: Iterable[Record], options: Options, biblatex: bool) -> I
     fmt.block_separator = "\n"
     stack = [AddEnclosingMiddleware(reuse_previous_enclosing=False, enclose_integers=True,
                                     default_enclosing="{", allow_inplace_modification=True)]
-    batch: list = []
-    first = True
-    for record, key in citation_keys(records):
-        entry_fields = [Field(name, value, enclosing="no-enclosing" if bare else None)
-                        for name, value, bare in fields(record, options, biblatex)]
-        batch.append(Entry(ENTRY_TYPES.get(record.type, "misc"), key, entry_fields))
-        if len(batch) == BATCH:
-            yield ("" if first else "\n") + write_string(Library(batch), unparse_stack=stack,
-                                                          bibtex_format=fmt)
-            batch, first = [], False
-    if batch:
-        yield ("" if first else "\n") + write_string(Library(batch), unparse_stack=stack,
-                                                      bibtex_format=fmt)
+    entries: Iterator[Block] = (
+        Entry(ENTRY_TYPES.get(record.type, "misc"), key,
+              [Field(name, value, enclosing="no-enclosing" if bare else None)
+               for name, value, bare in fields(record, options, biblatex)])
+        for record, key in citation_keys(records)
+    )
+    batches = iter(lambda: list(islice(entries, BATCH)), [])
+    for n, batch in enumerate(batches):
+        # One blank line between entries, across batches too.
+        yield ("\n" if n else "") + write_string(Library(batch), unparse_stack=stack,
+                                                  bibtex_format=fmt)
 
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
