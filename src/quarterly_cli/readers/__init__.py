@@ -59,7 +59,7 @@ def iter_path(path: str) -> Iterator[Record]:
         except OSError as exc:
             raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
     if kind != "csl-json":
-        yield from read_path(path)
+        yield from read_path(path, kind)
         return
     from .csljson import iter_items
 
@@ -72,7 +72,9 @@ def iter_path(path: str) -> Iterator[Record]:
         raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
 
 
-def read_path(path: str) -> list[Record]:
+def read_path(path: str, kind: str | None = None) -> list[Record]:
+    """All records of a file; `kind` (bibtex, ris, csl-json) when the caller knows it, else the
+    extension, else the content decides."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -84,5 +86,4 @@ def read_path(path: str) -> list[Record]:
         raise InputFormatError(
             f"{path}: byte {exc.start} is not UTF-8. Save the file as UTF-8 and try again."
         ) from None
-    suffix = os.path.splitext(path)[1].lower()
-    return read_text(text, path, _EXTENSIONS.get(suffix))
+    return read_text(text, path, kind or _EXTENSIONS.get(os.path.splitext(path)[1].lower()))
