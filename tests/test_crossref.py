@@ -37,16 +37,16 @@ def test_structured_abstract_becomes_sections_and_policy_points():
     assert r.abstract[1].paragraphs == ("We interviewed 48 workers in 12 clinics.",
                                         "Survey data covered 2015–2018.")
     assert r.abstract[2].paragraphs == ("Retention rose where pay was regular (<i>P</i> < .05).",)
-    assert r.issued == (2019, 5, 1)
+    assert r.issued.parts == (2019, 5, 1)
     assert (r.volume, r.issue, r.page, r.number) == ("97", "2", "410-437", None)
     assert r.ISSN == ("0887-378X", "1468-0009")
     assert r.author[0].orcid == "http://orcid.org/0000-0002-1825-0097"
     assert r.author[0].affiliation == ("Department of Health Policy University of Somewhere",)
     assert r.subject == ("Health Policy", "Public Health, Environmental and Occupational Health")
-    assert r.license == "http://onlinelibrary.wiley.com/termsAndConditions#vor"
+    assert r.license == ("http://onlinelibrary.wiley.com/termsAndConditions#vor",)
     assert r.publisher == "Wiley"
     (update,) = r.updates
-    assert (update.type, update.DOI, update.direction, update.issued) == (
+    assert (update.type, update.DOI, update.direction, update.date.parts if update.date else ()) == (
         "correction", "10.1111/1468-0009.99009", "updated-by", (2020, 1, 15))
 
 
@@ -66,7 +66,7 @@ def test_article_number_and_organisation_author():
     assert (r.page, r.number) == (None, "e9990001")
     assert r.author[1].literal == "The Telehealth Evaluation Consortium"
     assert r.title == "Telehealth After the Pandemic & Beyond"
-    assert r.license == "http://creativecommons.org/licenses/by/4.0/"
+    assert r.license == ("http://creativecommons.org/licenses/by/4.0/",)
 
 
 def test_hostile_title_loses_escapes_keeps_text():

@@ -42,7 +42,7 @@ def test_bibtex_file():
         ("Müller", "Jürgen"), ("Ødegård", "Øystein"), ("Nguyễn", "Thi Minh")]
     assert first.title == ('Health Systems in <span class="nocase">Scandinavia</span>: '
                            '<span class="nocase">NHS</span>-Style Reform & 50% Cost Shifts')
-    assert first.issued == (2018, 8) and first.page == "800-809"
+    assert first.issued.parts == (2018, 8) and first.page == "800-809"
     assert first.abstract[0].paragraphs == ("Background: Costs rose by 50% in the first_year.",
                                             "Methods: We compared n = 12 regions & counties.")
     assert second.container_title == "The Milbank Quarterly"  # @string macro resolved
@@ -60,9 +60,9 @@ def test_ris_file():
     assert first.title == 'Mental Health Parity & the "Carve-Out" Problem: 100% Coverage?'
     assert (first.container_title, first.container_title_short) == (
         "Psychiatric Services", "Psychiatr Serv")
-    assert first.issued == (2017, 7) and first.page == "700-705"
+    assert first.issued.parts == (2017, 7) and first.page == "700-705"
     assert first.ISSN == ("1075-2730",) and first.keyword == ("parity", "insurance")
-    assert second.issued == (2022, 1, 14) and second.page == "e0262000"
+    assert second.issued.parts == (2022, 1, 14) and second.page == "e0262000"
 
 
 def test_malformed_bibtex_exits_2_with_line(runner, tmp_path):

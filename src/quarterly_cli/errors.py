@@ -49,6 +49,10 @@ class SourceError(QuarterlyError):
     """A remote source failed or answered with something unusable."""
 
 
+class DamagedRecordError(QuarterlyError):
+    """One stored record cannot be read; the others can (fetch it again with --refresh)."""
+
+
 class StoreError(QuarterlyError):
     """The local SQLite store cannot be opened or written."""
 

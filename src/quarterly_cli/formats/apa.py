@@ -95,7 +95,7 @@ def entry(record: Record, options: Options, year_suffix: str = "", who: str | No
 
 def _sort_key(record: Record) -> tuple:
     names = tuple(name_sort_key(n) for n in record.author) or (sort_text(record.title),)
-    return (names, record.issued or (9999,), sort_text(record.title))
+    return (names, record.issued.parts if record.issued else (9999,), sort_text(record.title))
 
 
 def render(records: Sequence[Record], options: Options) -> str:

@@ -102,8 +102,7 @@ def fields(record: Record, options: Options, biblatex: bool) -> list[tuple[str, 
     if record.container_title_short:
         out.append(("shortjournal", text(record.container_title_short), False))
     if biblatex and record.year:
-        out.append(("date", "-".join(f"{p:02d}" if i else str(p) for i, p in
-                                     enumerate(record.issued)), False))
+        out.append(("date", record.issued.iso() if record.issued else "", False))
     elif record.year:
         out.append(("year", str(record.year), False))
         if record.month:

@@ -37,7 +37,7 @@ def item(record: Record, key: str) -> dict[str, Any]:
               ("URL", record.URL))
     out.update((k, v) for k, v in simple if v)
     if record.issued:
-        out["issued"] = {"date-parts": [list(record.issued)]}
+        out["issued"] = record.issued.to_csl()
     if record.ISSN:
         out["ISSN"] = record.ISSN[0] if len(record.ISSN) == 1 else ", ".join(record.ISSN)
     if record.keyword:

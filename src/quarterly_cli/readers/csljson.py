@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from .. import markup
 from ..errors import InputFormatError
-from ..model import Name, Record, Section
+from ..model import Date, DateError, Name, Record, Section
 
 _NAME_KEYS = {"family": "family", "given": "given", "suffix": "suffix", "literal": "literal",
               "dropping-particle": "dropping_particle",
@@ -50,21 +50,11 @@ def _names(value: Any, key: str) -> tuple[Name, ...]:
     return tuple(out)
 
 
-def _issued(value: Any) -> tuple[int, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, dict):
-        raise _ItemError("'issued' must be a date object")
-    parts = value.get("date-parts")
-    if parts is not None:
-        try:
-            out = tuple(int(p) for p in parts[0])
-        except (TypeError, ValueError, IndexError):
-            raise _ItemError("'issued.date-parts' must look like [[2014, 12]]") from None
-        return out[:3]
-    raw = value.get("raw") or value.get("literal")
-    match = re.match(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", str(raw or ""))
-    return tuple(int(g) for g in match.groups() if g) if match else ()
+def _issued(value: Any) -> Date | None:
+    try:
+        return Date.from_csl(value) if value is not None else None
+    except DateError as exc:
+        raise _ItemError(f"'issued' {exc}") from None
 
 
 def record_from_item(item: Any) -> Record:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from .. import __version__, markup
 from ..errors import NotFoundError, SourceError
-from ..model import Name, Record, Update
+from ..model import Date, DateError, Name, Record, Update
 from . import http
 from .jats import parse_abstract
 
@@ -107,13 +107,17 @@ def _rich(value: Any) -> str | None:
     return markup.from_html_fragment(text) or None if text else None
 
 
-def _date(value: Any) -> tuple[int, ...]:
+def _date(value: Any, what: str = "date") -> Date | None:
+    """A Crossref date object; None when absent or empty. A date that cannot exist (month 13)
+    makes the whole record unusable: it is refused rather than stored."""
+    if value is None:
+        return None
     try:
-        parts = value["date-parts"][0]
-        out = tuple(int(p) for p in parts if p is not None)
-    except (TypeError, KeyError, IndexError, ValueError):
-        return ()
-    return out[:3] if out and 1000 <= out[0] <= 9999 else ()
+        return Date.from_csl({"date-parts": value.get("date-parts")} if isinstance(value, dict)
+                             else value)
+    except DateError as exc:
+        raise SourceError(f"Crossref's record has an impossible {what} ({exc}); it cannot be "
+                          "used.") from None
 
 
 def _name(author: dict[str, Any]) -> Name | None:
@@ -144,7 +148,7 @@ def _updates(message: dict[str, Any]) -> tuple[Update, ...]:
                 type=_text(item.get("type")) or "update",
                 DOI=_text(item.get("DOI")) or "",
                 direction=direction,
-                issued=_date(item.get("updated")),
+                date=_date(item.get("updated"), "update date"),
                 label=_text(item.get("label")),
             ))
     return tuple(out)
@@ -178,8 +182,9 @@ def record_from_work(message: dict[str, Any]) -> Record:
         sections, policy_points = parse_abstract(message["abstract"])
     article_number = _text(message.get("article-number"))
     page = _text(message.get("page"))
-    issued = _date(message.get("issued")) or _date(message.get("published-print")) or _date(
-        message.get("published-online"))
+    issued = (_date(message.get("issued"), "issued date")
+              or _date(message.get("published-print"), "print date")
+              or _date(message.get("published-online"), "online date"))
     licence = next((_text(lic.get("URL")) for lic in message.get("license") or []
                     if isinstance(lic, dict) and _text(lic.get("URL"))), None)
     return Record(
