@@ -29,7 +29,7 @@ def test_bibliographic_facts():
     assert r.keyword == ("health trainer", "health inequalities", "policy implementation")
     assert r.publisher == "Wiley"
     assert r.type == "article-journal"
-    assert r.genre == "Original Investigation"
+    assert r.get("section") == "Original Investigation"  # the journal section
     assert r.affiliation == ("School of Health and Population Sciences, University of Birmingham",)
     assert r.license == () and all(a.orcid is None for a in r.author)  # unconfirmed: left out
 

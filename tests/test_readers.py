@@ -7,7 +7,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from quarterly_cli import markup
 from quarterly_cli.formats import FORMATS, Options
-from quarterly_cli.formats._fields import citation_keys
+from quarterly_cli.formats._fields import abstract_paragraphs, citation_keys
 from quarterly_cli.readers import read_path, read_text
 from quarterly_cli.readers.latex import latex_to_rich, latex_to_text
 
@@ -101,7 +101,7 @@ def essentials(record):
         "issue": record.issue,
         "pages": record.page,
         "DOI": record.DOI,
-        "abstract": " ".join(markup.plain(p) for s in record.abstract for p in s.paragraphs),
+        "abstract": " ".join(abstract_paragraphs(record)),  # `Label: text`, labels included
     }
 
 

@@ -82,7 +82,7 @@ def render_with_style(records: Sequence[Record], style: str, options: Options) -
     for n, record in enumerate(records):
         data = csl_item(record, f"item-{n}")
         data["title"] = markup.plain(data["title"])  # citeproc-py prints CSL HTML tags verbatim
-        data.pop("genre", None)  # a journal's section label, not a CSL genre
+        data.pop("custom", None)  # citeproc-py warns about keys it does not know
         items.append(data)
     path = style_path(style)
     try:

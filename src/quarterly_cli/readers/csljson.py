@@ -1,4 +1,16 @@
-"""CSL-JSON (an array of items, or one item) → Records."""
+"""CSL-JSON (an array of items, or one item) → Records.
+
+Every CSL 1.0.2 variable is read: all name roles, all dates (through the one date parser in
+`model`), all text and number variables, with the older spellings still in use
+(`journalAbbreviation`, `shortTitle`, `event`, …). `ISSN` and `ISBN` may hold several numbers;
+`keyword` is split on commas and semicolons. Keys outside CSL are kept in the record's `custom`
+table (and written back under CSL-JSON's `custom`), never dropped.
+
+quarterly's own JSON (`-f json`, `show --json`, the bundled file) is a superset of CSL-JSON and is
+read here too: a structured `abstract`, `policy-points`, `updates`, lists for `ISSN`/`keyword`.
+Its `source` says where quarterly found the record; CSL's `source` variable is read as such unless
+it is one of quarterly's provenance names.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +21,38 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from .. import markup
+from ..abstracts import sections_from_text
 from ..errors import InputFormatError
-from ..model import Date, DateError, Name, Record, Section
+from ..model import (
+    ALIASES,
+    DATE_VARS,
+    NAME_ROLES,
+    RICH_VARS,
+    TEXT_VARS,
+    Date,
+    DateError,
+    FieldError,
+    Name,
+    Record,
+    Section,
+    record_from_dict,
+)
 
 _NAME_KEYS = {"family": "family", "given": "given", "suffix": "suffix", "literal": "literal",
               "dropping-particle": "dropping_particle",
               "non-dropping-particle": "non_dropping_particle"}
-_STRING_FIELDS = {"container-title": "container_title",
-                  "container-title-short": "container_title_short", "journalAbbreviation":
-                  "container_title_short", "genre": "genre", "volume": "volume", "issue": "issue",
-                  "page": "page", "number": "number", "publisher": "publisher", "DOI": "DOI",
-                  "PMID": "PMID", "PMCID": "PMCID", "URL": "URL"}
+# Processing hints CSL allows on a name; they carry no text of their own.
+_NAME_HINTS = frozenset(("comma-suffix", "static-ordering", "parse-names"))
+_TEXT = frozenset(TEXT_VARS)
+_ROLES = frozenset(NAME_ROLES)
+_DATES = frozenset(DATE_VARS)
+_LISTS = {"ISSN": "ISSN", "ISBN": "ISBN", "keyword": "keyword", "categories": "subject"}
+# quarterly's own record JSON: keys beyond CSL that `model.record_from_dict` understands.
+_QUARTERLY_KEYS = frozenset(("policy-points", "updates", "relations", "abstract-source",
+                             "csl-source", "mesh", "license", "funder", "affiliation", "subject",
+                             "more-names"))
+PROVENANCE = frozenset(("bundled", "crossref", "pubmed", "doi.org", "bibtex", "ris", "csl-json",
+                        "unknown"))
 
 
 class _ItemError(ValueError):
@@ -31,59 +64,147 @@ def _string(value: Any, key: str) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise _ItemError(f"'{key}' must be a string or a number")
-    text = markup.strip_controls(str(value)).strip()
+    if isinstance(value, float):
+        value = int(value) if value.is_integer() else value
+    text = markup.squash_space(markup.strip_controls(str(value)))
     return text or None
+
+
+def _name(raw: Any, where: str) -> Name:
+    if not isinstance(raw, dict):
+        raise _ItemError(f"'{where}' must be an object")
+    kwargs: dict[str, Any] = {
+        attr: _string(raw.get(k), f"{where}.{k}") for k, attr in _NAME_KEYS.items()}
+    if not kwargs["family"] and not kwargs["literal"]:
+        if kwargs["given"]:  # a mononym (`{"given": "Plato"}`): CSL prints it as written
+            kwargs["literal"], kwargs["given"] = kwargs["given"], None
+        else:
+            raise _ItemError(f"'{where}' needs 'family' or 'literal'")
+    return Name(**kwargs)
 
 
 def _names(value: Any, key: str) -> tuple[Name, ...]:
     if not isinstance(value, list):
         raise _ItemError(f"'{key}' must be a list of names")
-    out = []
-    for n, raw in enumerate(value):
-        if not isinstance(raw, dict):
-            raise _ItemError(f"'{key}[{n}]' must be an object")
-        kwargs: dict[str, Any] = {
-            attr: _string(raw.get(k), f"{key}[{n}].{k}") for k, attr in _NAME_KEYS.items()}
-        if not kwargs["family"] and not kwargs["literal"]:
-            raise _ItemError(f"'{key}[{n}]' needs 'family' or 'literal'")
-        out.append(Name(**kwargs))
-    return tuple(out)
+    return tuple(_name(raw, f"{key}[{n}]") for n, raw in enumerate(value))
 
 
-def _issued(value: Any) -> Date | None:
+def _date(value: Any, key: str) -> Date | None:
     try:
-        return Date.from_csl(value) if value is not None else None
+        return Date.from_csl(value)
     except DateError as exc:
-        raise _ItemError(f"'issued' {exc}") from None
+        raise _ItemError(f"'{key}' {exc}") from None
+
+
+def _list(value: Any, key: str, sep: str) -> tuple[str, ...]:
+    if isinstance(value, list):
+        items = [_string(v, key) for v in value]
+    else:
+        text = _string(value, key)
+        items = re.split(sep, text) if text else []
+    return tuple(dict.fromkeys(i.strip() for i in items if i and i.strip()))
+
+
+_SEPARATORS = {"ISSN": r"[,;\s]+", "ISBN": r"[,;]\s*|\s+(?=\d)", "keyword": r"[,;]",
+               "categories": r"[,;]"}
+
+
+def _abstract(value: Any) -> tuple[Section, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, str):
+        raise _ItemError("'abstract' must be a string")
+    return sections_from_text(markup.strip_controls(value))
+
+
+def _is_quarterly_json(item: dict[str, Any]) -> bool:
+    return (isinstance(item.get("abstract"), list) or not _QUARTERLY_KEYS.isdisjoint(item)
+            or isinstance(item.get("ISSN"), list) or isinstance(item.get("keyword"), list))
 
 
 def record_from_item(item: Any) -> Record:
     if not isinstance(item, dict):
         raise _ItemError("an item must be a JSON object")
-    if not isinstance(item.get("type"), str):
+    if _is_quarterly_json(item):
+        data = dict(item)
+        if data.get("source") not in PROVENANCE and "csl-source" not in data:
+            data["csl-source"] = data.pop("source", None)
+        data["source"] = "csl-json"
+        data.setdefault("title", "")
+        try:
+            return record_from_dict(data)
+        except FieldError as exc:
+            raise _ItemError(str(exc)) from None
+    type_ = item.get("type")
+    if not isinstance(type_, str) or not type_.strip():
         raise _ItemError("'type' is missing; a CSL item needs a type such as article-journal")
-    title = _string(item.get("title"), "title")
-    if not title:
-        raise _ItemError("'title' is missing")
-    kwargs: dict[str, Any] = {attr: _string(item.get(k), k) for k, attr in _STRING_FIELDS.items()
-                              if item.get(k) is not None}
-    if "author" in item:
-        kwargs["author"] = _names(item["author"], "author")
-    issn = _string(item.get("ISSN"), "ISSN")
-    keywords = _string(item.get("keyword"), "keyword")
-    abstract = _string(item.get("abstract"), "abstract")
-    return Record(
-        title=title,
-        type=item["type"],
-        issued=_issued(item.get("issued")),
-        ISSN=tuple(s.strip() for s in re.split(r"[,;\s]+", issn) if s.strip()) if issn else (),
-        keyword=tuple(k.strip() for k in re.split(r"[,;]", keywords) if k.strip()) if keywords else (),
-        abstract=(Section(None, tuple(p.strip() for p in re.split(r"\n\s*\n", abstract) if p.strip())),)
-        if abstract else (),
-        id=_string(item.get("id"), "id"),
-        source="csl-json",
-        **kwargs,
+    names: dict[str, tuple[Name, ...]] = {}
+    dates: dict[str, Date] = {}
+    variables: dict[str, str] = {}
+    lists: dict[str, tuple[str, ...]] = {}
+    custom: dict[str, Any] = {}
+    title = ""
+    for raw_key, value in item.items():
+        key = ALIASES.get(raw_key, raw_key)
+        if value is None or key in ("type", "id", "abstract"):
+            continue
+        if key == "title":
+            title = _rich(value, key)
+        elif key in _ROLES:
+            names[key] = _names(value, key)
+        elif key in _DATES:
+            date = _date(value, key)
+            if date is not None:
+                dates[key] = date
+        elif key in _TEXT:
+            text = _rich(value, key) if key in RICH_VARS else _string(value, key)
+            if text and (raw_key == key or key not in variables):  # CSL 1.0.2 spelling wins
+                variables[key] = text
+        elif key in _LISTS:
+            lists[_LISTS[key]] = _list(value, key, _SEPARATORS[key])
+        elif key == "custom":
+            if not isinstance(value, dict):
+                raise _ItemError("'custom' must be an object")
+            custom.update(value)
+        else:
+            custom[raw_key] = value  # not CSL: kept, and written back under `custom`
+    record = Record(
+        title, type_.strip(), names=names, dates=dates, variables=variables,
+        abstract=_abstract(item.get("abstract")), custom=custom,
+        id=_string(item.get("id"), "id"), source="csl-json",
+        ISSN=lists.get("ISSN", ()), ISBN=lists.get("ISBN", ()), keyword=lists.get("keyword", ()),
+        subject=lists.get("subject", ()),
     )
+    return _with_extras(record) if not _QUARTERLY_KEYS.isdisjoint(custom) or "names" in custom \
+        else record
+
+
+def _with_extras(record: Record) -> Record:
+    """Put back what quarterly's CSL-JSON writer kept under `custom` (see formats/csljson.py):
+    ORCIDs and affiliations of names, MeSH, licences, Policy Points, notices, …"""
+    custom = dict(record.custom)
+    data = record.to_dict()
+    people = custom.pop("names", None)
+    if isinstance(people, dict):
+        for role, listed in people.items():
+            if role in data and isinstance(listed, list) and len(listed) == len(data[role]):
+                data[role] = [{**mine, **theirs} if isinstance(theirs, dict) else mine
+                              for mine, theirs in zip(data[role], listed, strict=True)]
+    for key in _QUARTERLY_KEYS & set(custom):
+        data[key] = custom.pop(key)
+    data["custom"] = custom or None
+    if not custom:
+        del data["custom"]
+    try:
+        return record_from_dict(data)
+    except FieldError as exc:
+        raise _ItemError(f"custom: {exc}") from None
+
+
+def _rich(value: Any, key: str) -> str:
+    """A title-like variable: CSL rich text (its tags are markup), controls removed, white space
+    folded."""
+    return _string(value, key) or ""
 
 
 def _record(item: Any, n: int, name: str) -> Record:

@@ -1,0 +1,90 @@
+"""Structured abstracts written as text — `Methods: …` paragraphs, as every data format holds
+them (BibTeX, RIS and CSL-JSON have one abstract string) — read back into labelled sections.
+
+A paragraph is a section only when it starts with a label this module knows (the headings of
+structured abstracts in the health literature: IMRaD, CONSORT/PRISMA/NLM categories, Milbank's
+Policy Points) or an all-capital heading (`BACKGROUND:`), so a sentence that happens to contain a
+colon stays text. PubMed's RIS and MEDLINE exports put every section in one paragraph
+(`BACKGROUND: … METHODS: …`): all-capital headings split those too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Section
+
+LABELS = frozenset(s.casefold() for s in (
+    "Abstract", "Aim", "Aims", "Background", "Background and aims", "Case presentation",
+    "Case report", "Clinical relevance", "Comment", "Conclusion", "Conclusions", "Context",
+    "Data sources", "Data extraction", "Data synthesis", "Design", "Design and setting",
+    "Discussion", "Evidence acquisition", "Evidence synthesis", "Exposure", "Exposures",
+    "Findings", "Funding", "Implications", "Importance", "Interpretation", "Interventions",
+    "Introduction", "Key points", "Limitations", "Main outcome measures",
+    "Main outcomes and measures", "Materials and methods", "Measurements", "Meaning", "Methods",
+    "Method", "Methodology", "Objective", "Objectives", "Observations", "Outcomes",
+    "Participants", "Patients", "Patients and methods", "Policy points", "Population",
+    "Practice implications", "Purpose", "Question", "Rationale", "Relevance", "Results",
+    "Review methods", "Search methods", "Selection criteria", "Setting", "Settings",
+    "Significance", "Study design", "Study selection", "Summary", "Trial registration",
+))
+_HEAD = re.compile(r"([A-Z][A-Za-z ,&/()-]{1,60}?):\s+")
+_CAPS_HEAD = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Z ,&/()-]{2,60}[A-Z)]):\s+")
+
+
+def _is_label(text: str) -> bool:
+    return text.casefold() in LABELS or (text.isupper() and len(text) > 2)
+
+
+def sections_from_text(text: str) -> tuple[Section, ...]:
+    """Paragraphs (split on blank lines) → sections; unlabelled paragraphs join the section
+    before them (or an unlabelled first section)."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    pieces: list[tuple[str | None, str]] = []
+    for paragraph in paragraphs:
+        pieces += _split_caps(paragraph)
+    out: list[tuple[str | None, list[str]]] = []
+    for label, body in pieces:
+        if label is None and out:
+            out[-1][1].append(body)
+        else:
+            out.append((label, [body]))
+    return tuple(Section(label, tuple(body)) for label, body in out)
+
+
+def _split_caps(paragraph: str) -> list[tuple[str | None, str]]:
+    """`BACKGROUND: a. METHODS: b.` → [(Background, a.), (Methods, b.)]; `Methods: b.` →
+    [(Methods, b.)]; anything else → [(None, paragraph)]."""
+    heads = [m for m in _CAPS_HEAD.finditer(paragraph) if _is_label(m.group(1))]
+    if heads and heads[0].start() == 0:
+        out: list[tuple[str | None, str]] = []
+        for n, head in enumerate(heads):
+            end = heads[n + 1].start() if n + 1 < len(heads) else len(paragraph)
+            body = paragraph[head.end():end].strip()
+            if body:
+                out.append((_label(head.group(1)), body))
+        return out
+    lead = _HEAD.match(paragraph)
+    if lead and lead.group(1).casefold() in LABELS and paragraph[lead.end():].strip():
+        return [(lead.group(1), paragraph[lead.end():].strip())]
+    return [(None, paragraph)]
+
+
+def _label(text: str) -> str:
+    """`MAIN OUTCOMES AND MEASURES` → `Main outcomes and measures` (as PubMed's sections read)."""
+    text = text.strip()
+    return text[0] + text[1:].lower() if text.isupper() else text
+
+
+def split_policy_points(sections: tuple[Section, ...]) -> tuple[tuple[Section, ...],
+                                                               tuple[str, ...]]:
+    """A `Policy Points` section (Milbank's) is the record's Policy Points, not an abstract
+    section."""
+    points: tuple[str, ...] = ()
+    kept = []
+    for section in sections:
+        if section.label and section.label.casefold() == "policy points":
+            points += section.paragraphs
+        else:
+            kept.append(section)
+    return tuple(kept), points
