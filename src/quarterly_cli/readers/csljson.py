@@ -226,6 +226,12 @@ def read(text: str, name: str) -> list[Record]:
 CHUNK = 1 << 20
 
 
+def _maybe_truncated(exc: json.JSONDecodeError, size: int) -> bool:
+    """Whether a decoding error can be the buffer's end cutting a value short: an unterminated
+    string, or an error within the last few characters (a cut number, escape or literal)."""
+    return exc.msg.startswith("Unterminated string") or exc.pos >= size - 8
+
+
 def iter_items(handle: IO[str], name: str) -> Iterator[Record]:
     """Records from a CSL-JSON array (or one item), parsed one item at a time.
 
@@ -238,6 +244,7 @@ def iter_items(handle: IO[str], name: str) -> Iterator[Record]:
     buf = handle.read(CHUNK)
     pos = 0
     eof = not buf
+    n = 0  # items read so far
     lines_before = 0  # newlines in text already dropped from the buffer
     column_base = 0  # column of buf[0] on its line, when that line began before the buffer
 
@@ -247,11 +254,11 @@ def iter_items(handle: IO[str], name: str) -> Iterator[Record]:
         column = offset - start if start >= 0 else column_base + offset + 1
         return line, column
 
-    def refill() -> bool:
+    def refill(size: int = CHUNK) -> bool:
         nonlocal buf, pos, eof, lines_before, column_base
         if eof:
             return False
-        chunk = handle.read(CHUNK)
+        chunk = handle.read(size)
         if not chunk:
             eof = True
             return False
@@ -272,13 +279,23 @@ def iter_items(handle: IO[str], name: str) -> Iterator[Record]:
 
     def decode() -> Any:
         nonlocal pos
+        size = CHUNK
         while True:
             try:
                 value, end = decoder.raw_decode(buf, pos)
             except json.JSONDecodeError as exc:
-                if refill():
+                # Only an error the end of the buffer may have caused is worth more text; any
+                # other is the file's, reported at once (a syntax error early in a 200 MB file
+                # costs one chunk, not a read of the whole file). More text arrives in doubling
+                # amounts, so an item longer than a chunk is decoded O(log n) times, not O(n).
+                if _maybe_truncated(exc, len(buf)) and refill(size):
+                    size *= 2
                     continue
                 raise _syntax_error(name, *where(exc.pos), exc.msg) from None
+            except RecursionError:
+                raise InputFormatError(
+                    f"{name}: item {max(n, 1)} is nested too deeply to be a CSL item (at line "
+                    f"{where(pos)[0]}). Check the file.") from None
             pos = end
             return value
 
@@ -293,7 +310,6 @@ def iter_items(handle: IO[str], name: str) -> Iterator[Record]:
         yield _record(item, 1, name)
         return
     pos += 1
-    n = 0
     skip_space()
     if pos < len(buf) and buf[pos] == "]":
         pos += 1
