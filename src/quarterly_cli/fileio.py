@@ -43,22 +43,42 @@ class Buffered:
 
 def write_atomically(path: str, chunks: Iterable[str]) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file,
-    and an error while rendering leaves any existing file untouched."""
+    and an error while rendering leaves any existing file untouched.
+
+    The file ends up as if written in place: through a symlink, the target is replaced (the link
+    stays a link); an existing file keeps its permission bits; a new one gets the user's umask
+    (mkstemp's own 0600 is for the temporary name only).
+    """
     import tempfile
 
-    directory = os.path.dirname(path) or "."
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target) or "."
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=directory)
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    except OSError as exc:
+        raise QuarterlyError(f"Cannot write {path} ({exc.strerror}). Check the path.") from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", dir=directory)
     except OSError as exc:
         raise QuarterlyError(f"Cannot write {path} ({exc.strerror}). Check the folder.") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             for chunk in chunks:
                 handle.write(chunk)
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
     except OSError as exc:
         os.unlink(tmp)
         raise QuarterlyError(f"Cannot write {path} ({exc.strerror}). Check the folder.") from None
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it; it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

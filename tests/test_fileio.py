@@ -1,0 +1,66 @@
+"""`-o FILE`: whole or nothing, and as if written in place (umask, kept mode, symlinks)."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from quarterly_cli.cli import main
+from quarterly_cli.errors import QuarterlyError
+from quarterly_cli.fileio import write_atomically
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_a_new_file_gets_the_users_umask(tmp_path):
+    old = os.umask(0o027)
+    try:
+        write_atomically(str(tmp_path / "a.txt"), ["x"])
+    finally:
+        os.umask(old)
+    assert _mode(tmp_path / "a.txt") == 0o640
+
+
+def test_an_existing_file_keeps_its_mode(tmp_path):
+    target = tmp_path / "refs.bib"
+    target.write_text("old")
+    target.chmod(0o604)
+    write_atomically(str(target), ["new"])
+    assert target.read_text() == "new" and _mode(target) == 0o604
+
+
+def test_through_a_symlink_the_target_is_written_and_the_link_kept(tmp_path):
+    real = tmp_path / "library" / "refs.bib"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    write_atomically(str(link), ["new"])
+    assert link.is_symlink() and real.read_text() == "new"
+    assert [p.name for p in real.parent.iterdir()] == ["refs.bib"]  # no temporary left behind
+
+
+def test_a_failure_while_rendering_leaves_the_old_file(tmp_path):
+    target = tmp_path / "refs.bib"
+    target.write_text("old")
+
+    def chunks():
+        yield "half"
+        raise QuarterlyError("boom")
+
+    with pytest.raises(QuarterlyError):
+        write_atomically(str(target), chunks())
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["refs.bib"]
+
+
+def test_cli_output_file_mode(runner, tmp_path):
+    old = os.umask(0o022)
+    try:
+        result = runner.invoke(main, ["cite", "-o", str(tmp_path / "refs.ris")])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0 and _mode(tmp_path / "refs.ris") == 0o644
