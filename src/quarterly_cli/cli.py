@@ -7,6 +7,7 @@ printed); 2 usage errors (unknown option, format or malformed reference).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -17,22 +18,44 @@ from . import __version__
 from .errors import QuarterlyError
 from .formats import DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
 
+ISSUES_URL = "https://github.com/quarterly-cli/quarterly/issues"
+# Exit codes (README, "Exit codes"): 0 done; 1 a reference or the run failed; 2 usage errors;
+# 70 a bug in quarterly (EX_SOFTWARE); 130 interrupted (Ctrl-C).
+EXIT_BUG = 70
+EXIT_INTERRUPTED = 130
+
+
+def one_line(text: str) -> str:
+    """Any text bound for the terminal in a message: control characters (escape sequences, BEL)
+    removed and white space folded, so a hostile reference or record cannot write to the terminal
+    or forge further lines."""
+    from .markup import squash_space, strip_controls
+
+    return squash_space(strip_controls(text))
+
 
 class Failure(click.ClickException):
     """A QuarterlyError on its way out: one `Error: …` line on stderr, the error's exit code."""
 
     def __init__(self, error: QuarterlyError) -> None:
-        super().__init__(str(error))
+        super().__init__(one_line(str(error)))
         self.exit_code = error.exit_code  # type: ignore[misc]  # per instance: 1 or 2
 
 
+class _Bug(click.ClickException):
+    exit_code = EXIT_BUG
+
+
 def _use_color(flag: bool | None, stream=None) -> bool:
+    if flag is None:  # `quarterly --no-color show` sets it for every command
+        ctx = click.get_current_context(silent=True)
+        flag = ctx.find_root().params.get("color") if ctx is not None else None
     if flag is not None:
         return flag
     if os.environ.get("NO_COLOR"):
         return False
     stream = stream or sys.stdout
-    return stream.isatty()
+    return stream is not None and stream.isatty()
 
 
 _color_option = click.option(
@@ -45,20 +68,61 @@ _refresh_option = click.option("--refresh", is_flag=True,
                                help="Fetch again even if the record is stored locally.")
 
 
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().params.get("traceback")) or os.environ.get(
+        "QUARTERLY_DEBUG", "") not in ("", "0")
+
+
 class _Group(click.Group):
     """Every command runs inside this: any QuarterlyError, wherever it is raised (lazily read
-    files included), becomes one `Error:` line and its exit code — never a traceback."""
+    files included), becomes one `Error:` line and its exit code — never a traceback. Anything
+    else is a bug: one line that says so and how to see the traceback (exit 70)."""
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        if sys.stdout is None:  # started with standard output closed (`quarterly cite 1>&-`)
+            if sys.stderr is not None:
+                sys.stderr.write("Error: standard output is closed. Redirect it to a file, or "
+                                 "write with -o FILE.\n")
+            sys.exit(1)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except QuarterlyError as exc:
             raise Failure(exc) from None
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # Click ends quietly on a closed pipe (`| head`)
+            if _debug(ctx):
+                raise
+            raise _Bug(_bug_message(exc)) from None
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            raise _Bug(_bug_message(exc)) from None
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def _bug_message(exc: BaseException) -> str:
+    return one_line(
+        f"quarterly hit a bug ({type(exc).__name__}: {exc}). Please report it at {ISSUES_URL} "
+        "with the command you ran; QUARTERLY_DEBUG=1 or --traceback shows the traceback.")
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quarterly")
-def main() -> None:
+@click.option("--color/--no-color", default=None,
+              help="Colour and layout on or off for every command (default: on for a terminal).")
+@click.option("--traceback", is_flag=True,
+              help="Show the traceback of an unexpected error (as QUARTERLY_DEBUG=1 does).")
+@click.pass_context
+def main(ctx: click.Context, color: bool | None, traceback: bool) -> None:
     """Read and cite journal articles: structured abstracts and APA, AMA, Vancouver, BibTeX, RIS.
 
     With no reference, commands use the bundled article (Mathers et al., The Milbank Quarterly,
@@ -68,6 +132,8 @@ def main() -> None:
       quarterly show
       quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
     """
+    if ctx.invoked_subcommand is None:  # `quarterly` alone: help on stdout, success
+        click.echo(ctx.get_help())
 
 
 def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: bool,
@@ -262,9 +328,15 @@ def _write(chunks, output: str | None, ansi: bool = False) -> None:
     # Plain output is already free of control characters; click.echo would scan every byte of a
     # large conversion again for ANSI codes to strip.
     out = sys.stdout
-    for piece in pieces:
-        out.write(piece)
-    out.flush()
+    try:
+        for piece in pieces:
+            out.write(piece)
+        out.flush()
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise
+        raise QuarterlyError(f"Cannot write to standard output ({exc.strerror or exc}). Check "
+                             "the disk, or write with -o FILE.") from None
 
 
 def _watch_case(records, guessed: list[bool]):
