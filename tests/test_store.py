@@ -47,6 +47,11 @@ def test_corrupt_store_names_file_and_fix(runner, isolated_home):
     assert runner.invoke(main, ["cite"]).exit_code == 0
 
 
+BUNDLED_ROW = ("10.1111/1468-0009.12090\tJonathan Mathers et al.\t2014\tThe Challenge of "
+               "Implementing Peer-Led Interventions in a Professionalized Health Service: A Case "
+               "Study of the National Health Trainers Service in England")
+
+
 def test_list_and_search(runner):
     store = Store()
     store.put(record_from_work(crossref_payload("structured")["message"]))
@@ -54,6 +59,7 @@ def test_list_and_search(runner):
     listed = runner.invoke(main, ["list"])
     assert (listed.exit_code, listed.stderr) == (0, "")
     assert listed.stdout.splitlines() == [
+        BUNDLED_ROW,
         "10.1111/1468-0009.99001\tMaria Alvarez et al.\t2019\tCommunity Health Workers in Rural "
         "Clinics: A Mixed-Methods Evaluation",
         "10.1016/j.jval.2019.99.002\tWei Ng\t2019\tCost-Effectiveness of Helicobacter pylori "
@@ -69,6 +75,54 @@ def test_list_and_search(runner):
     assert by_author.stdout.startswith("10.1111/1468-0009.99001\t")
     nothing = runner.invoke(main, ["search", 'AND OR "('])
     assert (nothing.exit_code, nothing.stdout) == (0, "")
+    assert nothing.stderr == "No records match 'AND OR \"('.\n"
+    bundled = runner.invoke(main, ["search", "health TRAINERS"])  # the bundled article too
+    assert bundled.stdout.splitlines() == [BUNDLED_ROW]
+
+
+def test_list_and_search_as_json(runner):
+    import json
+
+    Store().put(record_from_work(crossref_payload("unstructured")["message"]))
+    rows = json.loads(runner.invoke(main, ["list", "--json"]).stdout)
+    assert [(r["DOI"], r["source"], r["year"]) for r in rows] == [
+        ("10.1111/1468-0009.12090", "bundled", 2014), ("10.1016/j.jval.2019.99.002", "crossref", 2019)]
+    assert rows[1]["title"] == "Cost-Effectiveness of Helicobacter pylori Screening: A Modelling Study"
+    assert rows[1]["fetched-at"]
+    found = json.loads(runner.invoke(main, ["search", "--json", "pylori"]).stdout)
+    assert [r["DOI"] for r in found] == ["10.1016/j.jval.2019.99.002"]
+
+
+def test_list_warns_about_a_damaged_row_and_goes_on(runner):
+    import sqlite3
+
+    store = Store()
+    store.put(record_from_work(crossref_payload("structured")["message"]))
+    store.put(record_from_work(crossref_payload("unstructured")["message"]))
+    conn = sqlite3.connect(store.path)
+    conn.execute("UPDATE records SET record = '{' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    result = runner.invoke(main, ["list"])
+    assert result.exit_code == 0
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == [
+        "10.1111/1468-0009.12090", "10.1016/j.jval.2019.99.002"]
+    assert result.stderr.startswith("Warning: the stored record for row 1 cannot be read")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_table_never_cuts_an_identifier(runner, monkeypatch):
+    from quarterly_cli.model import Record
+
+    long_doi = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"
+    Store().put(Record("A long title " * 12, DOI=long_doi, issued=(1998,), source="crossref"))
+    monkeypatch.setenv("COLUMNS", "100")
+    result = runner.invoke(main, ["list", "--color"])
+    assert result.exit_code == 0
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert long_doi in text
 
 
 def test_list_on_terminal_is_a_table(runner):
@@ -90,7 +144,8 @@ def test_put_replaces_and_keeps_fts_in_step():
 
 def test_list_of_an_empty_store(runner):
     result = runner.invoke(main, ["list"])
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, BUNDLED_ROW + "\n", "No stored records yet — try `quarterly show DOI`.\n")
 
 
 # --- schema 2: identifiers, migration, per-record damage, read-only stores -------------------

@@ -357,44 +357,104 @@ def formats_command() -> None:
         click.echo(f"{fmt.name:<{width}}  {fmt.description}")
 
 
-def _table(stored, color: bool | None) -> None:
+def _listing(stored, as_json: bool, color: bool | None) -> None:
+    """The rows of `list` and `search`: identifier (DOI, else PMID, else PMCID), first author,
+    year, title; tab-separated when piped, a table on a terminal, or JSON."""
+    from . import markup
     from .render import author_line
 
     rows = []
     for item in stored:
         r = item.record
+        ident = r.DOI or (f"pmid:{r.PMID}" if r.PMID else f"pmcid:{r.PMCID}" if r.PMCID else "")
         first = author_line(r.author[:1]) + (" et al." if len(r.author) > 1 else "")
-        rows.append((r.DOI or "", first, str(r.year or ""), r.title))
-    if _use_color(color):
+        if as_json:
+            rows.append({"DOI": r.DOI, "PMID": r.PMID, "PMCID": r.PMCID,
+                         "title": markup.plain(r.title), "authors": author_line(r.author),
+                         "year": r.year, "container-title": r.container_title,
+                         "source": item.source, "fetched-at": item.fetched_at})
+        else:
+            rows.append((ident, first, str(r.year or ""), r.title))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif _use_color(color):
         from .render import print_table
 
         print_table(rows)
-        return
-    from . import markup
+    else:
+        for row in rows:
+            click.echo("\t".join(one_line(markup.plain(c)) for c in row))
 
-    for row in rows:
-        click.echo("\t".join(markup.squash_space(markup.strip_controls(markup.plain(c)))
-                             for c in row))
+
+def _with_bundled(stored: list, text: str | None = None) -> list:
+    """The bundled article first (it is always available), unless the store holds it too."""
+    from . import doi as doi_mod
+    from .bundled import BUNDLED_DOI, bundled_record
+    from .store import StoredRecord
+
+    if any(s.record.DOI and doi_mod.key(s.record.DOI) == doi_mod.key(BUNDLED_DOI) for s in stored):
+        return stored
+    record = bundled_record()
+    if text is not None and not _matches(record, text):
+        return stored
+    return [StoredRecord(record, "bundled", ""), *stored]
+
+
+def _matches(record, text: str) -> bool:
+    """Every word of `text` is a word of the record's title, authors or abstract — what the
+    store's full-text search (FTS5, unicode61, diacritics removed) does for stored records."""
+    import re
+    import unicodedata
+
+    from . import markup
+    from .render import author_line
+
+    def words(value: str) -> set[str]:
+        folded = unicodedata.normalize("NFKD", value.casefold())
+        return set(re.findall(r"\w+", "".join(c for c in folded if not unicodedata.combining(c))))
+
+    body = " ".join([markup.plain(record.title), author_line(record.author)] + [
+        markup.plain(p) for s in record.abstract for p in s.paragraphs])
+    return words(text) <= words(body)
+
+
+_json_list_option = click.option("--json", "as_json", is_flag=True,
+                                 help="Print the rows as a JSON array.")
 
 
 @main.command("list")
+@_json_list_option
 @_color_option
-def list_command(color: bool | None) -> None:
-    """List the records in the local store (tab-separated when piped)."""
+def list_command(as_json: bool, color: bool | None) -> None:
+    """List the records in the local store and the bundled article (tab-separated when piped).
+
+    \b
+      quarterly list
+      quarterly list --json
+    """
+    from .diagnostics import warn
     from .store import Store
 
-    _table(list(Store().all()), color)
+    stored = list(Store().all(on_damaged=warn))
+    _listing(_with_bundled(stored), as_json, color)
+    if not stored:
+        click.echo("No stored records yet — try `quarterly show DOI`.", err=True)
 
 
 @main.command()
 @click.argument("text")
+@_json_list_option
 @_color_option
-def search(text: str, color: bool | None) -> None:
-    """Full-text search over stored titles, authors and abstracts.
+def search(text: str, as_json: bool, color: bool | None) -> None:
+    """Full-text search over stored titles, authors and abstracts (and the bundled article).
 
     \b
       quarterly search "health trainers"
     """
+    from .diagnostics import warn
     from .store import Store
 
-    _table(list(Store().search(text)), color)
+    found = _with_bundled(list(Store().search(text, on_damaged=warn)), text)
+    _listing(found, as_json, color)
+    if not found:
+        click.echo(f"No records match {one_line(text)!r}.", err=True)

@@ -136,7 +136,14 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("DOI", "First author", "Year", "Title", highlight=False)
+    table = Table(highlight=False)
+    # Identifiers are never cut (a DOI must stay copyable): the title wraps instead, and only on a
+    # terminal too narrow for the identifier itself does it fold onto a second line.
+    width = max((len(row[0]) for row in rows), default=3)
+    table.add_column("DOI / PMID", no_wrap=True, overflow="fold", min_width=min(width, 60))
+    table.add_column("First author", overflow="fold", max_width=24)
+    table.add_column("Year", no_wrap=True)
+    table.add_column("Title", ratio=1, overflow="fold")
     for row in rows:
         table.add_row(*(_rich_text(cell) for cell in row))
     Console(force_terminal=True, highlight=False).print(table)
