@@ -363,20 +363,19 @@ def _listing(stored, as_json: bool, color: bool | None) -> None:
     from . import markup
     from .render import author_line
 
-    rows = []
+    rows: list[tuple[str, str, str, str]] = []
+    objects: list[dict[str, object]] = []
     for item in stored:
         r = item.record
         ident = r.DOI or (f"pmid:{r.PMID}" if r.PMID else f"pmcid:{r.PMCID}" if r.PMCID else "")
         first = author_line(r.author[:1]) + (" et al." if len(r.author) > 1 else "")
-        if as_json:
-            rows.append({"DOI": r.DOI, "PMID": r.PMID, "PMCID": r.PMCID,
-                         "title": markup.plain(r.title), "authors": author_line(r.author),
-                         "year": r.year, "container-title": r.container_title,
-                         "source": item.source, "fetched-at": item.fetched_at})
-        else:
-            rows.append((ident, first, str(r.year or ""), r.title))
+        rows.append((ident, first, str(r.year or ""), r.title))
+        objects.append({"DOI": r.DOI, "PMID": r.PMID, "PMCID": r.PMCID,
+                        "title": markup.plain(r.title), "authors": author_line(r.author),
+                        "year": r.year, "container-title": r.container_title,
+                        "source": item.source, "fetched-at": item.fetched_at})
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
     elif _use_color(color):
         from .render import print_table
 
