@@ -130,6 +130,9 @@ class _Word(NamedTuple):
     initials: str  # what it would give to an acronym: `Accessibility` → `A`, `AI-Based` → `AIB`
     bases: frozenset[str]  # the core and its compound parts, possessive removed
     possessive: bool  # `Smith's`, `Thomas’`
+    minor_capital: bool  # a minor word written with a capital: `Of`, `The`
+    language: int  # 1: a function word of another language, -1: of English, 0: neither
+    phrase_head: bool  # a lexicon phrase may start here
 
 
 def _parts(core: str) -> list[str]:
@@ -205,6 +208,9 @@ def _word(word: str) -> _Word:
         initials=initials,
         bases=frozenset({base, *map(_base, parts)}),
         possessive=base != core,
+        minor_capital=len(core) > 1 and key in MINOR_WORDS and _is_capitalised(core),
+        language=1 if key in _FOREIGN or _ELISION.match(key) else -(key in _ENGLISH),
+        phrase_head=key in lexicon().phrases,
     )
 
 
@@ -283,7 +289,9 @@ def _is_acronym(part: str) -> bool:
 # --- A title ----------------------------------------------------------------------------------
 
 class _Title(NamedTuple):
-    pieces: list[str]  # words at even indexes (possibly ""), separators at odd ones
+    texts: list[str]  # the words as written (possibly "")
+    seps: list[str]  # the separators between them: one fewer than texts
+    spaced: bool  # every separator is one space
     protected: list[bool]  # per word: inside `<span class="nocase">`
     italic: list[bool]  # per word: starts inside `<i>`
     runs: list[tuple[int, int]] | None  # where the plain text sits in the rich text, if marked up
@@ -306,11 +314,19 @@ def _text_runs(title: str) -> list[tuple[int, int, frozenset[str]]]:
     return runs
 
 
+def _split(text: str) -> tuple[list[str], list[str], bool]:
+    if "  " not in text and "—" not in text and "―" not in text and text.isprintable():
+        texts = text.split(" ")  # the common case, without a regular expression
+        return texts, [" "] * (len(texts) - 1), True
+    pieces = _SEP.split(text)
+    return pieces[0::2], pieces[1::2], False
+
+
 def _read(title: str) -> _Title | None:
     if "<" not in title:
-        pieces = _SEP.split(title)
-        flags = [False] * ((len(pieces) + 1) // 2)
-        return _Title(pieces, flags, flags, None)
+        texts, seps, spaced = _split(title)
+        flags = [False] * len(texts)
+        return _Title(texts, seps, spaced, flags, flags, None)
     runs = _text_runs(title)
     plain = "".join(title[start:end] for start, end, _ in runs)
     if plain != markup.plain(title):
@@ -318,23 +334,22 @@ def _read(title: str) -> _Title | None:
     styles: list[frozenset[str]] = []
     for start, end, style in runs:
         styles.extend([style] * (end - start))
-    pieces = _SEP.split(plain)
+    texts, seps, spaced = _split(plain)
     protected, italic = [], []
     offset = 0
-    for i, piece in enumerate(pieces):
-        if i % 2 == 0:
-            inside = styles[offset:offset + len(piece)]
-            protected.append(any("nocase" in s for s in inside))
-            italic.append(bool(inside) and "i" in inside[0])
-        offset += len(piece)
-    return _Title(pieces, protected, italic, [(start, end) for start, end, _ in runs])
+    for text, sep in zip(texts, [*seps, ""], strict=True):
+        inside = styles[offset:offset + len(text)]
+        protected.append(any("nocase" in s for s in inside))
+        italic.append(bool(inside) and "i" in inside[0])
+        offset += len(text) + len(sep)
+    return _Title(texts, seps, spaced, protected, italic, [(start, end) for start, end, _ in runs])
 
 
 def is_title_case(title: str) -> bool:
     """True when the title is clearly in title case: no significant word is in lower case (apart
     from the words title case keeps lower) and at least three are capitalised."""
     read = _read(title)
-    return read is not None and _is_title_case(read, [_word(w) for w in read.pieces[0::2]])
+    return read is not None and _is_title_case(read, [_word(w) for w in read.texts])
 
 
 def _is_title_case(title: _Title, words: list[_Word]) -> bool:
@@ -361,8 +376,7 @@ def _kept_lower_here(title: _Title, words: list[_Word], i: int) -> bool:
         return True
     if before.kinds & _NUMERAL and len(key) <= 3:
         return True
-    previous = _EDGE.match(title.pieces[2 * i - 2]).group(2)  # type: ignore[union-attr]
-    return bool(_EPITHET.search(key)) and _base(previous) in lexicon().singles
+    return bool(_EPITHET.search(key)) and not words[i - 1].bases.isdisjoint(lexicon().singles)
 
 
 # --- Language ---------------------------------------------------------------------------------
@@ -400,17 +414,20 @@ def _is_english(language: str | None) -> bool:
     return re.split(r"[-_\s]", language.strip().lower())[0] in ("en", "eng", "english")
 
 
-def _looks_foreign(words: list[_Word], pieces: list[str]) -> bool:
+def _looks_foreign(words: list[_Word], texts: list[str]) -> bool:
     """A cheap check that an unlabelled (or mislabelled) title is not English."""
     foreign = english = 0
     for word in words:
-        if word.key in _FOREIGN or _ELISION.match(word.key):
-            foreign += 1
-        elif word.key in _ENGLISH:
-            english += 1
+        if word.language:
+            if word.language > 0:
+                foreign += 1
+            else:
+                english += 1
     if foreign >= 2 and foreign > english:
         return True
-    text = "".join(pieces)
+    text = "".join(texts)
+    if text.isascii():
+        return False
     letters = _LETTER.findall(text)
     if foreign and not english and any(_ACCENTED.match(c) for c in letters):
         return True  # `Krebsbekämpfung durch Prävention`
@@ -474,9 +491,9 @@ def sentence_case(
     read = _read(title)
     if read is None:
         return title, False
-    pieces = read.pieces
-    words = [_word(w) for w in pieces[0::2]]
-    if not _is_title_case(read, words) or _looks_foreign(words, pieces):
+    texts = read.texts
+    words = [_word(w) for w in texts]
+    if not _is_title_case(read, words) or _looks_foreign(words, texts):
         return title, False
 
     singles: set[str] = set()
@@ -489,27 +506,30 @@ def sentence_case(
     keep, lower = _kept_by_context(read, words, phrases)
     start_case = _capitalises_minor_words(read, words)
 
-    out = list(pieces)
+    out = list(texts)
     at_start = True
     for i, word in enumerate(words):
-        text = pieces[2 * i]
+        text = texts[i]
         if text and not read.protected[i] and i not in keep:
             start = at_start or (read.italic[i] and (i == 0 or not read.italic[i - 1]))
             if i in lower:
-                out[2 * i] = _lower_word(text, start, frozenset())
+                out[i] = _lower_word(text, start, frozenset())
             elif singles and not singles.isdisjoint(word.bases) and _named_here(i, words, singles):
-                out[2 * i] = _lower_word(text, start, lexicon().singles | singles)
-            elif start_case and word.key == "a" and text == "A" and not start:
-                out[2 * i] = "a"  # an article in a title that capitalises `Of` and `The`
+                out[i] = _lower_word(text, start, lexicon().singles | singles)
+            elif start_case and text == "A" and not start:
+                out[i] = "a"  # an article in a title that capitalises `Of` and `The`
             else:
-                out[2 * i] = _lowered(text, start)
+                out[i] = _lowered(text, start)
         if text:
             at_start = word.ends
-        if i + 1 < len(words) and _DASHES.intersection(pieces[2 * i + 1]):
+        if not read.spaced and i < len(read.seps) and _DASHES.intersection(read.seps[i]):
             at_start = True
-    result = "".join(out)
-    if result == "".join(pieces):
+    if out == texts:
         return title, False
+    if read.spaced:
+        result = " ".join(out)
+    else:
+        result = "".join(part for pair in zip(out, [*read.seps, ""], strict=True) for part in pair)
     guessed = not any(read.protected)
     if read.runs is None:
         return result, guessed
@@ -545,9 +565,8 @@ def _named_here(i: int, words: list[_Word], singles: set[str]) -> bool:
 def _capitalises_minor_words(title: _Title, words: list[_Word]) -> bool:
     """The title capitalises `Of`, `The`, `And` inside a clause (Health Affairs' house style)."""
     at_start = True
-    for i, word in enumerate(words):
-        text = _EDGE.match(title.pieces[2 * i]).group(2)  # type: ignore[union-attr]
-        if not at_start and len(text) > 1 and word.key in MINOR_WORDS and _is_capitalised(text):
+    for text, word in zip(title.texts, words, strict=True):
+        if word.minor_capital and not at_start:
             return True
         if text:
             at_start = word.ends
@@ -568,6 +587,9 @@ def _kept_by_context(
         extra.setdefault(phrase.keys[0], []).append(phrase)
     i = 0
     while i < n:
+        if not words[i].phrase_head and not extra:
+            i += 1
+            continue
         key = keys[i]
         matched = 0
         for phrase in (*extra.get(key, ()), *phrases.get(key, ())):
@@ -582,10 +604,9 @@ def _kept_by_context(
     def capital(j: int) -> bool:
         return 0 <= j < n and words[j].capitalised and keys[j] not in MINOR_WORDS
 
-    for i, word in enumerate(words):
+    for i in [i for i, word in enumerate(words) if word.kinds or word.acronym]:
+        word = words[i]
         kinds = word.kinds
-        if not kinds and not word.acronym:
-            continue
         if kinds & _INITIAL:  # `Howard E. 'Rocky' Stone`, `J. W. Bennett`
             j, count = i - 1, 0
             while j >= 0 and count < 2 and not words[j].ends:
