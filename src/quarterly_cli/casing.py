@@ -14,8 +14,7 @@ A conversion lowers a word only when it is capitalised (`Care`, not `NHS`, `mHea
 
 - the first word, and the first word after a colon, question mark, exclamation mark, dash or a
   full stop that ends a sentence (`CTA #17. Concrete corbels`);
-- single letters and initials (`Influenza A`, `T cells`, `Howard E.`), except an article `A` in a
-  title that capitalises its minor words (`Having A Baby`);
+- single letters and initials (`Influenza A`, `T cells`, `Vitamin D`, `Howard E.`);
 - names: the lexicon in `data/proper_nouns.txt`, capitalised words from elsewhere in the record
   (`names`: authors, container title, publisher), words with accents (`Brønsted`), the part before
   a name in a hyphenated word (`Rij-Rousseau`, but `non-Hodgkin`), words around initials and
@@ -69,7 +68,7 @@ _EPITHET = re.compile(r"(?:a|ae|i|ii|us|um|is|es|ans|ens|ensis|oides|ica|icus|ic
 _ACCENTED = re.compile(r"[À-ÖØ-öø-ɏ]")
 _LIGATURES = frozenset("æœÆŒ")
 # Taxa above the genus are capitalised in both styles (ICZN, ICN, ICTV): families, orders.
-_TAXON = re.compile(r"(?:viridae|virinae|aceae|idae|iformes|oidea)$")
+_TAXON = re.compile(r"(?:viridae|virinae|aceae|idae|iformes|oidea|ptera|phyta|mycota|mycetes)$")
 
 
 class Phrase(NamedTuple):
@@ -117,7 +116,9 @@ def lexicon() -> Lexicon:
 _LOWER, _CAPITAL = 1, 2  # evidence: a lower-case significant word, a capitalised one
 
 # Word kinds used by the rules that look at neighbours.
-_INITIAL, _PARTICLE, _HONORIFIC, _SERIES, _NUMERAL, _QUOTED, _GENUS_ABBR = (1 << n for n in range(7))
+_INITIAL, _PARTICLE, _HONORIFIC, _SERIES, _NUMERAL, _QUOTED, _GENUS_ABBR, _GENUS_WORD, _OPENS_QUOTE = (
+    1 << n for n in range(9)
+)
 
 
 class _Word(NamedTuple):
@@ -130,7 +131,6 @@ class _Word(NamedTuple):
     initials: str  # what it would give to an acronym: `Accessibility` → `A`, `AI-Based` → `AIB`
     bases: frozenset[str]  # the core and its compound parts, possessive removed
     possessive: bool  # `Smith's`, `Thomas’`
-    minor_capital: bool  # a minor word written with a capital: `Of`, `The`
     language: int  # 1: a function word of another language, -1: of English, 0: neither
     phrase_head: bool  # a lexicon phrase may start here
 
@@ -189,6 +189,10 @@ def _word(word: str) -> _Word:
         kinds |= _HONORIFIC
     if key in SERIES_NOUNS and _is_capitalised(base):
         kinds |= _SERIES
+    if key in ("genus", "subgenus"):
+        kinds |= _GENUS_WORD  # `the Genus Emphor`
+    if lead[-1:] in ("“", '"'):
+        kinds |= _OPENS_QUOTE
     if _NUMBER.match(core) or (core[:1].isdigit() and not _LETTER.search(core)):
         kinds |= _NUMERAL
     if lead and trail and lead[-1] in _QUOTES and trail[0] in _QUOTES:
@@ -208,7 +212,6 @@ def _word(word: str) -> _Word:
         initials=initials,
         bases=frozenset({base, *map(_base, parts)}),
         possessive=base != core,
-        minor_capital=len(core) > 1 and key in MINOR_WORDS and _is_capitalised(core),
         language=1 if key in _FOREIGN or _ELISION.match(key) else -(key in _ENGLISH),
         phrase_head=key in lexicon().phrases,
     )
@@ -267,8 +270,6 @@ def _lower_word(word: str, at_start: bool, singles: frozenset[str] | set[str]) -
         if (at_start and n == 0) or names[n]:
             continue
         if _keeps_own_case(part):
-            if low == "a" and n and parts[n - 1].lower() in MINOR_WORDS:
-                pieces[2 * n] = "a"  # `Aging-on-A-Chip`
             continue
         if n + 1 < len(parts) and names[n + 1] and low not in PREFIXES:
             continue  # `Rij-Rousseau`, `Guillain-Barré`; but `non-Hodgkin`, `post-Kawasaki`
@@ -504,20 +505,23 @@ def sentence_case(
             singles.update(found)
             phrases.extend(runs)
     keep, lower = _kept_by_context(read, words, phrases)
-    start_case = _capitalises_minor_words(read, words)
 
+    # A quotation that runs to the end is a title quoted whole: `Erratum to “Visual Outcomes …”`.
+    quoted_title = texts[-1].endswith(("”", '"'))
     out = list(texts)
     at_start = True
     for i, word in enumerate(words):
         text = texts[i]
         if text and not read.protected[i] and i not in keep:
-            start = at_start or (read.italic[i] and (i == 0 or not read.italic[i - 1]))
+            start = (
+                at_start
+                or (read.italic[i] and (i == 0 or not read.italic[i - 1]))
+                or (quoted_title and bool(word.kinds & _OPENS_QUOTE))
+            )
             if i in lower:
                 out[i] = _lower_word(text, start, frozenset())
             elif singles and not singles.isdisjoint(word.bases) and _named_here(i, words, singles):
                 out[i] = _lower_word(text, start, lexicon().singles | singles)
-            elif start_case and text == "A" and not start:
-                out[i] = "a"  # an article in a title that capitalises `Of` and `The`
             else:
                 out[i] = _lowered(text, start)
         if text:
@@ -559,17 +563,6 @@ def _named_here(i: int, words: list[_Word], singles: set[str]) -> bool:
                 other.capitalised and not (other.bases.isdisjoint(singles) and other.bases.isdisjoint(known))
             ):
                 return True
-    return False
-
-
-def _capitalises_minor_words(title: _Title, words: list[_Word]) -> bool:
-    """The title capitalises `Of`, `The`, `And` inside a clause (Health Affairs' house style)."""
-    at_start = True
-    for text, word in zip(title.texts, words, strict=True):
-        if word.minor_capital and not at_start:
-            return True
-        if text:
-            at_start = word.ends
     return False
 
 
@@ -641,6 +634,8 @@ def _kept_by_context(
                 j, count = j - 1, count + 1
         if kinds & _HONORIFIC and capital(i + 1) and not word.ends:
             keep.update((i, i + 1))  # `St. Thomas`
+        if kinds & _GENUS_WORD and capital(i + 1):
+            keep.add(i + 1)
         if kinds & _SERIES and i + 1 < n and words[i + 1].kinds & _NUMERAL:
             keep.add(i)  # `Target 6.3`
         if word.acronym:  # `Multicenter Isradipine Diuretic Atherosclerosis Study (MIDAS)`
