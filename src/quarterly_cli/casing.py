@@ -130,6 +130,62 @@ def _phrases(key: str) -> tuple[Phrase, ...]:
     return tuple(sorted(found, key=lambda phrase: len(phrase.keys), reverse=True))
 
 
+# --- Language ---------------------------------------------------------------------------------
+
+# Function words of other languages that English titles do not use. German comes first: German
+# capitalises its nouns, so a German title in sentence case looks like English in title case.
+_FOREIGN = frozenset(
+    # German
+    "der das und des dem ein eine einer eines einem einen mit für über auf zur zum bei ist nicht "
+    "durch ihre ihrer ihren sich oder vom im aus nach zwischen gegen ohne wie beim sowie auch wird "
+    "werden sind als unter vor zu von neue neuen seine seiner bzw "
+    # French
+    "le les du et pour dans sur une avec aux au est par entre sous leur leurs ses ces cette sont "
+    "selon chez vers lors "
+    # Spanish, Portuguese, Italian
+    "el los las del y para con por una según sobre sus como hacia desde más os dos das em com "
+    "na nas nos pela pelo ao aos à não il della delle dei degli nel nella nelle gli sul sulla alla "
+    "alle uno tra fra la de "
+    # Dutch, Indonesian
+    "het een voor bij naar niet zijn uit tussen dan untuk dengan yang dari pada dalam terhadap "
+    "sebagai oleh".split()
+)
+_ENGLISH = frozenset(
+    "the of and in for with on to from by at is are an its their this that these between using "
+    "among into after through toward towards versus via how what why when does can not or as "
+    "based study analysis effect effects new novo vitro vivo situ".split()
+)
+_ELISION = re.compile(r"^(?:l|d|qu)['’]")
+
+
+def _is_english(language: str | None) -> bool:
+    """The record's CSL `language` says English, or says nothing."""
+    if not language or not language.strip():
+        return True
+    return re.split(r"[-_\s]", language.strip().lower())[0] in ("en", "eng", "english")
+
+
+def _looks_foreign(words: list[_Word], texts: list[str]) -> bool:
+    """A cheap check that an unlabelled (or mislabelled) title is not English."""
+    foreign = english = 0
+    for word in words:
+        if word.language:
+            if word.language > 0:
+                foreign += 1
+            else:
+                english += 1
+    if foreign >= 2 and foreign > english:
+        return True
+    text = "".join(texts)
+    if text.isascii():
+        return False
+    letters = _LETTER.findall(text)
+    if foreign and not english and any(_ACCENTED.match(c) for c in letters):
+        return True  # `Krebsbekämpfung durch Prävention`
+    latin = sum(c < "ɐ" for c in letters)
+    return latin < 0.7 * len(letters)  # Cyrillic, Greek, CJK …
+
+
 # --- One word ---------------------------------------------------------------------------------
 # Everything about a word that does not depend on its neighbours is computed once and cached:
 # titles share most of their vocabulary (benchmarks/run.py runs this for every record).
@@ -288,9 +344,7 @@ def _lower_word(word: str, at_start: bool, singles: frozenset[str] | set[str]) -
     for n, part in enumerate(parts):
         base = _base(part)
         low = base.lower()
-        if (at_start and n == 0) or names[n]:
-            continue
-        if _keeps_own_case(part):
+        if (at_start and n == 0) or names[n] or _keeps_own_case(part):
             continue
         if n + 1 < len(parts) and names[n + 1] and low not in PREFIXES:
             continue  # `Rij-Rousseau`, `Guillain-Barré`; but `non-Hodgkin`, `post-Kawasaki`
@@ -321,7 +375,11 @@ class _Title(NamedTuple):
 
 def _text_runs(title: str) -> list[tuple[int, int, frozenset[str]]]:
     """(start, end, styles) of each run of text in the rich text, as `markup.parse` reads it but
-    with offsets into the original, so that the output keeps the markup exactly as it came."""
+    with offsets into the original, so that the output keeps the markup exactly as it came.
+
+    It reads markup's own tag tables, so both agree on what is a tag; `_read` checks that they
+    agree on the text, and leaves a title alone if they ever do not.
+    """
     runs: list[tuple[int, int, frozenset[str]]] = []
     stack: list[str] = []
     pos = 0
@@ -388,8 +446,8 @@ def _is_title_case(title: _Title, words: list[_Word]) -> bool:
 
 def _kept_lower_here(title: _Title, words: list[_Word], i: int) -> bool:
     """A lower-case word that title case would keep lower in this place: in italics (epithets,
-    foreign terms), after an abbreviated genus (`E. coli`), after a genus in the lexicon
-    (`Drosophila melanogaster`), or a short unit after a number (`10 mg`)."""
+    foreign terms), after an abbreviated genus (`E. coli`), an epithet after a genus the lexicon
+    knows (`Drosophila melanogaster`), or a short unit after a number (`10 mg`)."""
     if title.italic[i] or i == 0:
         return title.italic[i]
     before = words[i - 1]
@@ -398,63 +456,7 @@ def _kept_lower_here(title: _Title, words: list[_Word], i: int) -> bool:
         return True
     if before.kinds & _NUMERAL and len(key) <= 3:
         return True
-    return bool(_EPITHET.search(key)) and not words[i - 1].bases.isdisjoint(lexicon().genera)
-
-
-# --- Language ---------------------------------------------------------------------------------
-
-# Function words of other languages that English titles do not use. German comes first: German
-# capitalises its nouns, so a German title in sentence case looks like English in title case.
-_FOREIGN = frozenset(
-    # German
-    "der das und des dem ein eine einer eines einem einen mit für über auf zur zum bei ist nicht "
-    "durch ihre ihrer ihren sich oder vom im aus nach zwischen gegen ohne wie beim sowie auch wird "
-    "werden sind als unter vor zu von neue neuen seine seiner bzw "
-    # French
-    "le les du et pour dans sur une avec aux au est par entre sous leur leurs ses ces cette sont "
-    "selon chez vers lors "
-    # Spanish, Portuguese, Italian
-    "el los las del y para con por una según sobre sus como hacia desde más os dos das em com "
-    "na nas nos pela pelo ao aos à não il della delle dei degli nel nella nelle gli sul sulla alla "
-    "alle uno tra fra la de "
-    # Dutch, Indonesian
-    "het een voor bij naar niet zijn uit tussen dan untuk dengan yang dari pada dalam terhadap "
-    "sebagai oleh".split()
-)
-_ENGLISH = frozenset(
-    "the of and in for with on to from by at is are an its their this that these between using "
-    "among into after through toward towards versus via how what why when does can not or as "
-    "based study analysis effect effects new novo vitro vivo situ".split()
-)
-_ELISION = re.compile(r"^(?:l|d|qu)['’]")
-
-
-def _is_english(language: str | None) -> bool:
-    """The record's CSL `language` says English, or says nothing."""
-    if not language or not language.strip():
-        return True
-    return re.split(r"[-_\s]", language.strip().lower())[0] in ("en", "eng", "english")
-
-
-def _looks_foreign(words: list[_Word], texts: list[str]) -> bool:
-    """A cheap check that an unlabelled (or mislabelled) title is not English."""
-    foreign = english = 0
-    for word in words:
-        if word.language:
-            if word.language > 0:
-                foreign += 1
-            else:
-                english += 1
-    if foreign >= 2 and foreign > english:
-        return True
-    text = "".join(texts)
-    if text.isascii():
-        return False
-    letters = _LETTER.findall(text)
-    if foreign and not english and any(_ACCENTED.match(c) for c in letters):
-        return True  # `Krebsbekämpfung durch Prävention`
-    latin = sum(c < "ɐ" for c in letters)
-    return latin < 0.7 * len(letters)  # Cyrillic, Greek, CJK …
+    return bool(_EPITHET.search(key)) and not before.bases.isdisjoint(lexicon().genera)
 
 
 # --- Names from the record --------------------------------------------------------------------
@@ -530,7 +532,7 @@ def sentence_case(
             found, runs = _names_in(text)
             singles.update(found)
             phrases.extend(runs)
-    keep, lower = _kept_by_context(read, words, phrases)
+    keep, lower = _kept_by_context(words, phrases)
 
     # A quotation that runs to the end is a title quoted whole: `Erratum to “Visual Outcomes …”`.
     quoted_title = texts[-1].endswith(("”", '"'))
@@ -592,10 +594,15 @@ def _named_here(i: int, words: list[_Word], singles: set[str]) -> bool:
     return False
 
 
-def _kept_by_context(
-    title: _Title, words: list[_Word], record_phrases: list[Phrase]
-) -> tuple[set[int], set[int]]:
+def _kept_by_context(words: list[_Word], record_phrases: list[Phrase]) -> tuple[set[int], set[int]]:
     """Words kept as they are because of their neighbours, and words a lexicon phrase lowers."""
+    keep, lower = _phrase_cases(words, record_phrases)
+    keep |= _names_by_neighbours(words)
+    return keep, lower
+
+
+def _phrase_cases(words: list[_Word], record_phrases: list[Phrase]) -> tuple[set[int], set[int]]:
+    """The words of names of several words: those to keep, and those the name writes lower."""
     keep: set[int] = set()
     lower: set[int] = set()
     keys = [w.key for w in words]
@@ -618,6 +625,14 @@ def _kept_by_context(
                 matched = m
                 break
         i += matched or 1
+    return keep, lower
+
+
+def _names_by_neighbours(words: list[_Word]) -> set[int]:
+    """Words that initials, particles, honorifics, `Genus`, a number or an acronym mark as names."""
+    keep: set[int] = set()
+    keys = [w.key for w in words]
+    n = len(words)
 
     def capital(j: int) -> bool:
         return 0 <= j < n and words[j].capitalised and keys[j] not in MINOR_WORDS
@@ -676,4 +691,4 @@ def _kept_by_context(
                 j -= 1
             if spelled == word.acronym and keys[span[0]] in NAMED_HEADS:
                 keep.update(span)
-    return keep, lower
+    return keep
