@@ -2,55 +2,222 @@
 
 CSL processors print titles as stored, and Crossref stores them in title case, so every CSL-based
 tool prints `The Challenge of Implementing …` where APA wants `The challenge of implementing …`.
-This module converts a title only when it *is* in title case, and keeps:
+The rule here is that a conversion must never make a correct title wrong, so a title is converted
+only when it is clearly in title case: no significant word is in lower case, apart from the words
+title case itself keeps lower (`words.KEPT_LOWER`: particles, `v.`, Latin; the second half of a
+hyphenated compound; species epithets after a genus; units after a number; anything in italics).
+Titles in another language are left alone: the record's `language` when it is not English,
+otherwise a cheap check of function words and script (Crossref labels some German titles `en`).
 
-- the first word, and the first word after a colon, question mark, exclamation mark or dash;
-- acronyms and mixed-case words (`NHS`, `COVID-19`, `mHealth`, `McDonald`);
-- case-protected spans (`<span class="nocase">` in CSL rich text);
-- proper nouns and multi-word names in the lexicon shipped in `data/proper_nouns.txt`.
+A conversion lowers a word only when it is capitalised (`Care`, not `NHS`, `mHealth`, `Al2O3`,
+`3-D`, `CD4+`) and keeps:
+
+- the first word, and the first word after a colon, question mark, exclamation mark, dash or a
+  full stop that ends a sentence (`CTA #17. Concrete corbels`);
+- single letters and initials (`Influenza A`, `T cells`, `Vitamin D`, `Howard E.`);
+- names: the lexicon in `data/proper_nouns.txt`, capitalised words from elsewhere in the record
+  (`names`: authors, container title, publisher), words with accents (`Brønsted`), the part before
+  a name in a hyphenated word (`Rij-Rousseau`, but `non-Hodgkin`), words around initials and
+  particles (`Howard E. 'Rocky' Stone`, `Rosén von Rosenstein`), after an honorific (`St. Thomas`),
+  and the words that spell a following acronym (`Multicenter … Study (MIDAS)`);
+- a noun numbering a series (`Target 6.3`, `Part 1`);
+- text in case-protected spans (`<span class="nocase">`), and the first word of an italic span (a
+  genus: `<i>Helicobacter pylori</i>`).
+
+The output differs from the input in letter case only: markup and spacing are kept byte for byte.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
+from itertools import chain
+from typing import NamedTuple
 
 from . import data_path, markup
-from .words import MINOR_WORDS
+from .words import (
+    ABBREVIATIONS,
+    COMPOUND_ENDINGS,
+    HONORIFICS,
+    KEPT_LOWER,
+    LOANWORDS,
+    MINOR_WORDS,
+    NAME_PARTICLES,
+    NAMED_HEADS,
+    PREFIXES,
+    SERIES_NOUNS,
+    TITLE_CASE_LOWER,
+)
 
-_WORD = re.compile(r"\S+")
-_SPACE_SPLIT = re.compile(r"(\s+)")
-_EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$", re.UNICODE)
+# Words are separated by white space or an em dash (`age—United States`); the separators are kept.
+_SEP = re.compile(r"(\s*[—―]\s*|\s+)")
+# Parts of a compound: hyphens (ASCII, U+2010, U+2011), an en dash inside a word, a slash.
+_JOIN = re.compile(r"([-‐‑–/])")
+_EDGE = re.compile(r"^([^\w]*)(.*?)([^\w]*)$")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_BREAK_AFTER = (":", "?", "!", "—", "–")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+_NUMBER = re.compile(r"^(?:\d+(?:[.,]\d+)*|[IVX]+)$")
+_BREAK_AFTER = (":", "?", "!", "—", "–", "―")
+_DASHES = frozenset("-–—―")
+_FULL_STOPS = frozenset((".", ".”", ".’", '."', ".'"))
+_QUOTES = "'‘’\"“”"
+# Latin endings of species epithets (`melanogaster`, `pylori`, `aureus`, `coli`, `elegans`).
+_EPITHET = re.compile(r"(?:a|ae|i|ii|us|um|is|es|ans|ens|ensis|oides|ica|icus|icum|ata|atus|osa|osus)$")
+# Latin letters with diacritics (Latin-1 Supplement to Latin Extended-B, less × and ÷).
+_ACCENTED = re.compile(r"[À-ÖØ-öø-ɏ]")
+_LIGATURES = frozenset("æœÆŒ")
+# Taxa above the genus are capitalised in both styles (ICZN, ICN, ICTV): families, orders.
+_TAXON = re.compile(r"(?:viridae|virinae|aceae|idae|iformes|oidea|ptera|phyta|mycota|mycetes)$")
+
+
+class Phrase(NamedTuple):
+    keys: tuple[str, ...]  # each word without punctuation or possessive, in lower case
+    words: tuple[str, ...]  # as written: a capitalised word is kept, a lower-case one lowered
+
+
+class Lexicon(NamedTuple):
+    singles: frozenset[str]
+    genera: frozenset[str]  # `Drosophila`, `Helicobacter`
+    # Names of several words as written, by the key of their first word. A phrase is written in
+    # sentence case, so it also says which words to lower: `Down syndrome`, `guinea pig`.
+    phrases: dict[str, list[str]]
+
+
+def _phrase(words: Iterable[str]) -> Phrase:
+    words = tuple(words)
+    return Phrase(tuple(w.lower() if w.isalpha() else _key(w) for w in words), words)
+
+
+def _key(word: str) -> str:
+    """The word without surrounding punctuation or possessive, in lower case."""
+    return _base(_EDGE.match(word).group(2)).lower()  # type: ignore[union-attr]
+
+
+# The section headers of data/proper_nouns.txt, as scripts/build_lexicon.py writes them.
+SECTIONS = (
+    "# Names of one word",
+    "# Genera: a lower-case word after one is its species epithet, no evidence of sentence case",
+    "# Names of several words, matched as a whole and written in sentence case (`Down syndrome`)",
+)
 
 
 @cache
-def lexicon() -> tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]:
-    """Single proper nouns, and multi-word names indexed by their first word."""
+def lexicon() -> Lexicon:
+    """The proper nouns shipped in data/proper_nouns.txt (generated by scripts/build_lexicon.py).
+
+    Read on the first title `cite` converts, so kept cheap: the file is three plain lists.
+    """
     with open(data_path("proper_nouns.txt"), encoding="utf-8") as handle:
-        text = handle.read()
-    singles: set[str] = set()
-    phrases: dict[str, list[tuple[str, ...]]] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        words = tuple(line.split())
-        if len(words) == 1:
-            singles.add(words[0])
-        else:
-            phrases.setdefault(words[0], []).append(words)
-    for options in phrases.values():
-        options.sort(key=len, reverse=True)
-    return frozenset(singles), phrases
+        lines = handle.read().splitlines()
+    one, genus, several = (lines.index(header) for header in SECTIONS)
+    phrases: dict[str, list[str]] = {}
+    for line in lines[several + 1:]:
+        first = line.split(" ", 1)[0]
+        phrases.setdefault(first.lower() if first.isalpha() else _key(first), []).append(line)
+    return Lexicon(
+        frozenset(chain(lines[one + 1:genus], lines[genus + 1:several])),
+        frozenset(lines[genus + 1:several]),
+        phrases,
+    )
 
 
-@lru_cache(maxsize=1 << 16)
-def _core(word: str) -> str:
-    """The word without surrounding punctuation or a possessive ending."""
-    core = _EDGE.match(word).group(2)  # type: ignore[union-attr]
-    return _POSSESSIVE.sub("", core)
+@lru_cache(maxsize=1 << 10)
+def _phrases(key: str) -> tuple[Phrase, ...]:
+    """The lexicon's phrases that start with this key, longest first (parsed when first needed)."""
+    found = [_phrase(line.split()) for line in lexicon().phrases.get(key, ())]
+    return tuple(sorted(found, key=lambda phrase: len(phrase.keys), reverse=True))
+
+
+# --- Language ---------------------------------------------------------------------------------
+
+# Function words of other languages that English titles do not use. German comes first: German
+# capitalises its nouns, so a German title in sentence case looks like English in title case.
+_FOREIGN = frozenset(
+    # German
+    "der das und des dem ein eine einer eines einem einen mit für über auf zur zum bei ist nicht "
+    "durch ihre ihrer ihren sich oder vom im aus nach zwischen gegen ohne wie beim sowie auch wird "
+    "werden sind als unter vor zu von neue neuen seine seiner bzw "
+    # French
+    "le les du et pour dans sur une avec aux au est par entre sous leur leurs ses ces cette sont "
+    "selon chez vers lors "
+    # Spanish, Portuguese, Italian
+    "el los las del y para con por una según sobre sus como hacia desde más os dos das em com "
+    "na nas nos pela pelo ao aos à não il della delle dei degli nel nella nelle gli sul sulla alla "
+    "alle uno tra fra la de "
+    # Dutch, Indonesian
+    "het een voor bij naar niet zijn uit tussen dan untuk dengan yang dari pada dalam terhadap "
+    "sebagai oleh".split()
+)
+_ENGLISH = frozenset(
+    "the of and in for with on to from by at is are an its their this that these between using "
+    "among into after through toward towards versus via how what why when does can not or as "
+    "based study analysis effect effects new novo vitro vivo situ".split()
+)
+_ELISION = re.compile(r"^(?:l|d|qu)['’]")
+
+
+def _is_english(language: str | None) -> bool:
+    """The record's CSL `language` says English, or says nothing."""
+    if not language or not language.strip():
+        return True
+    return re.split(r"[-_\s]", language.strip().lower())[0] in ("en", "eng", "english")
+
+
+def _looks_foreign(words: list[_Word], texts: list[str]) -> bool:
+    """A cheap check that an unlabelled (or mislabelled) title is not English."""
+    foreign = english = 0
+    for word in words:
+        if word.language:
+            if word.language > 0:
+                foreign += 1
+            else:
+                english += 1
+    if foreign >= 2 and foreign > english:
+        return True
+    text = "".join(texts)
+    if text.isascii():
+        return False
+    letters = _LETTER.findall(text)
+    if foreign and not english and any(_ACCENTED.match(c) for c in letters):
+        return True  # `Krebsbekämpfung durch Prävention`
+    latin = sum(c < "ɐ" for c in letters)
+    return latin < 0.7 * len(letters)  # Cyrillic, Greek, CJK …
+
+
+# --- One word ---------------------------------------------------------------------------------
+# Everything about a word that does not depend on its neighbours is computed once and cached:
+# titles share most of their vocabulary (benchmarks/run.py runs this for every record).
+
+_LOWER, _CAPITAL = 1, 2  # evidence: a lower-case significant word, a capitalised one
+
+# Word kinds used by the rules that look at neighbours.
+_INITIAL, _PARTICLE, _HONORIFIC, _SERIES, _NUMERAL, _QUOTED, _GENUS_ABBR, _GENUS_WORD, _OPENS_QUOTE = (
+    1 << n for n in range(9)
+)
+
+
+class _Word(NamedTuple):
+    key: str  # the word without punctuation or possessive, in lower case
+    evidence: int  # 0, _LOWER or _CAPITAL
+    capitalised: bool  # starts with a capital, rest lower case: a candidate for lowering
+    ends: bool  # a clause ends after it
+    kinds: int  # bit set of the kinds above
+    acronym: str  # the letters of a parenthesised acronym, `(MIDAS)` → `MIDAS`
+    initials: str  # what it would give to an acronym: `Accessibility` → `A`, `AI-Based` → `AIB`
+    bases: frozenset[str]  # the core and its compound parts, possessive removed
+    possessive: bool  # `Smith's`, `Thomas’`
+    language: int  # 1: a function word of another language, -1: of English, 0: neither
+    phrase_head: bool  # a lexicon phrase may start here
+
+
+def _parts(core: str) -> list[str]:
+    return _JOIN.split(core)[0::2]
+
+
+def _base(part: str) -> str:
+    return _POSSESSIVE.sub("", part)
 
 
 def _is_capitalised(part: str) -> bool:
@@ -58,131 +225,470 @@ def _is_capitalised(part: str) -> bool:
 
 
 def _keeps_own_case(part: str) -> bool:
-    """Acronyms, mixed case and words with digits: `NHS`, `mHealth`, `COVID`, `H1N1`, `McDonald`.
+    """Never lowered: no letters, digits, one letter, acronyms, internal capitals.
 
-    Written with str methods rather than per-character loops: this runs for every word of every
-    title (see benchmarks/run.py).
+    `3-D`, `Al2O3`, `CD4+`, `A`, `B's`, `NHS`, `mHealth`, `McDonald`, `DL-Learner`'s `DL`. Written
+    with str methods rather than per-character loops: it runs for every part of every word.
     """
-    if part.lower() == part.upper():  # no letters at all (numbers, punctuation)
+    base = _base(part)
+    if base.lower() == base.upper():  # no letters at all (numbers, punctuation)
         return True
-    if _DIGIT.search(part):
+    if _DIGIT.search(base) or len(_LETTER.findall(base)) == 1:
         return True
-    if part.isupper():
-        return len(_LETTERS.findall(part)) >= 2
-    rest = part[1:]
+    if base.isupper():
+        return True
+    rest = base[1:]
     return rest != rest.lower()
 
 
-_DIGIT = re.compile(r"\d")
-_LETTERS = re.compile(r"[^\W\d_]")
+def _is_name(part: str, singles: frozenset[str] | set[str]) -> bool:
+    base = _base(part)
+    if base in singles:
+        return True
+    # An accent marks a name (`Barré`, `Brønsted`, `Šumava`) unless the word is an English loanword
+    # or its only unusual letters are the ligatures of British spelling (`Pædiatrics`).
+    accents = _ACCENTED.findall(base)
+    return bool(accents) and base.lower() not in LOANWORDS and not set(accents) <= _LIGATURES
 
 
 @lru_cache(maxsize=1 << 16)
-def _evidence(word: str) -> int:
-    """0: says nothing about the title's case; 1: a lower-case significant word; 2: capitalised."""
-    core = _core(word)
-    if not core or core.lower() in MINOR_WORDS or not core[0].isalpha() or _keeps_own_case(core):
-        return 0
-    return 2 if core[0].isupper() else 1
+def _word(word: str) -> _Word:
+    lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
+    base = _base(core)
+    key = base.lower()
+    parts = _parts(core)
+    kinds = 0
+    if len(core) == 1 and core.isupper() and trail.startswith("."):
+        kinds |= _INITIAL | _GENUS_ABBR  # `Howard E. Stone`, `E. coli` (not `U.S.`)
+    if core and core == key and key in NAME_PARTICLES:
+        kinds |= _PARTICLE
+    if key in HONORIFICS and base[:1].isupper():
+        kinds |= _HONORIFIC
+    if key in SERIES_NOUNS and _is_capitalised(base):
+        kinds |= _SERIES
+    if key in ("genus", "subgenus"):
+        kinds |= _GENUS_WORD  # `the Genus Emphor`
+    if lead[-1:] in ("“", '"'):
+        kinds |= _OPENS_QUOTE
+    if _NUMBER.match(core) or (core[:1].isdigit() and not _LETTER.search(core)):
+        kinds |= _NUMERAL
+    if lead and trail and lead[-1] in _QUOTES and trail[0] in _QUOTES:
+        kinds |= _QUOTED
+    acronym = ""
+    if lead.endswith("(") and trail.startswith(")") and len(base) >= 2:
+        letters = base[:-1] if base.endswith("s") and base[:-1].isupper() else base
+        acronym = letters if letters.isupper() and letters.isalpha() else ""
+    initials = "".join(p if p.isupper() and len(p) > 1 else p[:1].upper() for p in parts if p)
+    return _Word(
+        key=key,
+        evidence=_evidence(core, parts),
+        capitalised=any(_is_capitalised(_base(p)) for p in parts),
+        ends=_ends_clause(word, core, trail),
+        kinds=kinds,
+        acronym=acronym,
+        initials=initials,
+        bases=frozenset({base, *map(_base, parts)}),
+        possessive=base != core,
+        language=1 if key in _FOREIGN or _ELISION.match(key) else -(key in _ENGLISH),
+        phrase_head=key in lexicon().phrases,
+    )
+
+
+def _evidence(core: str, parts: list[str]) -> int:
+    """What a word says about the title's case: nothing (0), sentence case, or title case."""
+    if not core or "." in core or "@" in core or "_" in core or core.lower() in TITLE_CASE_LOWER:
+        return 0  # `U.S.`, `e.g.`, `d3.js`, addresses; minor words go either way
+    for n, part in enumerate(parts):
+        base = _base(part)
+        low = base.lower()
+        if _keeps_own_case(part) or low in TITLE_CASE_LOWER:
+            continue  # `3-D`, `CD4+`, `T-Cell`'s `T`, `Head-to-Head`'s `to`: look further
+        if base[0].isupper():
+            return _CAPITAL
+        if low in KEPT_LOWER:
+            return 0
+        if low in PREFIXES and any(p[:1].isupper() for p in parts[n + 1:]):
+            return 0  # `non-Hodgkin`
+        return _LOWER  # the first half decides: title case keeps `Follow-up` as often as not
+    return 0
+
+
+def _ends_clause(word: str, core: str, trail: str) -> bool:
+    """After this word a new clause starts: `:`, `?`, `!`, a dash, or a sentence's full stop.
+
+    A full stop ends a sentence after a word of four or more letters (`spending.`), a number
+    (`#17.`) or an acronym (`NICU.`), not after an abbreviation (`vs.`, `U.S.`, `St.`, `Suppl.`).
+    """
+    if word.endswith(_BREAK_AFTER) or word in _DASHES or word == ".":
+        return True
+    if trail not in _FULL_STOPS or "." in core:
+        return False  # `Balf.)` is an abbreviation inside brackets
+    if core.isdigit() or (len(core) >= 2 and core.isupper() and core.isalpha()):
+        return True
+    return len(core) >= 4 and core.isalpha() and core.lower() not in ABBREVIATIONS
+
+
+@lru_cache(maxsize=1 << 16)
+def _lowered(word: str, at_start: bool) -> str:
+    """The word in sentence case, as far as the word alone can tell (with the shipped lexicon)."""
+    return _lower_word(word, at_start, lexicon().singles)
+
+
+def _lower_word(word: str, at_start: bool, singles: frozenset[str] | set[str]) -> str:
+    lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
+    if not core or core in singles or _base(core) in singles or "™" in trail or "®" in trail:
+        return word  # `Kaplan-Meier`, `Sub-Saharan`, `Xyce™`
+    pieces = _JOIN.split(core)
+    parts = pieces[0::2]
+    names = [_is_name(p, singles) for p in parts]
+    for n, part in enumerate(parts):
+        base = _base(part)
+        low = base.lower()
+        if (at_start and n == 0) or names[n] or _keeps_own_case(part):
+            continue
+        if n + 1 < len(parts) and names[n + 1] and low not in PREFIXES:
+            continue  # `Rij-Rousseau`, `Guillain-Barré`; but `non-Hodgkin`, `post-Kawasaki`
+        if n and _is_acronym(parts[n - 1]) and not low.endswith(COMPOUND_ENDINGS):
+            continue  # `DL-Learner`, `RNA-Seq`; but `AI-Based`, `HIV-Positive`
+        if _TAXON.search(low):
+            continue  # `Podoviridae`, `Enterobacteriaceae`, `Hominidae`
+        if _is_capitalised(base) and len(part.lower()) == len(part):
+            pieces[2 * n] = part.lower()
+    return lead + "".join(pieces) + trail
+
+
+def _is_acronym(part: str) -> bool:
+    """Two or more capitals, with digits or lower-case letters inside (`DL`, `PDL1`, `mRNA`)."""
+    return sum(c.isupper() for c in part) >= 2
+
+
+# --- A title ----------------------------------------------------------------------------------
+
+class _Title(NamedTuple):
+    texts: list[str]  # the words as written (possibly "")
+    seps: list[str]  # the separators between them: one fewer than texts
+    spaced: bool  # every separator is one space
+    protected: list[bool]  # per word: inside `<span class="nocase">`
+    italic: list[bool]  # per word: starts inside `<i>`
+    runs: list[tuple[int, int]] | None  # where the plain text sits in the rich text, if marked up
+
+
+def _text_runs(title: str) -> list[tuple[int, int, frozenset[str]]]:
+    """(start, end, styles) of each run of text in the rich text, as `markup.parse` reads it but
+    with offsets into the original, so that the output keeps the markup exactly as it came.
+
+    It reads markup's own tag tables, so both agree on what is a tag; `_read` checks that they
+    agree on the text, and leaves a title alone if they ever do not.
+    """
+    runs: list[tuple[int, int, frozenset[str]]] = []
+    stack: list[str] = []
+    pos = 0
+    for token in markup._TOKEN.split(title):
+        if token in markup._TAGS:
+            stack.append(markup._TAGS[token])
+        elif token in markup._CLOSE and stack and stack[-1] == markup._CLOSE[token]:
+            stack.pop()
+        elif token:
+            runs.append((pos, pos + len(token), frozenset(stack)))
+        pos += len(token)
+    return runs
+
+
+def _split(text: str) -> tuple[list[str], list[str], bool]:
+    if "  " not in text and "—" not in text and "―" not in text and text.isprintable():
+        texts = text.split(" ")  # the common case, without a regular expression
+        return texts, [" "] * (len(texts) - 1), True
+    pieces = _SEP.split(text)
+    return pieces[0::2], pieces[1::2], False
+
+
+def _read(title: str) -> _Title | None:
+    if "<" not in title:
+        texts, seps, spaced = _split(title)
+        flags = [False] * len(texts)
+        return _Title(texts, seps, spaced, flags, flags, None)
+    runs = _text_runs(title)
+    plain = "".join(title[start:end] for start, end, _ in runs)
+    if plain != markup.plain(title):
+        return None  # markup this module does not understand: leave the title alone
+    styles: list[frozenset[str]] = []
+    for start, end, style in runs:
+        styles.extend([style] * (end - start))
+    texts, seps, spaced = _split(plain)
+    protected, italic = [], []
+    offset = 0
+    for text, sep in zip(texts, [*seps, ""], strict=True):
+        inside = styles[offset:offset + len(text)]
+        protected.append(any("nocase" in s for s in inside))
+        italic.append(bool(inside) and "i" in inside[0])
+        offset += len(text) + len(sep)
+    return _Title(texts, seps, spaced, protected, italic, [(start, end) for start, end, _ in runs])
 
 
 def is_title_case(title: str) -> bool:
-    """True when most significant words (outside protected spans) start with a capital."""
-    significant = capitalised = 0
-    for span in markup.parse(title):
-        if "nocase" in span.styles:
+    """True when the title is clearly in title case: no significant word is in lower case (apart
+    from the words title case keeps lower) and at least three are capitalised."""
+    read = _read(title)
+    return read is not None and _is_title_case(read, [_word(w) for w in read.texts])
+
+
+def _is_title_case(title: _Title, words: list[_Word]) -> bool:
+    capitals = 0
+    for i, word in enumerate(words):
+        if title.protected[i] or not word.evidence:
             continue
-        for word in _WORD.findall(span.text):
-            evidence = _evidence(word)
-            if evidence:
-                significant += 1
-                capitalised += evidence == 2
-    # The first word is always capitalised; demand real evidence beyond it.
-    return significant >= 3 and capitalised >= 0.75 * significant
+        if word.evidence == _CAPITAL:
+            capitals += 1
+        elif not _kept_lower_here(title, words, i):
+            return False
+    return capitals >= 3
 
 
-def sentence_case(title: str) -> tuple[str, bool]:
-    """Return (title in sentence case, whether a conversion was guessed).
-
-    "Guessed" means the title was converted and carried no case protection at all, so proper
-    nouns outside the lexicon may have been lowered.
-    """
-    if not is_title_case(title):
-        return title, False
-    phrases = lexicon()[1]
-    spans = markup.parse(title)
-    guessed = not any("nocase" in s.styles for s in spans)
-    out: list[markup.Span] = []
-    at_start = True
-    for span in spans:
-        if "nocase" in span.styles:
-            out.append(span)
-            at_start = _ends_clause(span.text.rstrip())
-            continue
-        # Even indexes hold words (possibly "" at the ends), odd ones the white space between.
-        pieces = _SPACE_SPLIT.split(span.text)
-        heads = False
-        for i in range(0, len(pieces), 2):
-            word = pieces[i]
-            if word:
-                pieces[i], ends, head = _word(word, at_start)
-                heads = heads or head
-                at_start = ends
-        if heads:  # a multi-word proper noun may start here: keep those words as they were
-            original = _SPACE_SPLIT.split(span.text)
-            for index in _phrase_positions(original[0::2], phrases):
-                pieces[index * 2] = original[index * 2]
-        out.append(markup.Span("".join(pieces), span.styles))
-    result = markup.unparse(out)
-    return (result, guessed) if result != title else (title, False)
-
-
-@lru_cache(maxsize=1 << 16)
-def _ends_clause(word: str) -> bool:
-    """After this word a new clause starts: `:`, `?`, `!`, a dash, or a sentence's full stop.
-
-    A full stop counts only after a word of four or more letters (`spending.`), not after an
-    abbreviation (`vs.`, `U.S.`, `St.`).
-    """
-    if word.endswith(_BREAK_AFTER):
+def _kept_lower_here(title: _Title, words: list[_Word], i: int) -> bool:
+    """A lower-case word that title case would keep lower in this place: in italics (epithets,
+    foreign terms), after an abbreviated genus (`E. coli`), an epithet after a genus the lexicon
+    knows (`Drosophila melanogaster`), or a short unit after a number (`10 mg`)."""
+    if title.italic[i] or i == 0:
+        return title.italic[i]
+    before = words[i - 1]
+    key = words[i].key
+    if before.kinds & _GENUS_ABBR:
         return True
-    if word.endswith(".") and "." not in word[:-1]:
-        return sum(c.isalpha() for c in word) >= 4
+    if before.kinds & _NUMERAL and len(key) <= 3:
+        return True
+    return bool(_EPITHET.search(key)) and not before.bases.isdisjoint(lexicon().genera)
+
+
+# --- Names from the record --------------------------------------------------------------------
+
+# Words that make a string an institution or a periodical rather than a person's name.
+_INSTITUTIONAL = frozenset(
+    "journal review reviews research medicine science sciences letters annals archives "
+    "proceedings bulletin reports studies advances press university association society "
+    "publishing publishers group ltd llc inc institute college academy foundation international "
+    "organization organisation council department ministry office centre center hospital "
+    "clinical health".split()
+)
+
+
+@lru_cache(maxsize=1 << 12)
+def _names_in(text: str) -> tuple[frozenset[str], tuple[Phrase, ...]]:
+    """Proper nouns that one string from the record vouches for.
+
+    A person's name (a few words, nothing institutional) vouches for each of its capitalised
+    words. A container title or a publisher is in title case itself, so only its runs of two or
+    more capitalised words count, as phrases (`Canadian Association of Gastroenterology`).
+    """
+    words = [_base(_EDGE.match(w).group(2)) for w in text.split()]  # type: ignore[union-attr]
+    capital = [len(w) > 1 and w[0].isupper() and w.lower() not in MINOR_WORDS for w in words]
+    if len(words) <= 4 and not any(w.lower() in _INSTITUTIONAL for w in words):
+        return frozenset(w for w, c in zip(words, capital, strict=True) if c), ()
+    phrases: list[Phrase] = []
+    run: list[str] = []
+    for word, cap in zip([*words, ""], [*capital, False], strict=True):
+        if cap or (run and word.lower() in ("of", "and", "for", "the", "&")):
+            run.append(word)
+            continue
+        while run and not run[-1][:1].isupper():
+            run.pop()
+        # The whole run, and what follows each minor word in it: `Journal of the American
+        # Medical Association` vouches for `American Medical Association` too.
+        starts = [0] + [n + 1 for n, w in enumerate(run) if not w[:1].isupper()]
+        for start in starts:
+            tail = run[start:]
+            if len(tail) >= 2 and tail[0][:1].isupper():
+                phrases.append(_phrase(tail))
+        run = []
+    return frozenset(), tuple(phrases)
+
+
+# --- Sentence case ----------------------------------------------------------------------------
+
+def sentence_case(
+    title: str, *, language: str | None = None, names: Iterable[str] = ()
+) -> tuple[str, bool]:
+    """Return (title in sentence case, whether the conversion was guessed).
+
+    `language` is the record's CSL `language`; `names` is other text from the same record (author
+    names, container title, publisher) whose capitalised words count as proper nouns. A title
+    that is not clearly English title case comes back unchanged. "Guessed" means the title was
+    converted and carried no case protection, so proper nouns outside the lexicon may have been
+    lowered.
+    """
+    if not _is_english(language):
+        return title, False
+    read = _read(title)
+    if read is None:
+        return title, False
+    texts = read.texts
+    words = [_word(w) for w in texts]
+    if not _is_title_case(read, words) or _looks_foreign(words, texts):
+        return title, False
+
+    singles: set[str] = set()
+    phrases: list[Phrase] = []
+    for text in names:
+        if text:
+            found, runs = _names_in(text)
+            singles.update(found)
+            phrases.extend(runs)
+    keep, lower = _kept_by_context(words, phrases)
+
+    # A quotation that runs to the end is a title quoted whole: `Erratum to “Visual Outcomes …”`.
+    quoted_title = texts[-1].endswith(("”", '"'))
+    out = list(texts)
+    at_start = True
+    for i, word in enumerate(words):
+        text = texts[i]
+        if text and not read.protected[i] and i not in keep:
+            start = (
+                at_start
+                or (read.italic[i] and (i == 0 or not read.italic[i - 1]))
+                or (quoted_title and bool(word.kinds & _OPENS_QUOTE))
+            )
+            if i in lower:
+                out[i] = _lower_word(text, start, frozenset())
+            elif singles and not singles.isdisjoint(word.bases) and _named_here(i, words, singles):
+                out[i] = _lower_word(text, start, lexicon().singles | singles)
+            else:
+                out[i] = _lowered(text, start)
+        if text:
+            at_start = word.ends
+        if not read.spaced and i < len(read.seps) and _DASHES.intersection(read.seps[i]):
+            at_start = True
+    if out == texts:
+        return title, False
+    if read.spaced:
+        result = " ".join(out)
+    else:
+        result = "".join(part for pair in zip(out, [*read.seps, ""], strict=True) for part in pair)
+    guessed = not any(read.protected)
+    if read.runs is None:
+        return result, guessed
+    rich: list[str] = []
+    cursor = last = 0
+    for begin, end in read.runs:  # the same characters, in the same places between the tags
+        rich.append(title[last:begin])
+        rich.append(result[cursor:cursor + end - begin])
+        cursor += end - begin
+        last = end
+    rich.append(title[last:])
+    return "".join(rich), guessed
+
+
+def _named_here(i: int, words: list[_Word], singles: set[str]) -> bool:
+    """Whether the title uses a word the record vouches for as a name: possessive, joined to
+    another part (`Rij-Rousseau`), or next to an initial or another name (`Jeanne Rij-Rousseau`).
+    A word on its own is more often the word: a journal called `Energy`, an author called `Young`."""
+    word = words[i]
+    if word.possessive or len(word.bases) > 1:
+        return True
+    known = lexicon().singles
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(words):
+            other = words[j]
+            if other.kinds & _INITIAL or (
+                other.capitalised and not (other.bases.isdisjoint(singles) and other.bases.isdisjoint(known))
+            ):
+                return True
     return False
 
 
-def _phrase_positions(words: list[str], phrases: dict[str, list[tuple[str, ...]]]) -> set[int]:
+def _kept_by_context(words: list[_Word], record_phrases: list[Phrase]) -> tuple[set[int], set[int]]:
+    """Words kept as they are because of their neighbours, and words a lexicon phrase lowers."""
+    keep, lower = _phrase_cases(words, record_phrases)
+    keep |= _names_by_neighbours(words)
+    return keep, lower
+
+
+def _phrase_cases(words: list[_Word], record_phrases: list[Phrase]) -> tuple[set[int], set[int]]:
+    """The words of names of several words: those to keep, and those the name writes lower."""
     keep: set[int] = set()
-    cores = [_core(w) for w in words]
-    for i, core in enumerate(cores):
-        for phrase in phrases.get(core, ()):
-            n = len(phrase)
-            if tuple(cores[i:i + n]) == phrase:
-                keep.update(range(i, i + n))
+    lower: set[int] = set()
+    keys = [w.key for w in words]
+    n = len(words)
+    extra: dict[str, list[Phrase]] = {}
+    for phrase in record_phrases:
+        extra.setdefault(phrase.keys[0], []).append(phrase)
+    i = 0
+    while i < n:
+        if not words[i].phrase_head and not extra:
+            i += 1
+            continue
+        key = keys[i]
+        matched = 0
+        for phrase in (*extra.get(key, ()), *_phrases(key)):
+            m = len(phrase.keys)
+            if tuple(keys[i:i + m]) == phrase.keys:
+                for j, name in enumerate(phrase.words):
+                    (keep if name[:1].isupper() else lower).add(i + j)
+                matched = m
                 break
+        i += matched or 1
+    return keep, lower
+
+
+def _names_by_neighbours(words: list[_Word]) -> set[int]:
+    """Words that initials, particles, honorifics, `Genus`, a number or an acronym mark as names."""
+    keep: set[int] = set()
+    keys = [w.key for w in words]
+    n = len(words)
+
+    def capital(j: int) -> bool:
+        return 0 <= j < n and words[j].capitalised and keys[j] not in MINOR_WORDS
+
+    for i in [i for i, word in enumerate(words) if word.kinds or word.acronym]:
+        word = words[i]
+        kinds = word.kinds
+        if kinds & _INITIAL:  # `Howard E. 'Rocky' Stone`, `J. W. Bennett`
+            j, count = i - 1, 0
+            while j >= 0 and count < 2 and not words[j].ends:
+                if words[j].kinds & _INITIAL:
+                    j -= 1
+                    continue
+                if not capital(j):
+                    break
+                keep.add(j)
+                j, count = j - 1, count + 1
+            j = i + 1
+            while j < n and not word.ends:
+                if words[j].kinds & (_INITIAL | _PARTICLE):
+                    j += 1
+                    continue
+                if not capital(j):
+                    break
+                keep.add(j)
+                if not words[j].kinds & _QUOTED or words[j].ends:
+                    break
+                j += 1
+        if kinds & _PARTICLE and capital(i + 1) and (capital(i - 1) or i == 0):
+            j = i + 1  # `Rosén von Rosenstein`, `van der Waals`
+            while j < n and (words[j].kinds & _PARTICLE or capital(j)):
+                keep.add(j)
+                if not words[j].kinds & _PARTICLE:
+                    break
+                j += 1
+            j, count = i - 1, 0
+            while capital(j) and count < 2 and not words[j].ends:
+                keep.add(j)
+                j, count = j - 1, count + 1
+        if kinds & _HONORIFIC and capital(i + 1) and not word.ends:
+            keep.update((i, i + 1))  # `St. Thomas`
+        if kinds & _GENUS_WORD and capital(i + 1):
+            keep.add(i + 1)
+        if kinds & _SERIES and i + 1 < n and words[i + 1].kinds & _NUMERAL:
+            keep.add(i)  # `Target 6.3`
+        if word.acronym:  # `Multicenter Isradipine Diuretic Atherosclerosis Study (MIDAS)`
+            spelled, j, span = "", i - 1, []
+            while j >= 0 and len(spelled) < len(word.acronym) and not words[j].ends:
+                if keys[j] in MINOR_WORDS:
+                    j -= 1
+                    continue
+                if not words[j].capitalised and words[j].initials != words[j].key.upper():
+                    break
+                spelled = words[j].initials + spelled
+                span.append(j)
+                j -= 1
+            if spelled == word.acronym and keys[span[0]] in NAMED_HEADS:
+                keep.update(span)
     return keep
-
-
-# Word-level results are cached: titles share most of their vocabulary (benchmarks/run.py).
-@lru_cache(maxsize=1 << 16)
-def _word(word: str, at_start: bool) -> tuple[str, bool, bool]:
-    """(the word in sentence case, whether a clause ends after it, whether a lexicon phrase
-    starts with it)."""
-    singles, phrases = lexicon()
-    return _lower_word(word, at_start, singles), _ends_clause(word), _core(word) in phrases
-
-
-def _lower_word(word: str, at_start: bool, singles: frozenset[str]) -> str:
-    """Lower a title-case word unless it must keep its capital; hyphen parts are judged apart."""
-    lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
-    parts = core.split("-")
-    result = []
-    for n, part in enumerate(parts):
-        base = _POSSESSIVE.sub("", part)
-        if (at_start and n == 0) or _keeps_own_case(part) or base in singles:
-            result.append(part)
-        elif _is_capitalised(part):
-            result.append(part.lower())
-        else:
-            result.append(part)
-    return lead + "-".join(result) + trail

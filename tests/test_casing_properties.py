@@ -1,0 +1,82 @@
+"""Properties of sentence case, checked by hypothesis on generated titles: it changes letter case
+only (and only downwards), it is idempotent, it never lowers a word with internal capitals or
+digits, a single letter or an initial, and it leaves titles already in sentence case alone."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quarterly_cli import markup
+from quarterly_cli.casing import sentence_case
+
+CAPITALISED = ["Care", "Health", "Outcomes", "Study", "Review", "Cells", "Therapy", "Model",
+               "Patients", "Effects", "Primary", "Rural", "Evidence", "Policy", "Follow-Up",
+               "High-Flow", "Non-Expansion", "Long-Term", "Role"]
+MINOR = ["of", "and", "in", "the", "for", "with", "a", "on", "to", "Of", "And", "The"]
+LOWER = ["care", "health", "outcomes", "analysis", "patients", "follow-up", "treatment"]
+OWN_CASE = ["NHS", "COVID-19", "mHealth", "Al2O3", "CD4+", "DL-Learner", "3-D", "Fe-MCM-41",
+            "p53", "McDonald", "iPhone", "PDL1-Targeted", "Ca2+-Dependent", "5α-Reductase", "IL-10"]
+LETTERS = ["A", "T", "D", "I", "B's", "E.", "J.", "X-Ray", "T-Cell"]
+NAMES = ["China", "Guillain-Barré", "Alzheimer's", "Howard", "von", "Rosén", "Medicaid",
+         "United", "States", "Black", "Death", "Zoë", "Émile"]
+PUNCTUATED = ["Care:", "Health?", "Study.", "(MIDAS)", "'Donor'", "—", "-", "Review,", "“Spiny”",
+              "#17.", "U.S.", "St.", "Target", "6.3", "v.", "vitro", "in", "Situ", "10", "mg"]
+MARKUP = ["<i>Helicobacter pylori</i>", '<span class="nocase">Health Trainers</span>',
+          "Al<sub>2</sub>O<sub>3</sub>-Sheathed", "<b>Bold Words</b>", "<i>In Vivo</i>", "</i>"]
+WORDS = CAPITALISED + MINOR + LOWER + OWN_CASE + LETTERS + NAMES + PUNCTUATED + MARKUP
+
+titles = st.lists(st.sampled_from(WORDS), min_size=1, max_size=14).map(" ".join)
+any_text = st.one_of(titles, st.text(max_size=80))
+PARTS = re.compile(r"[-‐‑–/]")
+EDGE = re.compile(r"^\W*(.*?)\W*$")
+
+
+def only_lowered(before: str, after: str) -> bool:
+    return len(before) == len(after) and all(
+        a == b or a.lower() == b for a, b in zip(before, after, strict=True))
+
+
+def must_keep(part: str) -> bool:
+    """A part with internal capitals or digits, a single letter, an initial."""
+    core = EDGE.match(part).group(1)
+    letters = [c for c in core if c.isalpha()]
+    return bool(core) and (
+        any(c.isdigit() for c in core) or any(c.isupper() for c in core[1:]) or len(letters) == 1)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(any_text)
+def test_only_letter_case_changes_and_only_downwards(title):
+    converted, guessed = sentence_case(title)
+    assert only_lowered(title, converted)
+    assert guessed <= (converted != title)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(any_text)
+def test_idempotent(title):
+    once = sentence_case(title)[0]
+    assert sentence_case(once)[0] == once
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(titles)
+def test_never_lowers_internal_capitals_digits_letters_or_initials(title):
+    before = markup.plain(title).split()
+    after = markup.plain(sentence_case(title)[0]).split()
+    for word, new in zip(before, after, strict=True):
+        for part, new_part in zip(PARTS.split(word), PARTS.split(new), strict=True):
+            if must_keep(part):
+                assert new_part == part, (word, new)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.sampled_from(CAPITALISED), st.lists(st.sampled_from(LOWER + MINOR[:9] + OWN_CASE + NAMES),
+                                              max_size=10),
+       st.sampled_from(LOWER), st.integers(min_value=0, max_value=10))
+def test_sentence_case_is_returned_unchanged(first, rest, lower, at):
+    title = " ".join([first, *rest[:at], lower, *rest[at:]])
+    assert sentence_case(title) == (title, False)
