@@ -143,18 +143,19 @@ def _first(value: Any) -> str | None:
     return found[0] if found else None
 
 
-def _plain(value: str) -> str | None:
-    """A plain string field: entities decoded, controls removed, white space folded."""
-    return markup.one_line(markup.decode_entities(value)) or None
-
-
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    text = _first(value)
-    return _plain(text) if text else None
+    """A plain string field (or the first of a list): entities decoded, controls removed, white
+    space folded. Runs for every name and field of every lookup, so the common case — a clean
+    string — takes the shortest path."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = _first(value) or ""
+    if "&" in text:
+        text = markup.decode_entities(text)
+    return markup.one_line(text) or None
 
 
 def _rich(value: Any) -> str | None:
@@ -345,10 +346,20 @@ def _dates(message: dict[str, Any], is_thesis: bool) -> dict[str, Date]:
     appeared in; Crossref's own `issued` is the earlier of the two); the online date is kept as
     CSL's `available-date`. A thesis is issued when it was approved; a record with no other date
     (standards) uses `approved` too."""
-    printed = _date(message.get("published-print"), "print date")
-    online = _date(message.get("published-online"), "online date")
-    crossref_issued = _date(message.get("issued"), "issued date")
-    approved = _date(message.get("approved"), "approval date")
+    parsed: dict[str, Date | None] = {}
+
+    def date(key: str, what: str) -> Date | None:
+        # Crossref's `issued` repeats the print or online date: parse each distinct one once.
+        value = message.get(key)
+        token = repr(value.get("date-parts") if isinstance(value, dict) else value)
+        if token not in parsed:
+            parsed[token] = _date(value, what)
+        return parsed[token]
+
+    printed = date("published-print", "print date")
+    online = date("published-online", "online date")
+    crossref_issued = date("issued", "issued date")
+    approved = date("approved", "approval date")
     issued = ((approved if is_thesis else None) or printed or online or crossref_issued
               or approved)
     out = {}
