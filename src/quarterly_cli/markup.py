@@ -322,10 +322,11 @@ class RichText:
         """Math written without spaces around it (`Dominant<math>M</math>-Matrices`, `cold
         sensations;<math>n=1209</math>`) gets the spaces a reader sees: before it after a letter,
         digit, comma or semicolon, after it before a letter or digit, when it starts or ends with
-        a letter, digit or bracket."""
+        a letter, digit or bracket. Math is case-sensitive (`N`, `Tb`), so it is protected
+        from a style's case changes (sentence case would make `<sup>153</sup>tb` of it)."""
         if (shown[0].isalnum() or shown[0] in "([") and (self._last.isalnum() or self._last in ",;"):
             self._out.append(" ")
-        self._out.append(rich)
+        self._out.append(f'<span class="nocase">{rich}</span>')
         self._last = shown[-1]
         self._glue = shown[-1].isalnum() or shown[-1] in ")]"
 
