@@ -108,7 +108,22 @@ def test_controls_and_terminal_escapes_removed_inside_and_between_tags():
     assert rich == "A <i>b</i>c"
 
 
+def test_deeply_nested_math_is_read_as_text_not_a_recursion_error():
+    deep = 5000
+    rich = markup.from_html_fragment(
+        "a" + mml("<mml:mrow>" * deep + "<mml:mi>x</mml:mi>" + "</mml:mrow>" * deep))
+    assert rich == f"a {nc('x')}"
+
+
 # --- JATS -----------------------------------------------------------------------------------
+
+def test_deeply_nested_jats_is_read_as_text_not_a_recursion_error():
+    deep = 5000
+    sections, _ = parse_abstract("<jats:p>" + "<jats:bold>" * deep + "deep" + "</jats:bold>" * deep
+                                 + "</jats:p>")
+    (paragraph,) = sections[0].paragraphs
+    assert markup.plain(paragraph) == "deep" and balanced(paragraph)
+
 
 def test_jats_escaped_html_inside_paragraphs_is_read():
     sections, _ = parse_abstract(

@@ -341,7 +341,7 @@ def from_html_fragment(text: str) -> str:
 
     `<i>`, `<b>`, `<sup>`, `<sub>` (and `<em>`, `<strong>`, `<italic>`, `<bold>`) are kept;
     `<scp>`/`<sc>` small capitals become upper-case text in a nocase span (`<scp>r</scp>` →
-    `R`, protected from case changes); MathML becomes text with `<sub>`/`<sup>`
+    `R`, protected from case changes); MathML becomes case-protected text with `<sub>`/`<sup>`
     (`<sup>153</sup>Tb`); `<subtitle>` becomes `: `; every other tag is dropped and its text kept.
     Entities are decoded, and a second pass reads what was escaped twice (`&amp;amp;`,
     `&lt;scp&gt;`). Controls are removed, white space folded and trimmed inside brackets and at
@@ -438,6 +438,9 @@ _ACCENTS = {"→": "\u20d7", "\u20d7": "\u20d7", "¯": "\u0304", "‾": "\u0305"
 # Invisible operators (function application, invisible times …) and zero-width space.
 _INVISIBLE = str.maketrans("", "", "\u2061\u2062\u2063\u2064\u200b")
 _WORD = re.compile(r"[\w.]+")
+# Real formulas nest a few levels; deeper than this (hostile input) only the text is read, so a
+# crafted title cannot exhaust the recursion limit.
+MAX_NESTING = 64
 
 
 def math_to_rich(element: Any) -> str:
@@ -454,8 +457,12 @@ def _group(rich: str) -> str:
     return rich if _WORD.fullmatch(plain(rich)) else f"({rich})"
 
 
-def _math(element: Any, depth: int) -> str:
+def _math(element: Any, depth: int, level: int = 0) -> str:
+    """`depth`: how many scripts deep (spacing is for the baseline only); `level`: nesting."""
+    if level > MAX_NESTING:
+        return literal(strip_controls(squash_space("".join(element.itertext()))))
     name = _local(element.tag)
+    inner = level + 1
     if name in _TOKENS:
         text = squash_space("".join(element.itertext()).translate(_INVISIBLE))
         return literal(strip_controls(f'"{text}"' if name == "ms" else text))
@@ -465,10 +472,10 @@ def _math(element: Any, depth: int) -> str:
         return literal(strip_controls(element.get("alt") or ""))
     kids = list(element)
     if name in _FIRST_CHILD_ONLY:
-        return _math(kids[0], depth) if kids else ""
+        return _math(kids[0], depth, inner) if kids else ""
     if name in ("msub", "msup", "msubsup", "munder", "mover", "munderover"):
-        base = _math(kids[0], depth) if kids else ""
-        first, second = ([_math(k, depth + 1) for k in kids[1:3]] + ["", ""])[:2]
+        base = _math(kids[0], depth, inner) if kids else ""
+        first, second = ([_math(k, depth + 1, inner) for k in kids[1:3]] + ["", ""])[:2]
         if name == "mover" and plain(first) in _ACCENTS and len(plain(base)) == 1:
             return base + _ACCENTS[plain(first)]
         if name in ("msub", "munder"):
@@ -477,25 +484,25 @@ def _math(element: Any, depth: int) -> str:
             return base + _script(first, "sup")
         return base + _script(first, "sub") + _script(second, "sup")
     if name == "mmultiscripts":
-        return _multiscripts(kids, depth)
+        return _multiscripts(kids, depth, inner)
     if name == "mfrac":
-        parts = [_math(k, depth) for k in kids[:2]]
+        parts = [_math(k, depth, inner) for k in kids[:2]]
         return "/".join(_group(p) for p in parts if p)
     if name == "msqrt":
-        return "√" + _group(_row(kids, depth))
+        return "√" + _group(_row(kids, depth, inner))
     if name == "mroot":
-        base, index = ([_math(k, depth) for k in kids[:2]] + ["", ""])[:2]
+        base, index = ([_math(k, depth, inner) for k in kids[:2]] + ["", ""])[:2]
         return _script(index, "sup") + "√" + _group(base)
     if name == "mfenced":
         separator = (element.get("separators", ",").strip() or ",")[0]
-        inner = (separator + " ").join(_math(k, depth) for k in kids)
-        return literal(element.get("open", "(")) + inner + literal(element.get("close", ")"))
+        fenced = (separator + " ").join(_math(k, depth, inner) for k in kids)
+        return literal(element.get("open", "(")) + fenced + literal(element.get("close", ")"))
     if name in ("mtr", "mlabeledtr", "mtable"):
-        return " ".join(_math(k, depth) for k in kids)
-    return _row(kids, depth, element.text)
+        return " ".join(_math(k, depth, inner) for k in kids)
+    return _row(kids, depth, inner, element.text)
 
 
-def _multiscripts(kids: list[Any], depth: int) -> str:
+def _multiscripts(kids: list[Any], depth: int, level: int) -> str:
     """`<mmultiscripts>` base, (sub sup)*, `<mprescripts/>`, (sub sup)*: prescripts go first."""
     post: list[str] = []
     pre: list[str] = []
@@ -504,23 +511,23 @@ def _multiscripts(kids: list[Any], depth: int) -> str:
         if _local(kid.tag) == "mprescripts":
             target = pre
         else:
-            target.append(_math(kid, depth + 1))
+            target.append(_math(kid, depth + 1, level))
 
     def pairs(scripts: list[str]) -> str:
         return "".join(_script(scripts[i], "sub") + _script(
             scripts[i + 1] if i + 1 < len(scripts) else "", "sup")
             for i in range(0, len(scripts), 2))
 
-    return pairs(pre) + (_math(kids[0], depth) if kids else "") + pairs(post)
+    return pairs(pre) + (_math(kids[0], depth, level) if kids else "") + pairs(post)
 
 
-def _row(kids: list[Any], depth: int, text: str | None = None) -> str:
+def _row(kids: list[Any], depth: int, level: int, text: str | None = None) -> str:
     """Children side by side; outside scripts, relations and binary operators between two
     operands get a space on each side, commas one after."""
     parts = [literal(strip_controls(text.strip()))] if text and text.strip() else []
     last = len(kids) - 1
     for i, kid in enumerate(kids):
-        piece = _math(kid, depth)
+        piece = _math(kid, depth, level)
         if depth == 0 and 0 < i < last and _local(kid.tag) == "mo":
             op = plain(piece)
             if op == ",":

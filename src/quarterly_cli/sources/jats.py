@@ -27,8 +27,12 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 
-def _feed(builder: markup.RichText, element: Element) -> None:
-    """An element's content, children included, fed to the builder."""
+def _feed(builder: markup.RichText, element: Element, level: int = 0) -> None:
+    """An element's content, children included, fed to the builder (below MAX_NESTING levels,
+    its text only: a crafted abstract cannot exhaust the recursion limit)."""
+    if level > markup.MAX_NESTING:
+        builder.escaped("".join(element.itertext()))
+        return
     # Inside a formula wrapper, white space only indents the MathML in it.
     indent_only = _local(element.tag) in _FORMULAS
     if element.text and not (indent_only and element.text.isspace()):
@@ -43,10 +47,10 @@ def _feed(builder: markup.RichText, element: Element) -> None:
             if chosen is not None:
                 builder.math(chosen)
             elif len(child):
-                _feed(builder, child[0])
+                _feed(builder, child[0], level + 1)
         elif name not in _PICTURES:
             builder.tag(name)
-            _feed(builder, child)
+            _feed(builder, child, level + 1)
             builder.tag(name, closing=True)
         if child.tail and not (indent_only and child.tail.isspace()):
             builder.escaped(child.tail)
