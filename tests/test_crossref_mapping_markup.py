@@ -227,3 +227,29 @@ def test_hostile_work_record_is_mapped_or_refused_cleanly(title, container, fami
     for text in texts:
         assert not re.search(r"[\x00-\x1f\x7f-\x9f]", text)
     assert balanced(record.title)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6) | _PIECES,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["name", "value", "type", "DOI", "id", "URL", "family", "date-parts",
+                         "start", "location", "place", "updated", "record-id"]), inner,
+        max_size=3),
+    max_leaves=10)
+_FIELDS = ["author", "editor", "translator", "chair", "container-title", "ISBN", "isbn-type",
+           "ISSN", "issn-type", "license", "funder", "update-to", "updated-by", "relation",
+           "institution", "event", "subtitle", "original-title", "short-title", "degree",
+           "group-title", "subtype", "type", "abstract", "description", "published-print",
+           "published-online", "approved", "standards-body", "page", "article-number"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(_FIELDS), _JSON, max_size=8))
+def test_any_shape_of_work_record_is_mapped_or_refused_with_a_source_error(fields):
+    work = {"DOI": "10.1/x", "title": ["A title"], **fields}
+    try:
+        record = record_from_work(work)
+    except SourceError:
+        return
+    assert record.DOI == "10.1/x" and balanced(record.title)
+

@@ -136,6 +136,11 @@ def _strings(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str) and v.strip()]
 
 
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """A Crossref field that is a list of objects: its objects (anything else: none)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
 def _first(value: Any) -> str | None:
     if isinstance(value, str):  # the common case, without building a list
         return value if value.strip() else None
@@ -181,8 +186,7 @@ def _name(person: Any) -> Name | None:
         return None
     orcid = _text(person.get("ORCID"))
     affiliation = tuple(
-        t for a in person.get("affiliation") or [] if isinstance(a, dict)
-        for t in [_text(a.get("name"))] if t
+        t for a in _dicts(person.get("affiliation")) for t in [_text(a.get("name"))] if t
     )
     family = _text(person.get("family"))
     given = _text(person.get("given"))
@@ -248,8 +252,7 @@ def _containers(csl_type: str, titles: list[str],
 def _isbns(message: dict[str, Any]) -> tuple[tuple[str, ...], list[dict[str, str]]]:
     """ISBNs print first, then electronic, then untyped (as ISSNs are ordered); and Crossref's
     typed list, kept under `custom` as `isbn-type` since a CSL ISBN has no type."""
-    typed = [{"value": v, "type": t} for item in message.get("isbn-type") or []
-             if isinstance(item, dict)
+    typed = [{"value": v, "type": t} for item in _dicts(message.get("isbn-type"))
              for v, t in [(_text(item.get("value")), _text(item.get("type")))] if v and t]
     order = {"print": 0, "electronic": 1}
     ordered = [t["value"] for t in sorted(typed, key=lambda t: order.get(t["type"], 2))]
@@ -261,8 +264,7 @@ def _isbns(message: dict[str, Any]) -> tuple[tuple[str, ...], list[dict[str, str
 
 
 def _issns(message: dict[str, Any]) -> tuple[str, ...]:
-    typed = {t.get("type"): t.get("value") for t in message.get("issn-type") or []
-             if isinstance(t, dict)}
+    typed = {t.get("type"): t.get("value") for t in _dicts(message.get("issn-type"))}
     ordered = [typed.get("print"), typed.get("electronic"), *_strings(message.get("ISSN"))]
     out: list[str] = []
     for issn in ordered:
@@ -278,8 +280,8 @@ def _updates(message: dict[str, Any]) -> tuple[Update, ...]:
     Watch's record number."""
     out = []
     for direction in ("update-to", "updated-by"):
-        for item in message.get(direction) or []:
-            if not isinstance(item, dict) or not _text(item.get("DOI")):
+        for item in _dicts(message.get(direction)):
+            if not _text(item.get("DOI")):
                 continue
             out.append(Update(
                 type=_text(item.get("type")) or "update",
@@ -299,8 +301,8 @@ def _relations(message: dict[str, Any]) -> tuple[Relation, ...]:
         return ()
     return tuple(
         Relation(kind, ident, _text(item.get("id-type")) or "doi")
-        for kind, items in relation.items() if isinstance(kind, str) and isinstance(items, list)
-        for item in items if isinstance(item, dict)
+        for kind, items in relation.items() if isinstance(kind, str)
+        for item in _dicts(items)
         for ident in [_text(item.get("id"))] if ident
     )
 
@@ -316,9 +318,10 @@ def _unique(values: Any) -> tuple[str, ...]:
 def _institution(message: dict[str, Any]) -> tuple[str | None, str | None]:
     """(name, place) of the first `institution` (a thesis's university, a report's laboratory,
     a preprint's server)."""
-    first = next((i for i in message.get("institution") or [] if isinstance(i, dict)), None)
-    if first is None:
+    found = _dicts(message.get("institution"))
+    if not found:
         return None, None
+    first = found[0]
     places = [p for p in map(_text, _strings(first.get("place"))) if p]
     return _text(first.get("name")), ", ".join(places) or None
 
@@ -464,10 +467,8 @@ def record_from_work(message: dict[str, Any]) -> Record:
         ISSN=_issns(message),
         ISBN=isbn,
         subject=_unique(map(_text, _strings(message.get("subject")))),
-        license=_unique(_text(lic.get("URL")) for lic in message.get("license") or []
-                        if isinstance(lic, dict)),
-        funder=_unique(_text(f.get("name")) for f in message.get("funder") or []
-                       if isinstance(f, dict)),
+        license=_unique(_text(lic.get("URL")) for lic in _dicts(message.get("license"))),
+        funder=_unique(_text(f.get("name")) for f in _dicts(message.get("funder"))),
         policy_points=policy_points,
         abstract=sections,
         updates=_updates(message),
