@@ -154,6 +154,8 @@ def _text(value: Any) -> str | None:
     string — takes the shortest path."""
     if isinstance(value, str):
         text = value
+    elif value is None:  # most fields are absent from most records
+        return None
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         text = str(value)
     else:
