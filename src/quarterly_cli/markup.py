@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 _TAGS = {
     "<i>": "i", "<b>": "b", "<sup>": "sup", "<sub>": "sub", '<span class="nocase">': "nocase",
@@ -166,28 +167,377 @@ def to_latex(text: str) -> str:
     return wrap(parse(text), escape_latex, _LATEX)
 
 
-def from_html_fragment(text: str) -> str:
-    """Turn an HTML/JATS-ish title from a remote source into clean CSL rich text.
+# --- HTML, JATS and MathML from remote sources → CSL rich text ------------------------------
+#
+# Crossref titles are HTML-ish strings (`<i>`, `<sub>`, Wiley's `<scp>`, MathML), JATS abstracts
+# are XML, and both arrive escaped once too often now and then (`&amp;amp;`, `&lt;scp&gt;`).
+# One builder, `RichText`, turns a stream of tags and text into CSL rich text for every source:
+# only the CSL tags are ever written, always balanced, and all text goes through `literal`, so
+# nothing a source sends can become markup it did not mean. Hand-written rather than a library:
+# no Python library turns MathML into text with <sub>/<sup> (the converters on PyPI target LaTeX
+# or speech), and html.parser would still need this layer on top.
 
-    Keeps `<i>`, `<b>`, `<sup>`, `<sub>` (and their `<em>`/`<strong>` spellings), drops every other
-    tag but keeps its text, decodes entities, removes control characters, folds white space.
-    Literal `<`/`>` that come from decoded entities stay literal, because `parse` treats
-    only the exact CSL tags as markup.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def decode_entities(text: str) -> str:
+    """HTML character references that end in `;`, decoded with html.unescape's table.
+
+    A bare `&` stays as written: html.unescape alone also reads entities without the `;`
+    (HTML5's legacy rule), which would turn `&nothing` into `¬hing`.
     """
+    if "&" not in text:
+        return text
     import html
 
-    renames = {"em": "i", "italic": "i", "strong": "b", "bold": "b", "sup": "sup", "sub": "sub",
-               "i": "i", "b": "b"}
-    out: list[str] = []
+    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+
+
+# What tags mean: CSL styles, small capitals, breaks (a space), `<subtitle>` (`: `); any other
+# tag is dropped and its text kept.
+_STYLE_TAGS = {"i": "i", "em": "i", "italic": "i", "b": "b", "strong": "b", "bold": "b",
+               "sup": "sup", "sub": "sub"}
+_SMALL_CAPS = frozenset(("scp", "sc", "smallcaps"))  # Wiley's <scp>, JATS <sc>
+_BREAKS = frozenset(("p", "br", "div", "li", "list-item", "title", "sec", "tr", "td", "th", "hr"))
+_OPEN_TAG = {"i": "<i>", "b": "<b>", "sup": "<sup>", "sub": "<sub>", "nocase": '<span class="nocase">'}
+_CLOSE_TAG = {"i": "</i>", "b": "</b>", "sup": "</sup>", "sub": "</sub>", "nocase": "</span>"}
+
+# A tag that was escaped (`&lt;scp&gt;`) is read only when it is one of these, written plainly:
+# `P &lt; 0.05 &gt; Q` stays text.
+_ESCAPED_NAMES = sorted({*_STYLE_TAGS, *_SMALL_CAPS, *_BREAKS, "subtitle", "span", "u",
+                         "underline", "a", "font", "monospace", "tt", "styled-content"},
+                        key=len, reverse=True)
+_ESCAPED_TAG = re.compile(
+    r"<(/?)(?:[A-Za-z][\w-]*:)?(" + "|".join(map(re.escape, _ESCAPED_NAMES))
+    + r")(?:\s+[^<>]*?)?\s*(/?)>", re.IGNORECASE)
+_RAW_TAG = re.compile(
+    r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>|<[!?][^<>]*>"
+    r"|<\s*(/?)\s*(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)[^<>]*?(/?)>", re.DOTALL)
+_MATH_REGION = re.compile(r"<\s*(?:[A-Za-z][\w.-]*:)?math\b.*?</\s*(?:[A-Za-z][\w.-]*:)?math\s*>",
+                          re.DOTALL | re.IGNORECASE)
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+
+
+def _local(tag: str) -> str:
+    """`{namespace}name` or `prefix:name` → `name`, lower case."""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+class RichText:
+    """Build CSL rich text from tags and text as a parser meets them.
+
+    `tag(name)` understands HTML and JATS names (`em`, `italic`, `sc`, …); `text` takes decoded
+    text; `escaped` takes text decoded once and reads what was escaped twice (the second decoding
+    pass); `math` takes a MathML element. `result()` closes what is open and tidies white space.
+    """
+
+    __slots__ = ("_out", "_open", "_last", "_glue")
+
+    def __init__(self) -> None:
+        self._out: list[str] = []
+        self._open: list[str] = []  # CSL styles open, innermost last
+        self._last = ""  # the last visible character written
+        self._glue = False  # the last thing written was math ending in a letter or digit
+
+    def text(self, text: str) -> None:
+        text = strip_controls(text)
+        if not text:
+            return
+        if "nocase" in self._open:
+            text = text.upper()  # small capitals, written as the capitals they show
+        if self._glue and text[0].isalnum():
+            self._out.append(" ")
+        self._glue = False
+        self._out.append(literal(text))
+        self._last = text[-1]
+
+    def escaped(self, text: str) -> None:
+        if "<" in text:
+            pos = 0
+            for m in _ESCAPED_TAG.finditer(text):
+                self.text(decode_entities(text[pos:m.start()]))
+                self.tag(m.group(2), closing=bool(m.group(1)), empty=bool(m.group(3)))
+                pos = m.end()
+            text = text[pos:]
+        self.text(decode_entities(text))
+
+    def tag(self, name: str, closing: bool = False, empty: bool = False) -> None:
+        """An opening, closing or empty (`<br/>`) tag; an empty style tag styles nothing."""
+        name = name.lower()
+        style = _STYLE_TAGS.get(name) or ("nocase" if name in _SMALL_CAPS else None)
+        if style is not None:
+            if empty:
+                return
+            if not closing:
+                self._out.append(_OPEN_TAG[style])
+                self._open.append(style)
+            elif style in self._open:
+                while self._open:  # a close also closes what was left open inside it
+                    inner = self._open.pop()
+                    self._out.append(_CLOSE_TAG[inner])
+                    if inner == style:
+                        break
+        elif name in _BREAKS:
+            self._out.append(" ")
+            self._last = " "
+            self._glue = False
+        elif name == "subtitle" and not closing and not empty:
+            self._subtitle()
+
+    def _subtitle(self) -> None:
+        """JATS/Crossref `<subtitle>` inside a title: joined with a colon, as a subtitle field is."""
+        sofar = "".join(self._out).rstrip()
+        shown = plain(sofar).rstrip()
+        if shown and shown[-1] not in ":.?!":
+            sofar += ":"
+        self._out = [sofar, " "]
+        self._last = " "
+
+    def math(self, element: Any) -> None:
+        """A MathML element as a word of its own: spaced from the letters around it."""
+        rich = math_to_rich(element)
+        shown = plain(rich)
+        if not shown:
+            return
+        self._put_math(rich, shown)
+
+    def math_markup(self, fragment: str) -> None:
+        """A `<math>…</math>` string; parsed safely, or read as text when it is not XML."""
+        from defusedxml import ElementTree as SafeET
+        from defusedxml.common import DefusedXmlException
+
+        try:
+            root = SafeET.fromstring(
+                f'<r xmlns="{MATHML_NS}" xmlns:mml="{MATHML_NS}">{fragment}</r>', forbid_dtd=True)
+        except (SafeET.ParseError, DefusedXmlException):
+            words = strip_controls(squash_space(decode_entities(_RAW_TAG.sub(" ", fragment))))
+            if words:
+                self._put_math(literal(words), words)
+            return
+        for element in root:
+            self.math(element)
+
+    def _put_math(self, rich: str, shown: str) -> None:
+        """Math written without spaces around it (`Dominant<math>M</math>-Matrices`, `cold
+        sensations;<math>n=1209</math>`) gets the spaces a reader sees: before it after a letter,
+        digit, comma or semicolon, after it before a letter or digit, when it starts or ends with
+        a letter, digit or bracket. Math is case-sensitive (`N`, `Tb`), so it is protected
+        from a style's case changes (sentence case would make `<sup>153</sup>tb` of it)."""
+        if (shown[0].isalnum() or shown[0] in "([") and (self._last.isalnum() or self._last in ",;"):
+            self._out.append(" ")
+        self._out.append(f'<span class="nocase">{rich}</span>')
+        self._last = shown[-1]
+        self._glue = shown[-1].isalnum() or shown[-1] in ")]"
+
+    def result(self) -> str:
+        while self._open:
+            self._out.append(_CLOSE_TAG[self._open.pop()])
+        return _tidy("".join(self._out))
+
+
+def from_html_fragment(text: str) -> str:
+    """An HTML/JATS-ish title from a remote source as clean CSL rich text.
+
+    `<i>`, `<b>`, `<sup>`, `<sub>` (and `<em>`, `<strong>`, `<italic>`, `<bold>`) are kept;
+    `<scp>`/`<sc>` small capitals become upper-case text in a nocase span (`<scp>r</scp>` →
+    `R`, protected from case changes); MathML becomes case-protected text with `<sub>`/`<sup>`
+    (`<sup>153</sup>Tb`); `<subtitle>` becomes `: `; every other tag is dropped and its text kept.
+    Entities are decoded, and a second pass reads what was escaped twice (`&amp;amp;`,
+    `&lt;scp&gt;`). Controls are removed, white space folded and trimmed inside brackets and at
+    the edges of inline tags (`( <i>Tridacna</i> )` → `(<i>Tridacna</i>)`).
+    """
+    if "<" not in text and "&" not in text:
+        return tidy(text)
+    builder = RichText()
     pos = 0
-    for m in re.finditer(r"<\s*(/?)\s*(?:[\w-]+:)?([\w-]+)[^<>]*?/?>", text):
-        out.append(literal(html.unescape(text[pos:m.start()])))
-        closing, name = m.group(1), m.group(2).lower()
-        if name in renames:
-            out.append(f"<{closing}{renames[name]}>")
+    if "math" in text or "MATH" in text:
+        for m in _MATH_REGION.finditer(text):
+            _feed_html(builder, text[pos:m.start()])
+            builder.math_markup(m.group())
+            pos = m.end()
+    _feed_html(builder, text[pos:])
+    return builder.result()
+
+
+def _feed_html(builder: RichText, html: str) -> None:
+    pos = 0
+    for m in _RAW_TAG.finditer(html):
+        builder.escaped(decode_entities(html[pos:m.start()]))
+        cdata, closing, name, empty = m.groups()
+        if cdata is not None:
+            builder.escaped(cdata)
+        elif name is not None:
+            builder.tag(name, closing=bool(closing), empty=bool(empty))
         pos = m.end()
-    out.append(literal(html.unescape(text[pos:])))
-    return squash_space(strip_controls("".join(out)))
+    builder.escaped(decode_entities(html[pos:]))
+
+
+# White space that is only indentation (it holds a line break) between an inline element and
+# what follows: pretty-printed XML (`fish,\n  <italic>E. tetradactylum</italic>\n  , and`).
+_INDENT_BEFORE_SCRIPT = re.compile(r"[ \t]*\n\s*(?=<su[bp]>)")
+_INDENT_BEFORE_PUNCT = re.compile(r"(</(?:i|b|sub|sup|span)>)[ \t]*\n\s*(?=[,.;:!?/])")
+_INDENT_AFTER_SLASH = re.compile(r"(?<=/)[ \t]*\n\s*(?=<(?:i|b|sub|sup|span)[ >])")
+_INDENT_INSIDE = re.compile(
+    r'((?:<(?:i|b|sub|sup)>|<span class="nocase">))[ \t]*\n\s*|[ \t]*\n\s*(?=</(?:i|b|sub|sup|span)>)')
+_SPACE_AFTER_OPEN = re.compile(r'((?:<(?:i|b|sub|sup)>|<span class="nocase">)+)(\s+)')
+_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)((?:</(?:i|b|sub|sup|span)>)+)")
+_EMPTY_TAGS = re.compile(r'<(i|b|sub|sup)></\1>|<span class="nocase"></span>')
+_BRACKET_SPACE = re.compile(r"(?<=[(\[]) | (?=[)\]])")
+
+
+def tidy(rich: str) -> str:
+    """Fold white space in rich text; move it out of inline tags; none inside brackets."""
+    return _tidy(strip_controls(rich))
+
+
+def _tidy(rich: str) -> str:
+    """`tidy` for text whose controls are gone already (what RichText writes)."""
+    if "\n" in rich and "<" in rich:
+        rich = _INDENT_BEFORE_SCRIPT.sub("", rich)
+        rich = _INDENT_BEFORE_PUNCT.sub(r"\1", rich)
+        rich = _INDENT_INSIDE.sub(lambda m: m.group(1) or "", rich)
+        rich = _INDENT_AFTER_SLASH.sub("", rich)
+    rich = squash_space(rich)
+    if "<" in rich:
+        moved = 0
+        if "> " in rich:
+            rich, count = _SPACE_AFTER_OPEN.subn(r"\2\1", rich)
+            moved += count
+        if " </" in rich:
+            rich, count = _SPACE_BEFORE_CLOSE.subn(r"\2\1", rich)
+            moved += count
+        while "></" in rich and _EMPTY_TAGS.search(rich):
+            rich = _EMPTY_TAGS.sub("", rich)
+            moved += 1
+        if moved:
+            rich = squash_space(rich)
+    if "( " in rich or "[ " in rich or " )" in rich or " ]" in rich:
+        rich = _BRACKET_SPACE.sub("", rich)
+    return rich
+
+
+# --- MathML → text with <sub>/<sup> ------------------------------------------------------------
+#
+# Presentation MathML (https://www.w3.org/TR/MathML3/chapter3.html) as a reader sees it: tokens
+# as their text, scripts as <sub>/<sup> (prescripts before the base: `<sup>153</sup>Tb`),
+# fractions as `a/b`, roots with `√`, accents combined with their base (`B⃗`), and the spaces a
+# renderer puts around relations and binary operators outside scripts (`N = 88`).
+
+_TOKENS = frozenset(("mi", "mn", "mo", "mtext", "ms"))
+_HIDDEN = frozenset(("annotation", "annotation-xml", "mphantom", "none", "mprescripts",
+                     "malignmark", "maligngroup", "mspace"))
+_FIRST_CHILD_ONLY = frozenset(("semantics", "maction"))
+_RELATIONS = frozenset(("=", "≠", "<", ">", "≤", "≥", "≦", "≧", "≪", "≫", "≈", "≃", "≅", "≡",
+                        "∼", "∝", "∈", "∉", "∋", "⊂", "⊃", "⊆", "⊇", "→", "←", "↔", "⇒",
+                        "⇐", "⇔", "↦", ":="))
+_BINARY = frozenset(("+", "−", "-", "±", "∓", "×", "÷", "·", "⋅", "∙"))
+_ACCENTS = {"→": "\u20d7", "\u20d7": "\u20d7", "¯": "\u0304", "‾": "\u0305", "^": "\u0302",
+            "ˆ": "\u0302", "~": "\u0303", "˜": "\u0303", "˙": "\u0307", "¨": "\u0308",
+            "ˇ": "\u030c"}
+# Invisible operators (function application, invisible times …) and zero-width space.
+_INVISIBLE = str.maketrans("", "", "\u2061\u2062\u2063\u2064\u200b")
+_WORD = re.compile(r"[\w.]+")
+# Real formulas nest a few levels; deeper than this (hostile input) only the text is read, so a
+# crafted title cannot exhaust the recursion limit.
+MAX_NESTING = 64
+
+
+def math_to_rich(element: Any) -> str:
+    """A MathML element (ElementTree, any namespace spelling) as CSL rich text."""
+    return squash_space(_math(element, 0))
+
+
+def _script(rich: str, tag: str) -> str:
+    return f"<{tag}>{rich}</{tag}>" if rich else ""
+
+
+def _group(rich: str) -> str:
+    """A fraction's or root's operand, in parentheses unless it is one word or number."""
+    return rich if _WORD.fullmatch(plain(rich)) else f"({rich})"
+
+
+def _math(element: Any, depth: int, level: int = 0) -> str:
+    """`depth`: how many scripts deep (spacing is for the baseline only); `level`: nesting."""
+    if level > MAX_NESTING:
+        return literal(strip_controls(squash_space("".join(element.itertext()))))
+    name = _local(element.tag)
+    inner = level + 1
+    if name in _TOKENS:
+        text = squash_space("".join(element.itertext()).translate(_INVISIBLE))
+        return literal(strip_controls(f'"{text}"' if name == "ms" else text))
+    if name in _HIDDEN:
+        return ""
+    if name == "mglyph":
+        return literal(strip_controls(element.get("alt") or ""))
+    kids = list(element)
+    if name in _FIRST_CHILD_ONLY:
+        return _math(kids[0], depth, inner) if kids else ""
+    if name in ("msub", "msup", "msubsup", "munder", "mover", "munderover"):
+        base = _math(kids[0], depth, inner) if kids else ""
+        first, second = ([_math(k, depth + 1, inner) for k in kids[1:3]] + ["", ""])[:2]
+        if name == "mover" and plain(first) in _ACCENTS and len(plain(base)) == 1:
+            return base + _ACCENTS[plain(first)]
+        if name in ("msub", "munder"):
+            return base + _script(first, "sub")
+        if name in ("msup", "mover"):
+            return base + _script(first, "sup")
+        return base + _script(first, "sub") + _script(second, "sup")
+    if name == "mmultiscripts":
+        return _multiscripts(kids, depth, inner)
+    if name == "mfrac":
+        parts = [_math(k, depth, inner) for k in kids[:2]]
+        return "/".join(_group(p) for p in parts if p)
+    if name == "msqrt":
+        return "√" + _group(_row(kids, depth, inner))
+    if name == "mroot":
+        base, index = ([_math(k, depth, inner) for k in kids[:2]] + ["", ""])[:2]
+        return _script(index, "sup") + "√" + _group(base)
+    if name == "mfenced":
+        separator = (element.get("separators", ",").strip() or ",")[0]
+        fenced = (separator + " ").join(_math(k, depth, inner) for k in kids)
+        return literal(element.get("open", "(")) + fenced + literal(element.get("close", ")"))
+    if name in ("mtr", "mlabeledtr", "mtable"):
+        return " ".join(_math(k, depth, inner) for k in kids)
+    return _row(kids, depth, inner, element.text)
+
+
+def _multiscripts(kids: list[Any], depth: int, level: int) -> str:
+    """`<mmultiscripts>` base, (sub sup)*, `<mprescripts/>`, (sub sup)*: prescripts go first."""
+    post: list[str] = []
+    pre: list[str] = []
+    target = post
+    for kid in kids[1:]:
+        if _local(kid.tag) == "mprescripts":
+            target = pre
+        else:
+            target.append(_math(kid, depth + 1, level))
+
+    def pairs(scripts: list[str]) -> str:
+        return "".join(_script(scripts[i], "sub") + _script(
+            scripts[i + 1] if i + 1 < len(scripts) else "", "sup")
+            for i in range(0, len(scripts), 2))
+
+    return pairs(pre) + (_math(kids[0], depth, level) if kids else "") + pairs(post)
+
+
+def _row(kids: list[Any], depth: int, level: int, text: str | None = None) -> str:
+    """Children side by side; outside scripts, relations and binary operators between two
+    operands get a space on each side, commas one after."""
+    parts = [literal(strip_controls(text.strip()))] if text and text.strip() else []
+    last = len(kids) - 1
+    for i, kid in enumerate(kids):
+        piece = _math(kid, depth, level)
+        if depth == 0 and 0 < i < last and _local(kid.tag) == "mo":
+            op = plain(piece)
+            if op == ",":
+                piece += " "
+            elif op in _RELATIONS or (op in _BINARY and _local(kids[i - 1].tag) != "mo"):
+                piece = f" {piece} "
+        parts.append(piece)
+        if kid.tail and kid.tail.strip():
+            parts.append(literal(strip_controls(kid.tail.strip())))
+    return "".join(parts)
 
 
 def literal(text: str) -> str:

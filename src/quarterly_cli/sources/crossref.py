@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 from urllib.parse import quote
 
 from .. import __version__, markup
 from ..errors import NotFoundError, SourceError
-from ..model import Date, DateError, Name, Record, Update
+from ..model import Date, DateError, Name, Record, Relation, Section, Update
 from . import http
 from .jats import parse_abstract
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
 PROJECT_URL = "https://github.com/quarterly-cli/quarterly"
-
-# Crossref calls it journal-article; CSL calls it article-journal (CSL 1.0 type list).
-_TYPES = {
-    "journal-article": "article-journal", "proceedings-article": "paper-conference",
-    "book-chapter": "chapter", "book": "book", "monograph": "book", "edited-book": "book",
-    "posted-content": "article", "report": "report", "dissertation": "thesis",
-    "dataset": "dataset", "peer-review": "review", "reference-entry": "entry",
-}
-
 
 def base_url() -> str:
     return os.environ.get("QUARTERLY_CROSSREF_URL", DEFAULT_BASE_URL).rstrip("/")
@@ -89,17 +81,88 @@ def fetch(doi: str, gate: http.Gate | None = None) -> Record:
 
 
 # --- the pure mapping ------------------------------------------------------------------------
+#
+# Crossref's work record (https://api.crossref.org/swagger-ui/index.html, `api_format.md` of
+# CrossRef/rest-api-doc) → CSL 1.0.2. Types and the choices between fields follow Zotero's
+# "Crossref REST" translator and citation-js's plugin-doi where they agree; where they differ
+# the README ("What each source keeps: Crossref") says which one is followed and why.
+
+# Crossref calls it journal-article; CSL calls it article-journal.
+_TYPES = {
+    "journal-article": "article-journal",
+    "journal-issue": "periodical", "journal-volume": "periodical", "journal": "periodical",
+    "proceedings-article": "paper-conference",
+    "proceedings": "book", "proceedings-series": "book",
+    "book-chapter": "chapter", "book-part": "chapter", "book-section": "chapter",
+    "book-track": "chapter",
+    "book": "book", "monograph": "book", "edited-book": "book", "reference-book": "book",
+    "book-series": "book", "book-set": "book",
+    "reference-entry": "entry-encyclopedia",
+    "posted-content": "article",
+    "dissertation": "thesis",
+    "report": "report", "report-component": "report", "report-series": "report",
+    "dataset": "dataset", "database": "dataset",
+    "peer-review": "review",
+    "standard": "standard", "standard-series": "standard",
+    "component": "document", "grant": "document", "other": "document",
+}
+# Posted content by `subtype`: a preprint is CSL's `article`; Crossref's "other" is mostly blog
+# posts (Front Matter / Rogue Scholar), which Zotero imports as blog posts.
+_POSTED_TYPES = {"other": "post-weblog", "report": "report", "dissertation": "thesis",
+                 "review": "review"}
+
+# Name roles Crossref sends, by their CSL names (CSL 1.0.2 has `chair`; Zotero, having none,
+# makes chairs contributors).
+_ROLES = ("author", "editor", "translator", "chair")
+
+# Where `container-title` goes: the types whose container is a series rather than a book or a
+# journal (Zotero: a book's container title is its `series`, a report's its `seriesTitle`).
+_SERIES_ONLY = frozenset(("book", "report"))
+# When a chapter has two container titles, Crossref's order does not say which is the book and
+# which the series (CrossRef/rest-api-doc#11, zotero/translators#1931): Zotero takes the first as
+# the book. Words that name a series, or a volume number at the end, decide it first.
+_SERIES_WORDS = re.compile(
+    r"\bseries\b|\bserie\b|reihe\b|schriften|\blecture notes\b|briefs\b|\bprogress in\b"
+    r"|\badvances in\b|\bproceedings$", re.IGNORECASE)
+_VOLUME_END = re.compile(r"(?:\b[IVXLC]+|\b\d{1,4}|\b(?i:vol|volume|part|band|bd)\.?\s*\w+)$")
+
+
+def _strings(value: Any) -> list[str]:
+    """A Crossref field that is a list of strings (or one string): its non-blank strings."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and v.strip()]
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """A Crossref field that is a list of objects: its objects (anything else: none)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
 
 def _first(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    return value if isinstance(value, str) and value.strip() else None
+    if isinstance(value, str):  # the common case, without building a list
+        return value if value.strip() else None
+    found = _strings(value)
+    return found[0] if found else None
 
 
 def _text(value: Any) -> str | None:
-    """A plain string field: controls removed, white space folded."""
-    text = _first(value)
-    return markup.squash_space(markup.strip_controls(text)) or None if text else None
+    """A plain string field (or the first of a list): entities decoded, controls removed, white
+    space folded. Runs for every name and field of every lookup, so the common case — a clean
+    string — takes the shortest path."""
+    if isinstance(value, str):
+        text = value
+    elif value is None:  # most fields are absent from most records
+        return None
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        text = _first(value) or ""
+    if "&" in text:
+        text = markup.decode_entities(text)
+    return markup.one_line(text) or None
 
 
 def _rich(value: Any) -> str | None:
@@ -120,45 +183,91 @@ def _date(value: Any, what: str = "date") -> Date | None:
                           "used.") from None
 
 
-def _name(author: dict[str, Any]) -> Name | None:
-    if not isinstance(author, dict):
+def _name(person: Any) -> Name | None:
+    if not isinstance(person, dict):
         return None
-    orcid = _text(author.get("ORCID"))
+    orcid = _text(person.get("ORCID"))
     affiliation = tuple(
-        t for a in author.get("affiliation") or [] if isinstance(a, dict)
-        for t in [_text(a.get("name"))] if t
+        t for a in _dicts(person.get("affiliation")) for t in [_text(a.get("name"))] if t
     )
-    family = _text(author.get("family"))
+    family = _text(person.get("family"))
+    given = _text(person.get("given"))
     if family:
-        return Name(family=family, given=_text(author.get("given")),
-                    suffix=_text(author.get("suffix")), orcid=orcid, affiliation=affiliation)
-    literal = _text(author.get("name"))
+        return Name(family=family, given=given, suffix=_text(person.get("suffix")), orcid=orcid,
+                    affiliation=affiliation)
+    literal = _text(person.get("name")) or given  # an organisation, or a person with one name
     if literal:
         return Name(literal=literal, orcid=orcid, affiliation=affiliation)
     return None
 
 
-def _updates(message: dict[str, Any]) -> tuple[Update, ...]:
-    out = []
-    for direction in ("update-to", "updated-by"):
-        for item in message.get(direction) or []:
-            if not isinstance(item, dict) or not _text(item.get("DOI")):
-                continue
-            out.append(Update(
-                type=_text(item.get("type")) or "update",
-                DOI=_text(item.get("DOI")) or "",
-                direction=direction,
-                date=_date(item.get("updated"), "update date"),
-                label=_text(item.get("label")),
-            ))
-    return tuple(out)
+def _names(message: dict[str, Any]) -> dict[str, tuple[Name, ...]]:
+    out = {}
+    for role in _ROLES:
+        people = message.get(role)
+        found = tuple(n for n in map(_name, people if isinstance(people, list) else []) if n)
+        if found:
+            out[role] = found
+    return out
+
+
+def _title(message: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(title, original-title). The title is `title` with its `subtitle`; when `title` is empty
+    (older J-STAGE deposits put the title in `original-title` or `subtitle` only), the
+    original-language title, and failing that the subtitle, stands in."""
+    title = _rich(message.get("title"))
+    original = _rich(message.get("original-title"))
+    subtitle = _rich(message.get("subtitle"))
+    main = title or original
+    if main and subtitle and subtitle.casefold() not in main.casefold():
+        main = f"{main}{'' if main.endswith((':', '?', '!', '.')) else ':'} {subtitle}"
+    main = main or subtitle
+    if original and (not title or original.casefold() == title.casefold()):
+        original = None  # it is the title already
+    return main, original
+
+
+def _series_score(title: str) -> int:
+    return bool(_SERIES_WORDS.search(title)) - bool(_VOLUME_END.search(title))
+
+
+def _containers(csl_type: str, titles: list[str],
+                series_first: bool) -> tuple[str | None, str | None]:
+    """(container-title, collection-title) from Crossref's `container-title` list; every title
+    is kept, those that are not the container joined with `; ` as the collection."""
+    unique: list[str] = []
+    for title in titles:
+        if title.casefold() not in (u.casefold() for u in unique):
+            unique.append(title)
+    if not unique:
+        return None, None
+    if csl_type in _SERIES_ONLY:
+        return None, "; ".join(unique)
+    if len(unique) > 1:
+        if series_first:
+            unique.reverse()  # Zotero: for `other` with an ISBN, the first is the series
+        # Stable: with no word to go by, the first stays the book (Zotero's choice).
+        unique.sort(key=_series_score)
+    return unique[0], "; ".join(unique[1:]) or None
+
+
+def _isbns(message: dict[str, Any]) -> tuple[tuple[str, ...], list[dict[str, str]]]:
+    """ISBNs print first, then electronic, then untyped (as ISSNs are ordered); and Crossref's
+    typed list, kept under `custom` as `isbn-type` since a CSL ISBN has no type."""
+    typed = [{"value": v, "type": t} for item in _dicts(message.get("isbn-type"))
+             for v, t in [(_text(item.get("value")), _text(item.get("type")))] if v and t]
+    order = {"print": 0, "electronic": 1}
+    ordered = [t["value"] for t in sorted(typed, key=lambda t: order.get(t["type"], 2))]
+    out: list[str] = []
+    for isbn in ordered + [i for i in map(_text, _strings(message.get("ISBN"))) if i]:
+        if isbn not in out:
+            out.append(isbn)
+    return tuple(out), typed
 
 
 def _issns(message: dict[str, Any]) -> tuple[str, ...]:
-    typed = {t.get("type"): t.get("value") for t in message.get("issn-type") or []
-             if isinstance(t, dict)}
-    ordered = [typed.get("print"), typed.get("electronic")]
-    ordered += [i for i in message.get("ISSN") or [] if isinstance(i, str)]
+    typed = {t.get("type"): t.get("value") for t in _dicts(message.get("issn-type"))}
+    ordered = [typed.get("print"), typed.get("electronic"), *_strings(message.get("ISSN"))]
     out: list[str] = []
     for issn in ordered:
         clean = _text(issn)
@@ -167,45 +276,205 @@ def _issns(message: dict[str, Any]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _updates(message: dict[str, Any]) -> tuple[Update, ...]:
+    """`update-to` (this record is a notice about DOI) and `updated-by` (DOI is a notice about
+    this record), with who asserts it (`source`: publisher, retraction-watch) and Retraction
+    Watch's record number."""
+    out = []
+    for direction in ("update-to", "updated-by"):
+        for item in _dicts(message.get(direction)):
+            if not _text(item.get("DOI")):
+                continue
+            out.append(Update(
+                type=_text(item.get("type")) or "update",
+                DOI=_text(item.get("DOI")) or "",
+                direction=direction,
+                date=_date(item.get("updated"), "update date"),
+                label=_text(item.get("label")),
+                source=_text(item.get("source")),
+                record_id=_text(item.get("record-id")),
+            ))
+    return tuple(out)
+
+
+def _relations(message: dict[str, Any]) -> tuple[Relation, ...]:
+    relation = message.get("relation")
+    if not isinstance(relation, dict):
+        return ()
+    return tuple(
+        Relation(kind, ident, _text(item.get("id-type")) or "doi")
+        for kind, items in relation.items() if isinstance(kind, str)
+        for item in _dicts(items)
+        for ident in [_text(item.get("id"))] if ident
+    )
+
+
+def _unique(values: Any) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        if value and value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def _institution(message: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(name, place) of the first `institution` (a thesis's university, a report's laboratory,
+    a preprint's server)."""
+    found = _dicts(message.get("institution"))
+    if not found:
+        return None, None
+    first = found[0]
+    places = [p for p in map(_text, _strings(first.get("place"))) if p]
+    return _text(first.get("name")), ", ".join(places) or None
+
+
+def _degree(message: dict[str, Any]) -> str | None:
+    """`Doctor of Philosophy (PhD)` → `Doctor of Philosophy` (Zotero drops the abbreviation)."""
+    degree = _text(message.get("degree"))
+    return (re.sub(r"\s*\([^)]*\)", "", degree).strip() or degree) if degree else None
+
+
+def _event(message: dict[str, Any]) -> tuple[str | None, str | None, Date | None]:
+    """(name, place, dates from `start` to `end`) of a conference."""
+    event = message.get("event")
+    if not isinstance(event, dict):
+        return None, None, None
+    points = [value["date-parts"][0] for value in (event.get("start"), event.get("end"))
+              if isinstance(value, dict) and isinstance(value.get("date-parts"), list)
+              and value["date-parts"]]
+    when = _date({"date-parts": points}, "event date") if points else None
+    return _text(event.get("name")), _text(event.get("location")), when
+
+
+def _dates(message: dict[str, Any], is_thesis: bool) -> dict[str, Date]:
+    """`issued` is the print date before the online date (a citation names the issue the work
+    appeared in; Crossref's own `issued` is the earlier of the two); the online date is kept as
+    CSL's `available-date`. A thesis is issued when it was approved; a record with no other date
+    (standards) uses `approved` too."""
+    parsed: dict[str, Date | None] = {}
+
+    def date(key: str, what: str) -> Date | None:
+        # Crossref's `issued` repeats the print or online date: parse each distinct one once.
+        value = message.get(key)
+        token = repr(value.get("date-parts") if isinstance(value, dict) else value)
+        if token not in parsed:
+            parsed[token] = _date(value, what)
+        return parsed[token]
+
+    printed = date("published-print", "print date")
+    online = date("published-online", "online date")
+    crossref_issued = date("issued", "issued date")
+    approved = date("approved", "approval date")
+    issued = ((approved if is_thesis else None) or printed or online or crossref_issued
+              or approved)
+    out = {}
+    if issued is not None:
+        out["issued"] = issued
+        if online is not None and online != issued:
+            out["available-date"] = online
+    return out
+
+
+def _csl_type(message: dict[str, Any], has_isbn: bool) -> str:
+    crossref_type = str(message.get("type"))
+    subtype = _text(message.get("subtype"))
+    if crossref_type == "posted-content" and subtype in _POSTED_TYPES:
+        return _POSTED_TYPES[subtype]
+    if crossref_type == "other" and has_isbn and _strings(message.get("container-title")):
+        return "chapter"  # Zotero: an `other` with an ISBN and a container is a book section
+    return _TYPES.get(crossref_type, "document")
+
+
+def _publication(message: dict[str, Any], csl_type: str, has_isbn: bool) -> dict[str, str | None]:
+    """Where the work appeared and who issued it: container and collection titles, publisher
+    and place, genre (a thesis's degree, a posted work's subtype)."""
+    crossref_type = message.get("type")
+    titles = [t for t in (markup.plain(markup.from_html_fragment(c))
+                          for c in _strings(message.get("container-title"))) if t]
+    container, collection = _containers(csl_type, titles, crossref_type == "other" and has_isbn)
+    publisher = _text(message.get("publisher"))
+    place = _text(message.get("publisher-location"))
+    genre = None
+    institution, institution_place = _institution(message)
+    if csl_type in ("thesis", "report") and institution:
+        # Zotero: the university (thesis) or laboratory (report) is who publishes it.
+        publisher, place = institution, institution_place or place
+    if csl_type == "thesis":
+        genre = _degree(message)
+    if crossref_type == "posted-content":
+        group = _text(message.get("group-title"))
+        if csl_type == "post-weblog":  # the blog is the group; the platform its publisher
+            container = container or group
+            publisher = publisher or institution
+        else:  # citation-js: the preprint server is the container; the group its collection
+            container = container or institution or group
+            if group and group != container:
+                collection = "; ".join(filter(None, (collection, group)))
+        subtype = _text(message.get("subtype"))
+        if subtype and subtype != "other":
+            genre = subtype.replace("_", " ").capitalize()
+    return {"container-title": container, "collection-title": collection, "genre": genre,
+            "publisher": publisher, "publisher-place": place}
+
+
+def _abstract(message: dict[str, Any]) -> tuple[tuple[Section, ...], tuple[str, ...]]:
+    """(sections, Policy Points) of the JATS `abstract`, or a dataset's `description`."""
+    jats = _first(message.get("abstract"))
+    if jats:
+        return parse_abstract(jats)
+    description = _first(message.get("description"))
+    text = markup.from_html_fragment(description) if description else ""
+    return ((Section(None, (text,)),) if text else ()), ()
+
+
 def record_from_work(message: dict[str, Any]) -> Record:
     """Map a Crossref work `message` to a Record (pure; raises SourceError if unusable)."""
     doi = _text(message.get("DOI"))
-    title = _rich(message.get("title"))
+    title, original_title = _title(message)
     if not doi or not title:
         raise SourceError("Crossref's record has no DOI or no title; it cannot be used.")
-    subtitle = _rich(message.get("subtitle"))
-    if subtitle and subtitle.casefold() not in title.casefold():
-        title = f"{title}{'' if title.endswith((':', '?', '!', '.')) else ':'} {subtitle}"
-    sections: tuple = ()
-    policy_points: tuple[str, ...] = ()
-    if _first(message.get("abstract")):
-        sections, policy_points = parse_abstract(message["abstract"])
+    isbn, isbn_types = _isbns(message)
+    csl_type = _csl_type(message, bool(isbn))
+    event_title, event_place, event_date = _event(message)
+    standards_body = message.get("standards-body")
+    sections, policy_points = _abstract(message)
     article_number = _text(message.get("article-number"))
     page = _text(message.get("page"))
-    issued = (_date(message.get("issued"), "issued date")
-              or _date(message.get("published-print"), "print date")
-              or _date(message.get("published-online"), "online date"))
-    licence = next((_text(lic.get("URL")) for lic in message.get("license") or []
-                    if isinstance(lic, dict) and _text(lic.get("URL"))), None)
+    variables = {
+        **_publication(message, csl_type, bool(isbn)),
+        "container-title-short": _text(message.get("short-container-title")),
+        "original-title": original_title,
+        "title-short": _rich(message.get("short-title")),
+        "volume": _text(message.get("volume")),
+        "issue": _text(message.get("issue")),
+        "page": page,
+        "number": article_number if article_number != page else None,
+        "edition": _text(message.get("edition-number")),
+        "authority": _text(standards_body.get("name")) if isinstance(standards_body, dict)
+        else None,
+        "event-title": event_title,
+        "event-place": event_place,
+        "language": _text(message.get("language")),
+        "DOI": doi,
+        "URL": _text(message.get("URL")),
+    }
+    dates = _dates(message, csl_type == "thesis")
+    if event_date is not None:
+        dates["event-date"] = event_date
     return Record(
-        title=title,
-        type=_TYPES.get(str(message.get("type")), "article"),
-        author=tuple(n for n in map(_name, message.get("author") or []) if n),
-        container_title=markup.plain(_rich(message.get("container-title")) or "") or None,
-        container_title_short=_text(message.get("short-container-title")),
-        volume=_text(message.get("volume")),
-        issue=_text(message.get("issue")),
-        page=page,
-        number=article_number if article_number != page else None,
-        issued=issued,
+        title, csl_type,
+        names=_names(message),
+        dates=dates,
+        variables={k: v for k, v in variables.items() if v},
         ISSN=_issns(message),
-        publisher=_text(message.get("publisher")),
-        DOI=doi,
-        URL=_text(message.get("URL")),
-        subject=tuple(s for s in map(_text, message.get("subject") or []) if s),
-        license=licence,
+        ISBN=isbn,
+        subject=_unique(map(_text, _strings(message.get("subject")))),
+        license=_unique(_text(lic.get("URL")) for lic in _dicts(message.get("license"))),
+        funder=_unique(_text(f.get("name")) for f in _dicts(message.get("funder"))),
         policy_points=policy_points,
         abstract=sections,
         updates=_updates(message),
+        relations=_relations(message),
+        custom={"isbn-type": isbn_types} if isbn_types else None,
         source="crossref",
     )

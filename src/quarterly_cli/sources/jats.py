@@ -1,12 +1,14 @@
 """JATS abstracts (as Crossref delivers them) → structured sections and Policy Points.
 
-Parsed with defusedxml: no DTDs, no entity expansion, no external references. JATS inline markup
-becomes CSL rich text (`<italic>` → `<i>` …); everything else contributes its text only.
+Parsed with defusedxml: no DTDs, no entity expansion, no external references. Inline markup
+becomes CSL rich text through `markup.RichText`, the builder every source shares: `<italic>` →
+`<i>`, `<sc>` → upper-case nocase text, MathML → text with `<sub>`/`<sup>`, and markup that was
+escaped once more (`&lt;em&gt;` inside `<jats:p>`) read as markup; everything else contributes
+its text only.
 """
 
 from __future__ import annotations
 
-import re
 from xml.etree.ElementTree import Element
 
 from .. import markup
@@ -16,46 +18,73 @@ _NAMESPACES = (
     'xmlns:jats="http://www.ncbi.nlm.nih.gov/JATS1" xmlns:mml="http://www.w3.org/1998/Math/MathML" '
     'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:ali="http://www.niso.org/schemas/ali/1.0/"'
 )
-_INLINE = {"italic": "i", "i": "i", "bold": "b", "b": "b", "sup": "sup", "sub": "sub"}
 _BLOCKS = {"p", "list-item"}
+_PICTURES = {"inline-graphic", "graphic", "media"}  # an image has no text to give
+_FORMULAS = {"inline-formula", "disp-formula"}
 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 
-def _inline(element: Element) -> str:
-    """An element's full text (children included) as CSL rich text."""
-    out = [markup.literal(element.text or "")]
+def _feed(builder: markup.RichText, element: Element, level: int = 0) -> None:
+    """An element's content, children included, fed to the builder (below MAX_NESTING levels,
+    its text only: a crafted abstract cannot exhaust the recursion limit)."""
+    if level > markup.MAX_NESTING:
+        builder.escaped("".join(element.itertext()))
+        return
+    # Inside a formula wrapper, white space only indents the MathML in it.
+    indent_only = _local(element.tag) in _FORMULAS
+    if element.text and not (indent_only and element.text.isspace()):
+        builder.escaped(element.text)
     for child in element:
-        inner = _inline(child)
-        tag = _INLINE.get(_local(child.tag))
-        out.append(f"<{tag}>{inner}</{tag}>" if tag and inner.strip() else inner)
-        out.append(markup.literal(child.tail or ""))
-    return "".join(out)
+        name = _local(child.tag)
+        if name == "math":
+            builder.math(child)
+        elif name == "alternatives":
+            # The same formula several ways (MathML, TeX, an image): the MathML one, once.
+            chosen = next((c for c in child if _local(c.tag) == "math"), None)
+            if chosen is not None:
+                builder.math(chosen)
+            elif len(child):
+                _feed(builder, child[0], level + 1)
+        elif name not in _PICTURES:
+            builder.tag(name)
+            _feed(builder, child, level + 1)
+            builder.tag(name, closing=True)
+        if child.tail and not (indent_only and child.tail.isspace()):
+            builder.escaped(child.tail)
 
 
-def _clean(rich: str) -> str:
-    return markup.squash_space(markup.strip_controls(rich))
+def _rich(element: Element) -> str:
+    builder = markup.RichText()
+    _feed(builder, element)
+    return builder.result()
+
+
+def _loose_text(text: str) -> str:
+    builder = markup.RichText()
+    builder.escaped(text)
+    return builder.result()
 
 
 def _label(title: Element | None) -> str | None:
     if title is None:
         return None
-    text = markup.plain(_clean(_inline(title))).rstrip(":").strip()
+    text = markup.plain(_rich(title)).rstrip(":").strip()
     return text or None
 
 
 def _paragraphs(element: Element) -> list[str]:
     """Block-level text below `element`: its <p> and <list-item> elements, or its own text."""
     found = [
-        _clean(_inline(e)) for e in element.iter()
+        _rich(e) for e in element.iter()
         if _local(e.tag) in _BLOCKS and not any(_local(c.tag) in _BLOCKS for c in e.iter() if c is not e)
     ]
     found = [p for p in found if p]
     if found:
         return found
-    text = _clean(_inline(element))
+    text = _rich(element)
     return [text] if text else []
 
 
@@ -67,15 +96,15 @@ def parse_abstract(jats: str) -> tuple[tuple[Section, ...], tuple[str, ...]]:
     try:
         root = SafeET.fromstring(f"<root {_NAMESPACES}>{jats}</root>", forbid_dtd=True)
     except (SafeET.ParseError, DefusedXmlException):
-        # Not well-formed (HTML entities, stray tags): keep the words, drop the markup.
-        text = markup.from_html_fragment(re.sub(r"<[^>]+>", " ", jats))
+        # Not well-formed (HTML entities, stray tags): keep the words and the inline markup.
+        text = markup.from_html_fragment(jats)
         return ((Section(None, (text,)),) if text else ()), ()
 
     sections: list[Section] = []
     policy_points: tuple[str, ...] = ()
     loose: list[str] = []  # paragraphs outside any <sec>: an unstructured abstract
     if root.text and root.text.strip():
-        loose.append(_clean(markup.literal(root.text)))
+        loose.append(_loose_text(root.text))
     for child in root:
         name = _local(child.tag)
         if name == "title":
@@ -91,7 +120,7 @@ def parse_abstract(jats: str) -> tuple[tuple[Section, ...], tuple[str, ...]]:
         else:
             loose.extend(_paragraphs(child))
         if child.tail and child.tail.strip():
-            loose.append(_clean(markup.literal(child.tail)))
+            loose.append(_loose_text(child.tail))
     if loose:
         sections.insert(0, Section(None, tuple(loose)))
     return tuple(sections), policy_points
