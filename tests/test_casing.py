@@ -368,3 +368,12 @@ def test_unbalanced_tags_stay_literal_text():
 def test_a_title_in_title_case_without_protection_is_a_guess():
     assert sentence_case("Sick Individuals and Sick Populations")[1] is True
     assert sentence_case("Sick individuals and sick populations")[1] is False
+
+
+def test_a_word_partly_protected_changes_only_outside_its_protected_letters():
+    nocase = '<span class="nocase">'
+    title = f"Strictly Dominant {nocase}M</span>-Matrices and Their Spectral Radius"
+    assert sentence_case(title)[0] == (
+        f"Strictly dominant {nocase}M</span>-matrices and their spectral radius")
+    kept = f"Studies of {nocase}McD</span>onald Farms in Rural Areas"  # a protected letter would change
+    assert f"{nocase}McD</span>onald" in sentence_case(kept)[0]

@@ -368,7 +368,8 @@ class _Title(NamedTuple):
     texts: list[str]  # the words as written (possibly "")
     seps: list[str]  # the separators between them: one fewer than texts
     spaced: bool  # every separator is one space
-    protected: list[bool]  # per word: inside `<span class="nocase">`
+    protected: list[bool]  # per word: wholly inside `<span class="nocase">`
+    masks: list[tuple[bool, ...] | None]  # per word and letter: inside a nocase span (if any is)
     italic: list[bool]  # per word: starts inside `<i>`
     runs: list[tuple[int, int]] | None  # where the plain text sits in the rich text, if marked up
 
@@ -406,7 +407,7 @@ def _read(title: str) -> _Title | None:
     if "<" not in title:
         texts, seps, spaced = _split(title)
         flags = [False] * len(texts)
-        return _Title(texts, seps, spaced, flags, flags, None)
+        return _Title(texts, seps, spaced, flags, [None] * len(texts), flags, None)
     runs = _text_runs(title)
     plain = "".join(title[start:end] for start, end, _ in runs)
     if plain != markup.plain(title):
@@ -415,14 +416,20 @@ def _read(title: str) -> _Title | None:
     for start, end, style in runs:
         styles.extend([style] * (end - start))
     texts, seps, spaced = _split(plain)
-    protected, italic = [], []
+    protected: list[bool] = []
+    masks: list[tuple[bool, ...] | None] = []
+    italic: list[bool] = []
     offset = 0
     for text, sep in zip(texts, [*seps, ""], strict=True):
         inside = styles[offset:offset + len(text)]
-        protected.append(any("nocase" in s for s in inside))
+        mask = tuple("nocase" in s for s in inside)
+        # A word only partly protected (`{M}-Matrices`) may change outside its protected letters.
+        protected.append(bool(mask) and all(mask))
+        masks.append(mask if any(mask) else None)
         italic.append(bool(inside) and "i" in inside[0])
         offset += len(text) + len(sep)
-    return _Title(texts, seps, spaced, protected, italic, [(start, end) for start, end, _ in runs])
+    return _Title(texts, seps, spaced, protected, masks, italic,
+                  [(start, end) for start, end, _ in runs])
 
 
 def is_title_case(title: str) -> bool:
@@ -552,6 +559,11 @@ def sentence_case(
                 out[i] = _lower_word(text, start, lexicon().singles | singles)
             else:
                 out[i] = _lowered(text, start)
+            mask = read.masks[i]
+            if mask is not None and out[i] != text and (len(out[i]) != len(text) or any(
+                    changed and kept for changed, kept in zip(
+                        (a != b for a, b in zip(out[i], text, strict=True)), mask, strict=True))):
+                out[i] = text  # the change would touch a protected letter
         if text:
             at_start = word.ends
         if not read.spaced and i < len(read.seps) and _DASHES.intersection(read.seps[i]):
@@ -562,7 +574,7 @@ def sentence_case(
         result = " ".join(out)
     else:
         result = "".join(part for pair in zip(out, [*read.seps, ""], strict=True) for part in pair)
-    guessed = not any(read.protected)
+    guessed = not any(read.masks)
     if read.runs is None:
         return result, guessed
     rich: list[str] = []
