@@ -14,7 +14,7 @@ from werkzeug import Response
 
 from quarterly_cli.cli import main
 
-from .conftest import DATA, crossref_payload, work_payload
+from .conftest import DATA, crossref_payload, not_found_anywhere, work_payload
 
 FILES = DATA / "files"
 BUNDLED = "10.1111/1468-0009.12090"
@@ -59,14 +59,15 @@ def test_stdin_whole_document(runner, name):
     assert len(json.loads(result.stdout)) == {"library.bib": 3, "library.ris": 2}[name]
 
 
-def test_batch_with_one_bad_doi(runner, crossref):
-    serve_structured(crossref)
-    crossref.expect_request("/works/10.5555/missing").respond_with_data(
-        "Resource not found.", status=404)
+MISSING = ("no record at Crossref, PubMed or doi.org. Check the DOI for typos.")
+
+
+def test_batch_with_one_bad_doi(runner, services):
+    serve_structured(services)
+    not_found_anywhere(services, "10.5555/missing")
     result = run(runner, "cite", BUNDLED, "10.5555/missing", STRUCTURED)
     assert result.exit_code == 1
-    assert result.stderr == ("Error: 10.5555/missing: no such DOI at Crossref (404). "
-                             "Check the DOI for typos.\n")
+    assert result.stderr == f"Error: 10.5555/missing: {MISSING}\n"
     assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["Alvarez", "Mathers"]
 
 
@@ -74,12 +75,12 @@ def test_bad_line_on_stdin_is_an_item_failure(runner):
     result = run(runner, "cite", "-", input=f"{BUNDLED}\nnot a doi\n")
     assert result.exit_code == 1
     assert result.stdout.startswith("Mathers, J.")
-    assert result.stderr.startswith("Error: not a doi: Not a DOI or a file: 'not a doi'.")
+    assert result.stderr.startswith("Error: not a doi: Not a DOI, PMID, PMCID or file: 'not a doi'.")
     assert result.stderr.count("\n") == 1
 
 
-def test_json_per_item_status(runner, crossref):
-    crossref.expect_request("/works/10.5555/missing").respond_with_data("no", status=404)
+def test_json_per_item_status(runner, services):
+    not_found_anywhere(services, "10.5555/missing")
     result = run(runner, "cite", "--json", "-f", "ama", BUNDLED, "10.5555/missing")
     assert result.exit_code == 1
     items = json.loads(result.stdout)
@@ -88,8 +89,7 @@ def test_json_per_item_status(runner, crossref):
             "1. Mathers J, Taylor R, Parry J. The challenge of implementing peer-led interventions "
             "in a professionalized health service: A case study of the National Health Trainers "
             "Service in England. Milbank Q. 2014;92(4):725-753. doi:10.1111/1468-0009.12090\n")},
-        {"reference": "10.5555/missing", "status": "error",
-         "error": "no such DOI at Crossref (404). Check the DOI for typos."},
+        {"reference": "10.5555/missing", "status": "error", "error": MISSING},
     ]
 
 
@@ -145,9 +145,12 @@ class ConcurrencyProbe:
                         content_type="application/json")
 
 
-@pytest.mark.parametrize(("mailto", "allowed"), [(None, 1), ("me@example.org", 5)])
-def test_concurrent_lookups_bounded_by_pool(runner, threaded_server, monkeypatch, mailto, allowed):
-    count, latency = 10, 0.3
+# Latency above concurrency / rate (1 / 5 and 5 / 10 per second): the rate never hides the bound.
+@pytest.mark.parametrize(("mailto", "allowed", "latency"), [(None, 1, 0.3),
+                                                           ("me@example.org", 5, 0.6)])
+def test_concurrent_lookups_bounded_by_pool(runner, threaded_server, monkeypatch, mailto, allowed,
+                                            latency):
+    count = 10
     probe = ConcurrencyProbe(latency)
     threaded_server.expect_request(re.compile("^/works/")).respond_with_handler(probe)
     monkeypatch.setenv("QUARTERLY_CROSSREF_URL", threaded_server.url_for("").rstrip("/"))

@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .errors import QuarterlyError
 from .formats import DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
+from .sources import AUTO, choices
 
 
 class Failure(click.ClickException):
@@ -43,6 +44,10 @@ _offline_option = click.option("--offline", is_flag=True,
                                help="Never use the network; fail for records not stored locally.")
 _refresh_option = click.option("--refresh", is_flag=True,
                                help="Fetch again even if the record is stored locally.")
+_source_option = click.option(
+    "--source", type=click.Choice(choices()), default=AUTO, show_default=True,
+    help="Where to look records up: auto asks Crossref, then PubMed (for PMIDs, and for the "
+         "abstract a Crossref record lacks), then doi.org; or name one source.")
 
 
 class _Group(click.Group):
@@ -71,15 +76,26 @@ def main() -> None:
 
 
 def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: bool,
-             progress: bool | None):
+             progress: bool | None, source: str):
     from .batch import collect
 
-    return collect(references, offline=offline, refresh=refresh, strict=strict, progress=progress)
+    stdin_text = sys.stdin.read() if any(r.strip() == "-" for r in references) else None
+    bar = None
+    if progress or (progress is None and sys.stderr.isatty()):
+        from .render import ProgressBar
+
+        bar = ProgressBar(always=bool(progress))
+    try:
+        return collect(references, stdin_text=stdin_text, offline=offline, refresh=refresh,
+                       strict=strict, source=source, progress=bar)
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def _report(failures) -> None:
     for failure in failures:
-        click.echo(f"Error: {failure.reference}: {failure.message}", err=True)
+        click.echo(f"Error: {failure.reference}: {failure.error}", err=True)
 
 
 @main.command()
@@ -91,19 +107,21 @@ def _report(failures) -> None:
 @_color_option
 @_offline_option
 @_refresh_option
+@_source_option
 def show(references: tuple[str, ...], as_json: bool, section: str | None, color: bool | None,
-         offline: bool, refresh: bool) -> None:
+         offline: bool, refresh: bool, source: str) -> None:
     """Show an article's title, authors, Policy Points and structured abstract.
 
-    REFERENCE is a DOI in any common form, or a .bib, .ris or .json file; with none, the
-    bundled article.
+    REFERENCE is a DOI, PMID or PMCID in any common form (10.…, pmid:25492602, PMC4266174, a
+    doi.org or PubMed URL), or a .bib, .ris or .json file; with none, the bundled article.
 
     \b
       quarterly show
       quarterly show --section methods
       quarterly show --json doi:10.1111/1468-0009.12090
+      quarterly show pmid:25492602
     """
-    result = _collect(references, offline, refresh, strict=False, progress=None)
+    result = _collect(references, offline, refresh, strict=False, progress=None, source=source)
     records = result.records
     if as_json:
         data = [r.to_dict() for r in records]
@@ -174,11 +192,12 @@ def _complete_styles(ctx, param, incomplete: str):
 @_color_option
 @_offline_option
 @_refresh_option
+@_source_option
 def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
          as_json: bool, strict: bool, progress: bool | None, color: bool | None, offline: bool,
-         refresh: bool) -> None:
-    """Print citations for DOIs or files of records (BibTeX, RIS, CSL-JSON).
+         refresh: bool, source: str) -> None:
+    """Print citations for DOIs, PMIDs, PMCIDs or files of records (BibTeX, RIS, CSL-JSON).
 
     With no reference, the bundled article. `-` reads references (one per line) or a whole
     BibTeX/RIS/CSL-JSON document from standard input.
@@ -186,6 +205,7 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     \b
       quarterly cite
       quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
+      quarterly cite -f vancouver 25492602 PMC4266174
       quarterly cite refs.ris -o refs.bib
       quarterly cite --format ama --markup html doi:10.1111/1468-0009.12090
     """
@@ -193,7 +213,7 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     to_terminal = output is None and _use_color(color)
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
-    result = _collect(references, offline, refresh, strict, progress)
+    result = _collect(references, offline, refresh, strict, progress, source)
     records = result.iter_records()
     guessed: list[bool] = []
     if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
@@ -232,7 +252,8 @@ def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
     items = []
     for item in result.items:
         if item.error is not None:
-            items.append({"reference": item.reference, "status": "error", "error": item.error})
+            items.append({"reference": item.reference, "status": "error",
+                          "error": str(item.error)})
             continue
         if style:
             from .csl import render_with_style
@@ -285,6 +306,14 @@ def formats_command() -> None:
         click.echo(f"{fmt.name:<{width}}  {fmt.description}")
 
 
+def _identifier(record) -> str:
+    """The DOI, or for a record without one (PubMed's), `pmid:…` / `pmcid:…`."""
+    from .identifiers import of_record
+
+    found = of_record(record)
+    return record.DOI or (str(found[0]) if found else "")
+
+
 def _table(stored, color: bool | None) -> None:
     from .render import author_line
 
@@ -292,7 +321,7 @@ def _table(stored, color: bool | None) -> None:
     for item in stored:
         r = item.record
         first = author_line(r.author[:1]) + (" et al." if len(r.author) > 1 else "")
-        rows.append((r.DOI or "", first, str(r.year or ""), r.title))
+        rows.append((_identifier(r), first, str(r.year or ""), r.title))
     if _use_color(color):
         from .render import print_table
 
