@@ -76,11 +76,15 @@ def _ask(endpoint: str, fields: dict[str, str], gate: http.Gate) -> bytes:
             params=None if long else params, data=params if long else None,
             user_agent=http.user_agent(), service="PubMed", setting=SETTING,
             accept="application/xml")
-    if response.status in (200, 400):
-        # NCBI puts its <ERROR> envelopes on 400 (an ID list with no valid ID) as well as 200.
+    reason = _reason(response.body)
+    if response.status == 200 or (response.status == 400 and not reason):
+        # NCBI puts its XML <ERROR> envelopes on 400 (an ID list with no valid ID) as well as on
+        # 200; parse_efetch / parse_esearch read them.
         return response.body
-    raise SourceError(f"PubMed answered {response.status}{_reason(response.body)}. Try again "
-                      "later, or use --offline.")
+    if "api key" in reason.lower():
+        raise SourceError(f"PubMed refused the request{reason}. Check NCBI_API_KEY, or unset it.")
+    raise SourceError(f"PubMed answered {response.status}{reason}. Try again later, or use "
+                      "--offline.")
 
 
 def _reason(body: bytes) -> str:
@@ -286,6 +290,8 @@ _TOKENS = frozenset(("mi", "mn", "mo", "ms", "mtext"))
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 _RANGE = re.compile(r"(\d+)-(\d+)")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# The date of a notice in its citation: `Biochem J. 1977 Apr 15;164(1):287-8` → `1977 Apr 15`.
+_REF_DATE = re.compile(r"(?<![\d;:(])(\d{4}(?: [A-Z][a-z]{2}(?: \d{1,2})?)?);")
 
 
 def _local(tag: object) -> str:
@@ -508,7 +514,9 @@ def _updates(citation: Element) -> tuple[Update, ...]:
         source = _text(item.find("RefSource"))
         found = re.search(r"doi:\s*(\S+)", source or "", re.IGNORECASE)
         doi = doi_mod.parse(trim_prose(found.group(1))) if found else None
-        out.append(Update(type=notice[0], DOI=doi or "", direction=notice[1], label=source,
+        when = _REF_DATE.search(source or "")
+        out.append(Update(type=notice[0], DOI=doi or "", direction=notice[1],
+                          date=_parse_date(when.group(1)) if when else None, label=source,
                           source="pubmed", PMID=valid_pmid(_text(item.find("PMID")) or "")))
     return tuple(out)
 
