@@ -239,20 +239,6 @@ def test_rate_limit_headers_tighten_the_pool(runner, threaded_server, monkeypatc
     assert min(gaps) >= 0.02  # paced (50 ms apart): without the gate two starts would coincide
 
 
-def test_gate_parses_intervals():
-    from quarterly_cli.sources.http import Gate
-
-    gate = Gate(5)
-    gate.observe({"X-Concurrency-Limit": "3", "X-Rate-Limit-Limit": "50",
-                  "X-Rate-Limit-Interval": "1s"})
-    assert (gate.limit, gate.min_gap) == (3, 0.02)
-    gate.observe({"x-concurrency-limit": "9", "x-rate-limit-interval": "2000ms",
-                  "x-rate-limit-limit": "10"})
-    assert (gate.limit, gate.min_gap) == (3, 0.2)  # never raised above what it was
-    gate.observe({"x-concurrency-limit": "junk"})
-    assert gate.limit == 3
-
-
 def test_empty_stdin_is_a_usage_error(runner):
     result = run(runner, "cite", "-", input="# only a comment\n\n")
     assert result.exit_code == 2

@@ -261,15 +261,16 @@ def _labelled(record: Record) -> bool:
 
 
 def merge(record: Record, other: Record) -> Record:
-    """`record` with what `other` (the same work, from an abstract source) adds: its abstract when
-    `record` has none, or has no section labels where `other` has them; the PMID, PMCID and MeSH
-    headings `record` lacks."""
+    """`record` with what `other` (the same work, from an abstract source) adds: its abstract
+    (sections and Policy Points) when `record` has none, or has no section labels where `other`
+    has them; the PMID, PMCID and MeSH headings `record` lacks."""
     changes: dict[str, object] = {}
-    if other.abstract and (not record.abstract or (not _labelled(record) and _labelled(other))):
-        changes.update(abstract=other.abstract, abstract_source=other.abstract_source)
-    if other.policy_points and not record.policy_points:
-        changes["policy_points"] = other.policy_points
-        changes.setdefault("abstract_source", other.abstract_source)
+    better = bool(other.abstract) and (
+        not record.abstract or (not _labelled(record) and _labelled(other)))
+    if better or (not record.abstract and not record.policy_points and other.policy_points):
+        changes.update(abstract=other.abstract or record.abstract,
+                       policy_points=record.policy_points or other.policy_points,
+                       abstract_source=other.abstract_source)
     if other.PMID and not record.PMID:
         changes["PMID"] = other.PMID
     if other.PMCID and not record.PMCID:

@@ -175,16 +175,21 @@ class Gate:
 
     def __enter__(self) -> Gate:
         with self.cond:
-            while self.active >= self.limit and not self.cancelled:
-                self.cond.wait()
-            if self.cancelled:
-                raise Cancelled
+            while True:
+                if self.cancelled:
+                    raise Cancelled
+                if self.active >= self.limit:
+                    self.cond.wait()
+                    continue
+                now = time.monotonic()
+                wait = self.last_start + self.min_gap * PACE_MARGIN - now
+                if wait <= 0:
+                    break
+                self.cond.wait(wait)  # the lock is free meanwhile; a cancel wakes it
+            # The start is taken as it happens, under the lock: a thread that wakes late pushes
+            # the next start back rather than bunching up with it.
             self.active += 1
-            now = time.monotonic()
-            start = max(now, self.last_start + self.min_gap * PACE_MARGIN)
-            self.last_start = start  # the slot is reserved under the lock: no two threads share it
-        if start > now:
-            time.sleep(start - now)
+            self.last_start = now
         return self
 
     def __exit__(self, *exc: object) -> None:
