@@ -176,33 +176,39 @@ def test_progress_flag_writes_only_to_stderr(runner, crossref):
 
 
 def test_start_up_paths_do_not_import_heavy_modules(tmp_path):
-    """--help, cite of the bundled and of a stored record, and conversions: no Rich, requests
-    or citeproc in sys.modules."""
+    """--help, cite of the bundled and of a stored record (Crossref's, and PubMed's by PMID and
+    PMCID), and conversions: no Rich, requests or citeproc in sys.modules — nor any source."""
     from quarterly_cli.sources.crossref import record_from_work
+    from quarterly_cli.sources.pubmed import parse_efetch
     from quarterly_cli.store import Store
 
     home = tmp_path / "home"
     store = Store(home / "quarterly.sqlite3")
     store.put(record_from_work(crossref_payload("structured")["message"]))
+    pubmed = dict(parse_efetch((DATA / "pubmed" / "cases.xml").read_bytes()))["90000003"]
+    store.put(pubmed)  # no DOI: found by its PMID and PMCID only
     store.close()
     code = (
         "import sys\n"
         "from quarterly_cli.cli import main\n"
         "try:\n    main(sys.argv[1:])\n"
         "except SystemExit:\n    pass\n"
-        "heavy = [m for m in ('rich', 'requests', 'citeproc', 'urllib3', 'lxml') "
-        "if m in sys.modules]\n"
+        "heavy = [m for m in ('rich', 'requests', 'citeproc', 'urllib3', 'lxml', 'defusedxml', "
+        "'quarterly_cli.sources.crossref', 'quarterly_cli.sources.pubmed', "
+        "'quarterly_cli.sources.http') if m in sys.modules]\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
     cases = [["--help"], ["cite"], ["cite", "-f", "bibtex"], ["cite", STRUCTURED],
              ["cite", "-f", "ris", STRUCTURED],
              ["cite", "-f", "bibtex", str(FILES / "library.ris")],
              ["cite", "-f", "apa", str(DATA / "conformance" / "records.json")],
-             ["show", "--section", "methods"]]
+             ["show", "--section", "methods"], ["cite", "pmid:90000003"],
+             ["cite", "-f", "vancouver", "PMC9000003"], ["show", "--help"]]
     for args in cases:
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                              env={"QUARTERLY_HOME": str(home), "PATH": "/usr/bin:/bin"})
         assert out.stderr.endswith("HEAVY="), (args, out.stderr[-300:])
+        assert out.stdout, args
 
 
 def test_rate_limit_headers_tighten_the_pool(runner, threaded_server, monkeypatch):

@@ -491,3 +491,27 @@ def test_any_text_becomes_clean_record_text(title, label, abstract, family):
     # Text from the source never turns into markup: only the title's own words are there.
     assert all(not span.styles for span in markup.parse(record.title))
     assert validate(record) == record
+
+
+def test_show_lays_out_a_pubmed_record_on_a_terminal():
+    from rich.console import Console
+
+    from quarterly_cli.render import plain_view, rich_view
+
+    record = own()["90000001"]
+    assert isinstance(record, Record)
+    console = Console(record=True, width=80, color_system="truecolor", force_terminal=True)
+    console.print(rich_view(record))
+    text = console.export_text()
+    for line in ("Policy Points", "Context", "Methods", "Results", "Conclusions",
+                 "Abstract: PubMed 90000001", "Keywords: health trainer; health inequalities",
+                 "MeSH: Humans; Peer Group", "https://doi.org/10.5555/pubmed.90000001"):
+        assert f"\n{line}\n" in text, line
+    assert "\x9b" not in text and "[bold red]literal[/bold red]" in text
+    no_doi = own()["90000003"]
+    assert plain_view(no_doi).splitlines()[3:] == [
+        "https://pubmed.ncbi.nlm.nih.gov/90000003/", "", "No abstract."]
+    console = Console(record=True, width=80, force_terminal=True)
+    console.print(rich_view(no_doi))
+    assert "No abstract." in console.export_text(clear=False)
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/90000003/"' in console.export_html()

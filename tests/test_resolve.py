@@ -9,6 +9,8 @@ import sys
 import types
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quarterly_cli.batch import collect
 from quarterly_cli.errors import (
@@ -19,7 +21,7 @@ from quarterly_cli.errors import (
     StoreError,
     UsageError,
 )
-from quarterly_cli.identifiers import Identifier, parse, trim_prose
+from quarterly_cli.identifiers import KINDS, Identifier, parse, trim_prose
 from quarterly_cli.model import Record, Section
 from quarterly_cli.resolve import Resolver, merge, parse_reference
 from quarterly_cli.sources import Policy, Source
@@ -59,6 +61,27 @@ def test_identifier_forms(text, kind, value):
                                   "https://pubmed.ncbi.nlm.nih.gov/", "", "   ."])
 def test_not_identifiers(text):
     assert parse(text) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_is_an_identifier_or_refused(text):
+    found = parse(text)
+    if found is not None:
+        assert found.kind in KINDS
+        assert found.value.isprintable() and found.value == found.value.strip()
+        assert parse(str(found)) == found  # `doi:…`, `pmid:…`, `pmcid:…` read back the same
+
+
+@settings(max_examples=100, deadline=None)
+@given(number=st.integers(1, 999_999_999), punctuation=st.sampled_from(["", ".", ",", ";", ")"]))
+def test_every_pmid_and_pmcid_form(number, punctuation):
+    for form in (f"pmid:{number}", f"PMID: {number}", f"https://pubmed.ncbi.nlm.nih.gov/{number}/",
+                 f"pmid {number:011d}"):
+        assert parse(form + punctuation) == Identifier("pmid", str(number)), form
+    for form in (f"PMC{number}", f"pmcid:PMC{number}", f"PMCID: {number}",
+                 f"https://pmc.ncbi.nlm.nih.gov/articles/PMC{number}/"):
+        assert parse(form + punctuation) == Identifier("pmcid", f"PMC{number}"), form
 
 
 def test_trim_prose_keeps_balanced_brackets():
@@ -270,3 +293,15 @@ def test_strict_stops_asking_after_the_first_failure(runner, threaded_server, mo
     assert result.stderr == ("Error: 10.5555/strict.0: no such DOI at Crossref (404). Check the "
                              "DOI for typos.\n")
     assert len(threaded_server.log) <= 3
+
+
+def test_a_read_only_store_keeps_nothing_and_fails_nothing(monkeypatch):
+    record = CROSSREF.with_(abstract=(Section("Methods", ("M.",)),))
+    sources(monkeypatch, first=({"10.5555/m": record}, False))
+    store = Store()
+    store.conn  # noqa: B018 - open it, then treat it as a store in a read-only place
+    store.read_only = True
+    resolver = Resolver(refresh=True, _store=store)
+    assert list(resolver.fetch([Identifier("doi", "10.5555/m")])) == [record]
+    store.read_only = False
+    assert store.get("10.5555/m") is None

@@ -245,11 +245,17 @@ class Resolver:
             return chain.failure()
         for note in chain.notes:
             warn(f"{chain.identifier}: {note}")
-        if not chain.notes and not self.store.read_only:
-            # A record a source could not complete (an abstract source that failed) is shown
-            # but not stored, so that the next lookup tries again.
+        # A record a source could not complete (an abstract source that failed) is shown but
+        # not stored, so that the next lookup tries again; a read-only store keeps nothing.
+        if not chain.notes and identifiers.of_record(chain.record) and self._writable():
             self.store.put(chain.record)
         return chain.record
+
+    def _writable(self) -> bool:
+        """Whether fetched records can be kept (a store in a read-only place is opened read-only;
+        that is known once it is open, and `--refresh` may not have opened it yet)."""
+        self.store.conn  # noqa: B018 - opens it
+        return not self.store.read_only
 
     def close(self) -> None:
         if self._store is not None:
