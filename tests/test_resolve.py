@@ -24,7 +24,7 @@ from quarterly_cli.errors import (
 from quarterly_cli.identifiers import KINDS, Identifier, parse, trim_prose
 from quarterly_cli.model import Record, Section
 from quarterly_cli.resolve import Resolver, merge, parse_reference
-from quarterly_cli.sources import Policy, Source
+from quarterly_cli.sources.seam import Policy, Source
 from quarterly_cli.store import Store
 
 from .conftest import DATA

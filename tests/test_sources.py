@@ -15,8 +15,9 @@ import pytest
 from quarterly_cli.batch import collect
 from quarterly_cli.identifiers import KINDS
 from quarterly_cli.model import Record, Section
-from quarterly_cli.sources import REGISTRY, Policy, Source, choices, concurrently, load
+from quarterly_cli.sources import REGISTRY, choices, load
 from quarterly_cli.sources.http import PACE_MARGIN, Cancelled, Gate
+from quarterly_cli.sources.seam import Policy, Source, concurrently
 
 ROOT = Path(__file__).parent.parent
 SRC = ROOT / "src" / "quarterly_cli"

@@ -35,8 +35,8 @@ from .model import Record
 from .sources import AUTO, choices
 
 if TYPE_CHECKING:
-    from .sources import Source
     from .sources.http import Gate
+    from .sources.seam import Source
     from .store import Store
 
 Outcome = Record | QuarterlyError
@@ -193,7 +193,7 @@ class Resolver:
         events: queue.Queue = queue.Queue()
         finished = object()
 
-        def drive(source: Source, numbers: list[int]) -> None:
+        def drive(source: Source, gate: Gate, numbers: list[int]) -> None:
             waiting: dict[tuple[str, str], list[int]] = {}
             for n in numbers:
                 identifier = chains[n].identifier
@@ -202,7 +202,7 @@ class Resolver:
             try:
                 lost: QuarterlyError
                 try:
-                    for identifier, outcome in source.fetch_many(unique, self._gate(source)):
+                    for identifier, outcome in source.fetch_many(unique, gate):
                         for n in waiting.pop((identifier.kind, identifier.key), []):
                             events.put((n, source, outcome))
                     lost = SourceError(f"{source.label} gave no answer for it. Try again later.")
@@ -221,7 +221,7 @@ class Resolver:
         pool = ThreadPoolExecutor(max_workers=len(work))
         try:
             for name, numbers in work.items():
-                pool.submit(drive, by_name[name], numbers)
+                pool.submit(drive, by_name[name], self._gate(by_name[name]), numbers)
             running = len(work)
             while running:
                 event = events.get()

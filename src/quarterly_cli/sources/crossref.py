@@ -18,8 +18,9 @@ from .. import markup
 from ..errors import NotFoundError, QuarterlyError, SourceError
 from ..identifiers import Identifier
 from ..model import Date, DateError, Name, Record, Update
-from . import Policy, Source, concurrently, http
+from . import http
 from .jats import parse_abstract
+from .seam import Policy, Source, concurrently
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
 SETTING = "QUARTERLY_CROSSREF_URL"

@@ -20,7 +20,8 @@ from .. import doi as doi_mod
 from ..errors import NotFoundError, QuarterlyError, SourceError
 from ..identifiers import Identifier
 from ..model import Record
-from . import Policy, Source, concurrently, http
+from . import http
+from .seam import Policy, Source, concurrently
 
 DEFAULT_BASE_URL = "https://doi.org"
 SETTING = "QUARTERLY_DOI_URL"

@@ -29,7 +29,8 @@ from .. import markup
 from ..errors import NotFoundError, QuarterlyError, SourceError
 from ..identifiers import Identifier, trim_prose, valid_pmcid, valid_pmid
 from ..model import Date, DateError, Name, Record, Section, Update
-from . import Policy, Source, concurrently, http
+from . import http
+from .seam import Policy, Source, concurrently
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 SETTING = "QUARTERLY_EUTILS_URL"
@@ -134,7 +135,7 @@ def fetch_many(identifiers: Sequence[Identifier],
     direct = [i for i in identifiers if i.kind == "pmid"]
     searched = [i for i in identifiers if i.kind != "pmid"]
     search_failed: dict[Identifier, QuarterlyError] = {}
-    found: list[str] = []
+    found: dict[str, None] = {}  # PMIDs the searches gave, in order
 
     def search(chunk: list[Identifier]) -> list[str] | QuarterlyError:
         terms = [t for t in map(_term, chunk) if t]
@@ -145,15 +146,15 @@ def fetch_many(identifiers: Sequence[Identifier],
         except QuarterlyError as exc:
             return exc
 
-    for kind in ("doi", "pmcid"):
-        for chunk, pmids in concurrently(search, _chunks([i for i in searched if i.kind == kind],
-                                                         SEARCH_BATCH), gate.limit):
-            if isinstance(pmids, QuarterlyError):
-                search_failed.update(dict.fromkeys(chunk, pmids))
-            else:
-                found += [p for p in pmids if p not in found]
+    chunks = [chunk for kind in ("doi", "pmcid")
+              for chunk in _chunks([i for i in searched if i.kind == kind], SEARCH_BATCH)]
+    for chunk, pmids in concurrently(search, chunks, gate.limit):
+        if isinstance(pmids, QuarterlyError):
+            search_failed.update(dict.fromkeys(chunk, pmids))
+        else:
+            found.update(dict.fromkeys(pmids))
 
-    wanted = list(dict.fromkeys([i.key for i in direct] + found))
+    wanted = list(dict.fromkeys([*(i.key for i in direct), *found]))
     fetched: dict[str, Record | SourceError] = {}
     fetch_errors: list[QuarterlyError] = []
 
