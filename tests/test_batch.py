@@ -14,7 +14,7 @@ from werkzeug import Response
 
 from quarterly_cli.cli import main
 
-from .conftest import DATA, crossref_payload, work_payload
+from .conftest import DATA, crossref_payload, not_found_anywhere, work_payload
 
 FILES = DATA / "files"
 BUNDLED = "10.1111/1468-0009.12090"
@@ -59,14 +59,15 @@ def test_stdin_whole_document(runner, name):
     assert len(json.loads(result.stdout)) == {"library.bib": 3, "library.ris": 2}[name]
 
 
-def test_batch_with_one_bad_doi(runner, crossref):
-    serve_structured(crossref)
-    crossref.expect_request("/works/10.5555/missing").respond_with_data(
-        "Resource not found.", status=404)
+MISSING = ("no record at Crossref, PubMed or doi.org. Check the DOI for typos.")
+
+
+def test_batch_with_one_bad_doi(runner, services):
+    serve_structured(services)
+    not_found_anywhere(services, "10.5555/missing")
     result = run(runner, "cite", BUNDLED, "10.5555/missing", STRUCTURED)
     assert result.exit_code == 1
-    assert result.stderr == ("Error: 10.5555/missing: no such DOI at Crossref (404). "
-                             "Check the DOI for typos.\n")
+    assert result.stderr == f"Error: 10.5555/missing: {MISSING}\n"
     assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["Alvarez", "Mathers"]
 
 
@@ -74,12 +75,12 @@ def test_bad_line_on_stdin_is_an_item_failure(runner):
     result = run(runner, "cite", "-", input=f"{BUNDLED}\nnot a doi\n")
     assert result.exit_code == 1
     assert result.stdout.startswith("Mathers, J.")
-    assert result.stderr.startswith("Error: not a doi: Not a DOI or a file: 'not a doi'.")
+    assert result.stderr.startswith("Error: not a doi: Not a DOI, PMID, PMCID or file: 'not a doi'.")
     assert result.stderr.count("\n") == 1
 
 
-def test_json_per_item_status(runner, crossref):
-    crossref.expect_request("/works/10.5555/missing").respond_with_data("no", status=404)
+def test_json_per_item_status(runner, services):
+    not_found_anywhere(services, "10.5555/missing")
     result = run(runner, "cite", "--json", "-f", "ama", BUNDLED, "10.5555/missing")
     assert result.exit_code == 1
     items = json.loads(result.stdout)
@@ -88,8 +89,7 @@ def test_json_per_item_status(runner, crossref):
             "1. Mathers J, Taylor R, Parry J. The challenge of implementing peer-led interventions "
             "in a professionalized health service: A case study of the National Health Trainers "
             "Service in England. Milbank Q. 2014;92(4):725-753. doi:10.1111/1468-0009.12090\n")},
-        {"reference": "10.5555/missing", "status": "error",
-         "error": "no such DOI at Crossref (404). Check the DOI for typos."},
+        {"reference": "10.5555/missing", "status": "error", "error": MISSING},
     ]
 
 
@@ -145,9 +145,12 @@ class ConcurrencyProbe:
                         content_type="application/json")
 
 
-@pytest.mark.parametrize(("mailto", "allowed"), [(None, 1), ("me@example.org", 5)])
-def test_concurrent_lookups_bounded_by_pool(runner, threaded_server, monkeypatch, mailto, allowed):
-    count, latency = 10, 0.3
+# Latency above concurrency / rate (1 / 5 and 5 / 10 per second): the rate never hides the bound.
+@pytest.mark.parametrize(("mailto", "allowed", "latency"), [(None, 1, 0.3),
+                                                           ("me@example.org", 5, 0.6)])
+def test_concurrent_lookups_bounded_by_pool(runner, threaded_server, monkeypatch, mailto, allowed,
+                                            latency):
+    count = 10
     probe = ConcurrencyProbe(latency)
     threaded_server.expect_request(re.compile("^/works/")).respond_with_handler(probe)
     monkeypatch.setenv("QUARTERLY_CROSSREF_URL", threaded_server.url_for("").rstrip("/"))
@@ -173,33 +176,39 @@ def test_progress_flag_writes_only_to_stderr(runner, crossref):
 
 
 def test_start_up_paths_do_not_import_heavy_modules(tmp_path):
-    """--help, cite of the bundled and of a stored record, and conversions: no Rich, requests
-    or citeproc in sys.modules."""
+    """--help, cite of the bundled and of a stored record (Crossref's, and PubMed's by PMID and
+    PMCID), and conversions: no Rich, requests or citeproc in sys.modules — nor any source."""
     from quarterly_cli.sources.crossref import record_from_work
+    from quarterly_cli.sources.pubmed import parse_efetch
     from quarterly_cli.store import Store
 
     home = tmp_path / "home"
     store = Store(home / "quarterly.sqlite3")
     store.put(record_from_work(crossref_payload("structured")["message"]))
+    pubmed = dict(parse_efetch((DATA / "pubmed" / "cases.xml").read_bytes()))["90000003"]
+    store.put(pubmed)  # no DOI: found by its PMID and PMCID only
     store.close()
     code = (
         "import sys\n"
         "from quarterly_cli.cli import main\n"
         "try:\n    main(sys.argv[1:])\n"
         "except SystemExit:\n    pass\n"
-        "heavy = [m for m in ('rich', 'requests', 'citeproc', 'urllib3', 'lxml') "
-        "if m in sys.modules]\n"
+        "heavy = [m for m in ('rich', 'requests', 'citeproc', 'urllib3', 'lxml', 'defusedxml', "
+        "'quarterly_cli.sources.crossref', 'quarterly_cli.sources.pubmed', "
+        "'quarterly_cli.sources.http') if m in sys.modules]\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
     cases = [["--help"], ["cite"], ["cite", "-f", "bibtex"], ["cite", STRUCTURED],
              ["cite", "-f", "ris", STRUCTURED],
              ["cite", "-f", "bibtex", str(FILES / "library.ris")],
              ["cite", "-f", "apa", str(DATA / "conformance" / "records.json")],
-             ["show", "--section", "methods"]]
+             ["show", "--section", "methods"], ["cite", "pmid:90000003"],
+             ["cite", "-f", "vancouver", "PMC9000003"], ["show", "--help"]]
     for args in cases:
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                              env={"QUARTERLY_HOME": str(home), "PATH": "/usr/bin:/bin"})
         assert out.stderr.endswith("HEAVY="), (args, out.stderr[-300:])
+        assert out.stdout, args
 
 
 def test_rate_limit_headers_tighten_the_pool(runner, threaded_server, monkeypatch):
@@ -234,20 +243,6 @@ def test_rate_limit_headers_tighten_the_pool(runner, threaded_server, monkeypatc
     assert max(n for _, n in later) <= 2
     gaps = [b[0] - a[0] for a, b in zip(later, later[1:], strict=False)]
     assert min(gaps) >= 0.02  # paced (50 ms apart): without the gate two starts would coincide
-
-
-def test_gate_parses_intervals():
-    from quarterly_cli.sources.http import Gate
-
-    gate = Gate(5)
-    gate.observe({"X-Concurrency-Limit": "3", "X-Rate-Limit-Limit": "50",
-                  "X-Rate-Limit-Interval": "1s"})
-    assert (gate.limit, gate.min_gap) == (3, 0.02)
-    gate.observe({"x-concurrency-limit": "9", "x-rate-limit-interval": "2000ms",
-                  "x-rate-limit-limit": "10"})
-    assert (gate.limit, gate.min_gap) == (3, 0.2)  # never raised above what it was
-    gate.observe({"x-concurrency-limit": "junk"})
-    assert gate.limit == 3
 
 
 def test_empty_stdin_is_a_usage_error(runner):

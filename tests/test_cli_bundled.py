@@ -121,9 +121,9 @@ def test_not_a_doi_is_a_usage_error(runner):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: Not a DOI or a file: 'not-a-doi'. Give a DOI as 10.xxxx/…, doi:10.xxxx/…, "
-        "https://doi.org/10.xxxx/… or http://dx.doi.org/10.xxxx/…, or a .bib, .ris or .json "
-        "file.\n")
+        "Error: Not a DOI, PMID, PMCID or file: 'not-a-doi'. Give a DOI as 10.xxxx/…, "
+        "doi:10.xxxx/…, https://doi.org/10.xxxx/… or http://dx.doi.org/10.xxxx/…, a PMID as "
+        "25492602 or pmid:25492602, a PMCID as PMC4266174, or a .bib, .ris or .json file.\n")
 
 
 def test_unknown_format_is_a_click_usage_error(runner):

@@ -157,7 +157,7 @@ def test_persistent_503_gives_up_cleanly(runner, crossref, monkeypatch):
 def test_404(runner, crossref):
     crossref.expect_request("/works/10.1111/nope").respond_with_data(
         "Resource not found.", status=404, content_type="text/plain")
-    result = cite(runner, "10.1111/nope")
+    result = cite(runner, "--source", "crossref", "10.1111/nope")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (

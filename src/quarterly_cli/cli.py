@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import QuarterlyError
 from .formats import DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
+from .sources import AUTO, choices
 
 ISSUES_URL = "https://github.com/quarterly-cli/quarterly/issues"
 # Exit codes (README, "Exit codes"): 0 done; 1 a reference or the run failed; 2 usage errors;
@@ -66,6 +67,10 @@ _offline_option = click.option("--offline", is_flag=True,
                                help="Never use the network; fail for records not stored locally.")
 _refresh_option = click.option("--refresh", is_flag=True,
                                help="Fetch again even if the record is stored locally.")
+_source_option = click.option(
+    "--source", type=click.Choice(choices()), default=AUTO, show_default=True,
+    help="Where to look records up: auto asks Crossref, then PubMed (for PMIDs, and for the "
+         "abstract a Crossref record lacks), then doi.org; or name one source.")
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -137,15 +142,26 @@ def main(ctx: click.Context, color: bool | None, traceback: bool) -> None:
 
 
 def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: bool,
-             progress: bool | None):
+             progress: bool | None, source: str):
     from .batch import collect
 
-    return collect(references, offline=offline, refresh=refresh, strict=strict, progress=progress)
+    stdin_text = sys.stdin.read() if any(r.strip() == "-" for r in references) else None
+    bar = None
+    if progress or (progress is None and sys.stderr.isatty()):
+        from .render import ProgressBar
+
+        bar = ProgressBar(always=bool(progress))
+    try:
+        return collect(references, stdin_text=stdin_text, offline=offline, refresh=refresh,
+                       strict=strict, source=source, progress=bar)
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def _report(failures) -> None:
     for failure in failures:
-        click.echo(f"Error: {failure.reference}: {failure.message}", err=True)
+        click.echo(f"Error: {failure.reference}: {failure.error}", err=True)
 
 
 @main.command()
@@ -157,19 +173,21 @@ def _report(failures) -> None:
 @_color_option
 @_offline_option
 @_refresh_option
+@_source_option
 def show(references: tuple[str, ...], as_json: bool, section: str | None, color: bool | None,
-         offline: bool, refresh: bool) -> None:
+         offline: bool, refresh: bool, source: str) -> None:
     """Show an article's title, authors, Policy Points and structured abstract.
 
-    REFERENCE is a DOI in any common form, or a .bib, .ris or .json file; with none, the
-    bundled article.
+    REFERENCE is a DOI, PMID or PMCID in any common form (10.…, pmid:25492602, PMC4266174, a
+    doi.org or PubMed URL), or a .bib, .ris or .json file; with none, the bundled article.
 
     \b
       quarterly show
       quarterly show --section methods
       quarterly show --json doi:10.1111/1468-0009.12090
+      quarterly show pmid:25492602
     """
-    result = _collect(references, offline, refresh, strict=False, progress=None)
+    result = _collect(references, offline, refresh, strict=False, progress=None, source=source)
     records = result.records
     if as_json:
         data = [r.to_dict() for r in records]
@@ -240,11 +258,12 @@ def _complete_styles(ctx, param, incomplete: str):
 @_color_option
 @_offline_option
 @_refresh_option
+@_source_option
 def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
          as_json: bool, strict: bool, progress: bool | None, color: bool | None, offline: bool,
-         refresh: bool) -> None:
-    """Print citations for DOIs or files of records (BibTeX, RIS, CSL-JSON).
+         refresh: bool, source: str) -> None:
+    """Print citations for DOIs, PMIDs, PMCIDs or files of records (BibTeX, RIS, CSL-JSON).
 
     With no reference, the bundled article. `-` reads references (one per line) or a whole
     BibTeX/RIS/CSL-JSON document from standard input.
@@ -252,6 +271,7 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     \b
       quarterly cite
       quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
+      quarterly cite -f vancouver 25492602 PMC4266174
       quarterly cite refs.ris -o refs.bib
       quarterly cite --format ama --markup html doi:10.1111/1468-0009.12090
     """
@@ -259,7 +279,7 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     to_terminal = output is None and _use_color(color)
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
-    result = _collect(references, offline, refresh, strict, progress)
+    result = _collect(references, offline, refresh, strict, progress, source)
     records = result.iter_records()
     guessed: list[bool] = []
     if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
@@ -298,7 +318,8 @@ def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
     items = []
     for item in result.items:
         if item.error is not None:
-            items.append({"reference": item.reference, "status": "error", "error": item.error})
+            items.append({"reference": item.reference, "status": "error",
+                          "error": str(item.error)})
             continue
         if style:
             from .csl import render_with_style
@@ -357,6 +378,14 @@ def formats_command() -> None:
         click.echo(f"{fmt.name:<{width}}  {fmt.description}")
 
 
+def _identifier(record) -> str:
+    """The DOI, or for a record without one (PubMed's), `pmid:…` / `pmcid:…`."""
+    from .identifiers import of_record
+
+    found = of_record(record)
+    return record.DOI or (str(found[0]) if found else "")
+
+
 def _listing(stored, as_json: bool, color: bool | None) -> None:
     """The rows of `list` and `search`: identifier (DOI, else PMID, else PMCID), first author,
     year, title; tab-separated when piped, a table on a terminal, or JSON."""
@@ -367,9 +396,8 @@ def _listing(stored, as_json: bool, color: bool | None) -> None:
     objects: list[dict[str, object]] = []
     for item in stored:
         r = item.record
-        ident = r.DOI or (f"pmid:{r.PMID}" if r.PMID else f"pmcid:{r.PMCID}" if r.PMCID else "")
         first = author_line(r.author[:1]) + (" et al." if len(r.author) > 1 else "")
-        rows.append((ident, first, str(r.year or ""), r.title))
+        rows.append((_identifier(r), first, str(r.year or ""), r.title))
         objects.append({"DOI": r.DOI, "PMID": r.PMID, "PMCID": r.PMCID,
                         "title": markup.plain(r.title), "authors": author_line(r.author),
                         "year": r.year, "container-title": r.container_title,

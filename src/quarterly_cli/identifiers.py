@@ -1,7 +1,12 @@
-"""The identifiers a record can be found by: DOI, PMID, PMCID.
+"""The identifiers a record can be found by: DOI, PMID, PMCID — and the forms people paste them in.
 
 `Identifier.key` is the form used to compare and store them: DOIs case-folded (DOIs are
 case-insensitive), PMIDs without leading zeros, PMCIDs upper-case with their `PMC` prefix.
+
+`parse` reads a reference as written: `10.…` / `doi:10.…` / doi.org URLs, `pmid:25492602` /
+`PMID: 25492602` / PubMed URLs, `PMC4266174` / `pmcid:PMC4266174` / PMC URLs. Punctuation copied
+from the end of a sentence (`10.1111/1468-0009.12090.`) is dropped first. Bare digits are a PMID
+only to the caller who has checked that no file has that name (`resolve.parse_reference`).
 """
 
 from __future__ import annotations
@@ -15,8 +20,20 @@ if TYPE_CHECKING:
     from .model import Record
 
 KINDS = ("doi", "pmid", "pmcid")
+LABELS = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID"}
 _PMID = re.compile(r"0*([1-9]\d{0,8})")
 _PMCID = re.compile(r"(?:PMC)?0*([1-9]\d{0,9})", re.IGNORECASE)
+_PMID_FORMS = re.compile(
+    r"(?:pmid\s*:?\s*"
+    r"|(?:https?://)?(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/))"
+    r"(\d+)/?(?:[?#]\S*)?", re.IGNORECASE)
+_PMCID_FORMS = re.compile(
+    r"(?:pmcid\s*:?\s*"
+    r"|(?:https?://)?(?:www\.ncbi\.nlm\.nih\.gov/pmc/articles/|pmc\.ncbi\.nlm\.nih\.gov/articles/))?"
+    r"(PMC\d+)/?(?:[?#]\S*)?", re.IGNORECASE)
+_PMCID_DIGITS = re.compile(r"pmcid\s*:?\s*(\d+)", re.IGNORECASE)
+_TRAILING = ".,;:"
+_PAIRS = {")": "(", "]": "["}
 
 
 class Identifier(NamedTuple):
@@ -32,6 +49,10 @@ class Identifier(NamedTuple):
             return match.group(1) if match else self.value.strip()
         match = _PMCID.fullmatch(self.value.strip())
         return f"PMC{match.group(1)}" if match else self.value.strip().upper()
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
@@ -50,6 +71,41 @@ def valid_pmcid(text: str) -> str | None:
         return None
     match = _PMCID.fullmatch(text)
     return f"PMC{match.group(1)}" if match else None
+
+
+def trim_prose(text: str) -> str:
+    """`10.1/x.` → `10.1/x`; `(see 10.1/x)` keeps its inner brackets. Sentence punctuation and
+    closing brackets that open nowhere in the text are not part of an identifier."""
+    text = text.strip()
+    while text:
+        last = text[-1]
+        if last in _TRAILING:
+            text = text[:-1].rstrip()
+        elif last in _PAIRS and text.count(last) > text.count(_PAIRS[last]):
+            text = text[:-1].rstrip()
+        else:
+            break
+    return text
+
+
+def parse(text: str) -> Identifier | None:
+    """The DOI, PMID or PMCID in `text` (see the module docstring), or None."""
+    text = trim_prose(text)
+    if not text:
+        return None
+    doi = doi_mod.parse(text)
+    if doi is not None:
+        return Identifier("doi", doi)
+    match = _PMID_FORMS.fullmatch(text)
+    if match and valid_pmid(match.group(1)):
+        return Identifier("pmid", valid_pmid(match.group(1)) or "")
+    match = _PMCID_FORMS.fullmatch(text) or _PMCID_DIGITS.fullmatch(text)
+    if match:
+        digits = match.group(1)
+        pmcid = valid_pmcid(digits if digits[:3].upper() == "PMC" else f"PMC{digits}")
+        if pmcid:
+            return Identifier("pmcid", pmcid)
+    return None
 
 
 def of_record(record: Record) -> list[Identifier]:

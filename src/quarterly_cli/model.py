@@ -911,7 +911,7 @@ def _updates(value: Any, key: str) -> tuple[Update, ...]:
             type=_str(item, "type", required=True) or "",
             DOI=_str(item, "DOI") or "",
             direction=_str(item, "direction", required=True) or "",
-            date=_date_field(item.get("issued"), f"{where}.issued"),
+            date=_date_field(item["issued"], f"{where}.issued") if "issued" in item else None,
             label=_str(item, "label"),
             source=_str(item, "source"),
             record_id=_str(item, "record-id"),

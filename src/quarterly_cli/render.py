@@ -7,6 +7,7 @@ text enters Rich as `Text` objects built from spans, never as markup strings, so
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import doi as doi_mod
@@ -53,14 +54,32 @@ def _clean(text: str) -> str:
     return markup.strip_controls(text)
 
 
+def link(record: Record) -> str | None:
+    """Where the work is: its DOI, else its PubMed page, else its URL."""
+    if record.DOI:
+        return doi_mod.url(record.DOI)
+    if record.PMID:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{record.PMID}/"
+    return record.URL
+
+
+def abstract_note(record: Record) -> str | None:
+    """One quiet line under the abstract: where it came from when a source said so
+    (`Abstract: PubMed 25492602`), or that there is none."""
+    if not record.abstract and not record.policy_points:
+        return "No abstract."
+    return f"Abstract: {record.abstract_source}" if record.abstract_source else None
+
+
 def plain_view(record: Record) -> str:
     """The whole record as plain text with no escape codes (for pipes and files)."""
     lines = [_clean(markup.plain(record.title))]
     if record.author:
         lines.append(_clean(author_line(record.author)))
     lines.append(_clean(citation_line(record)))
-    if record.DOI:
-        lines.append(_clean(doi_mod.url(record.DOI)))
+    where = link(record)
+    if where:
+        lines.append(_clean(where))
     if record.policy_points:
         lines += ["", "Policy Points"]
         lines += [f"  • {_clean(markup.plain(p))}" for p in record.policy_points]
@@ -70,8 +89,15 @@ def plain_view(record: Record) -> str:
             if n:
                 lines.append("")
             lines.append(_clean(markup.plain(paragraph)))
+    note = abstract_note(record)
+    if note:
+        lines += ["", _clean(note)]
+    if record.keyword or record.mesh:
+        lines.append("")
     if record.keyword:
-        lines += ["", "Keywords: " + _clean("; ".join(record.keyword))]
+        lines.append("Keywords: " + _clean("; ".join(record.keyword)))
+    if record.mesh:
+        lines.append("MeSH: " + _clean("; ".join(record.mesh)))
     return "\n".join(lines) + "\n"
 
 
@@ -97,9 +123,12 @@ def rich_view(record: Record) -> Any:
     if record.author:
         parts.append(Text(_clean(author_line(record.author)), style="cyan"))
     parts.append(Text(_clean(citation_line(record)), style="dim"))
-    if record.DOI:
-        url = doi_mod.url(record.DOI)
-        parts.append(Text(_clean(url), style=f"link {url} blue underline"))
+    url = link(record)
+    if url:
+        url = _clean(url)
+        # Only a URL with nothing Rich could read as style syntax becomes a link.
+        linkable = re.fullmatch(r"https?://[^\s\[\]]+", url)
+        parts.append(Text(url, style=f"link {url} blue underline" if linkable else "blue"))
     if record.policy_points:
         parts += [Text(""), Text("Policy Points", style="bold magenta")]
         bullets = Table.grid(padding=(0, 1))  # a hanging indent for wrapped bullet text
@@ -114,10 +143,16 @@ def rich_view(record: Record) -> Any:
             if n:
                 parts.append(Text(""))
             parts.append(Padding(_rich_text(paragraph), (0, 0, 0, 2)))
-    if record.keyword:
-        line = Text("Keywords: ", style="bold")
-        line.append(_clean("; ".join(record.keyword)))
-        parts += [Text(""), line]
+    note = abstract_note(record)
+    if note:
+        parts += [Text(""), Text(_clean(note), style="dim")]
+    if record.keyword or record.mesh:
+        parts.append(Text(""))
+    for label, values in (("Keywords: ", record.keyword), ("MeSH: ", record.mesh)):
+        if values:
+            line = Text(label, style="bold")
+            line.append(_clean("; ".join(values)))
+            parts.append(line)
     return Group(*parts)
 
 
@@ -147,3 +182,32 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
     for row in rows:
         table.add_row(*(_rich_text(cell) for cell in row))
     Console(force_terminal=True, highlight=False).print(table)
+
+
+class ProgressBar:
+    """Network lookups done / total, as a Rich bar on stderr. Called as `bar(done, total)` by the
+    batch; drawn only for more than PROGRESS_THRESHOLD lookups unless `always` (Rich is imported
+    only then)."""
+
+    PROGRESS_THRESHOLD = 5
+
+    def __init__(self, always: bool = False) -> None:
+        self.always = always
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.progress is None:
+            if not (self.always or total > self.PROGRESS_THRESHOLD):
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.progress = Progress(console=Console(stderr=True), transient=True)
+            self.task = self.progress.add_task("Looking up references", total=total)
+            self.progress.start()
+        self.progress.update(self.task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()

@@ -1,73 +1,123 @@
-"""Reference text → records, through the bundled article, the local store and Crossref.
+"""Reference text → records. This module owns the chain:
 
-    reference text ──► Reference ──► source (bundled | store | Crossref | file) ──► Record(s)
+    reference text ──► Reference ──► bundled | file | store | sources, in registry order ──► Record(s)
+
+- `parse_reference` classifies what the user wrote: a DOI, PMID or PMCID in any pasted form, a
+  file of records, or bare digits (a PMID, unless a file of that name exists).
+- `Resolver.local` answers without the network: the bundled article (by its DOI, PMID or
+  PMCID), files, standard input, the store (by any identifier a record carries).
+- `Resolver.fetch` asks the network sources (`sources.REGISTRY`, in order) for the rest, many at
+  once, each source within its own politeness policy, and stores what it got. For each
+  identifier the first source that resolves its kind and knows it gives the record; a record
+  without a labelled abstract is then offered to the later sources that supply abstracts, and
+  takes their abstract (and the PMID/PMCID/MeSH they learnt) when it is better. Nothing here
+  names a source.
+
+Errors stay typed: each identifier ends with a Record or a QuarterlyError, never a string.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import queue
+from collections.abc import Callable, Generator, Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from . import doi as doi_mod
-from .bundled import BUNDLED_DOI, bundled_record
-from .errors import BadReferenceError, OfflineError
+from . import identifiers
+from .bundled import bundled_record
+from .errors import BadReferenceError, NotFoundError, OfflineError, QuarterlyError, UsageError
+from .identifiers import Identifier
 from .model import Record
+from .sources import AUTO, choices
 
 if TYPE_CHECKING:
+    from .sources.http import Gate
+    from .sources.seam import Source
     from .store import Store
+
+Outcome = Record | QuarterlyError
+Progress = Callable[[int, int], None]  # (done, total) network lookups
 
 
 @dataclass(frozen=True, slots=True)
 class Reference:
     text: str  # as the user wrote it, for messages
-    doi: str | None = None
+    identifier: Identifier | None = None
     path: str | None = None  # a file of records (BibTeX, RIS, CSL-JSON)
+    stdin: bool = False  # a whole document on standard input
     bundled: bool = False
+
+
+@cache
+def _bundled_keys() -> frozenset[tuple[str, str]]:
+    return frozenset((i.kind, i.key) for i in identifiers.of_record(bundled_record()))
 
 
 def parse_reference(text: str) -> Reference:
     """Classify one reference; raises BadReferenceError (exit 2) for anything unrecognised."""
-    doi = doi_mod.parse(text)
-    if doi is not None:
-        return Reference(text, doi=doi, bundled=doi_mod.key(doi) == doi_mod.key(BUNDLED_DOI))
-    path = os.path.expanduser(text.strip())
-    if os.path.isfile(path):
-        return Reference(text, path=path)
-    if text.strip() and any(text.strip().endswith(s) for s in (".bib", ".ris", ".json")):
-        raise BadReferenceError(f"No such file: {text.strip()}. Check the path.")
-    raise BadReferenceError(
-        f"Not a DOI or a file: {text.strip()!r}. Give a DOI as {doi_mod.ACCEPTED_FORMS}, "
-        "or a .bib, .ris or .json file."
-    )
+    stripped = text.strip()
+    found = identifiers.parse(stripped)
+    if found is None:
+        path = os.path.expanduser(stripped)
+        if stripped and os.path.isfile(path):
+            return Reference(text, path=path)
+        digits = identifiers.trim_prose(stripped)
+        pmid = identifiers.valid_pmid(digits) if digits.isdigit() else None
+        if pmid is None:
+            if stripped and any(stripped.endswith(s) for s in (".bib", ".ris", ".json")):
+                raise BadReferenceError(f"No such file: {stripped}. Check the path.")
+            raise BadReferenceError(
+                f"Not a DOI, PMID, PMCID or file: {stripped!r}. Give a DOI as "
+                f"{doi_mod.ACCEPTED_FORMS}, a PMID as 25492602 or pmid:25492602, a PMCID as "
+                "PMC4266174, or a .bib, .ris or .json file.")
+        found = Identifier("pmid", pmid)
+    return Reference(text, identifier=found, bundled=(found.kind, found.key) in _bundled_keys())
 
 
 @dataclass
 class Resolver:
-    """Finds DOIs without the network — the bundled article, then the store. `batch` fetches
-    the rest from Crossref and stores them through `store`."""
-
     offline: bool = False
     refresh: bool = False
+    source: str = AUTO  # `auto` (every source, in registry order) or one registry name
     _store: Store | None = None
+    _gates: dict[str, Gate] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.offline and self.refresh:
+            raise UsageError("--offline and --refresh contradict each other: choose one.")
+        if self.source not in choices():
+            raise UsageError(f"Unknown source {self.source!r}: choose one of "
+                             f"{', '.join(choices())}.")
 
     @property
     def store(self) -> Store:
-        """Opened on first use: the bundled article needs neither sqlite3 nor the store."""
+        """Opened on first use: the bundled article and files need neither sqlite3 nor the store."""
         if self._store is None:
             from .store import Store
 
             self._store = Store()
         return self._store
 
-    def local(self, doi: str) -> Record | None:
-        """The record without the network, or None when it must be fetched."""
-        if doi_mod.key(doi) == doi_mod.key(BUNDLED_DOI):
-            return bundled_record()
+    # -- without the network --
+    def local(self, ref: Reference, stdin_text: str | None = None) -> Iterable[Record] | None:
+        """The records for `ref` without the network, or None when they must be fetched.
+        Raises OfflineError when they must be fetched and --offline forbids it."""
+        if ref.bundled:
+            return [bundled_record()]
+        if ref.identifier is None:
+            from .readers import iter_path, read_text
+
+            if ref.stdin or ref.path is None:
+                return read_text(stdin_text or "", "standard input")
+            return iter_path(ref.path)
         if not self.refresh:
-            stored = self.store.get(doi)
+            stored = self.store.find(ref.identifier)
             if stored is not None:
-                return stored.record
+                return [stored.record]
         if self.offline:
             raise OfflineError(
                 "not in the local store, and --offline forbids the network. "
@@ -75,6 +125,215 @@ class Resolver:
             )
         return None
 
+    # -- through the sources --
+    def _sources(self) -> list[Source]:
+        from .sources import REGISTRY, load
+
+        return [load(name) for name in (REGISTRY if self.source == AUTO else (self.source,))]
+
+    def _gate(self, source: Source) -> Gate:
+        if source.name not in self._gates:
+            from .sources.http import Gate
+
+            policy = source.policy()
+            self._gates[source.name] = Gate(policy.concurrency, policy.per_second)
+        return self._gates[source.name]
+
+    def fetch(self, wanted: Sequence[Identifier],
+              progress: Progress | None = None) -> Generator[Outcome, None, None]:
+        """A Record or a QuarterlyError for each identifier, in the order given, each yielded as
+        soon as it and those before it are settled. Complete records are stored. Closing the
+        iterator early (`--strict`) cancels the requests not yet started."""
+        sources = self._sources()
+        chains = [_Chain(i, [s for s in sources if i.kind in s.kinds]) for i in wanted]
+        settled: dict[int, Outcome] = {}
+        work: dict[str, list[int]] = {}
+        by_name = {s.name: s for s in sources}
+        for n, chain in enumerate(chains):
+            step = chain.next()
+            if step is None:
+                settled[n] = self._finish(chain)
+            else:
+                work.setdefault(step.name, []).append(n)
+        done, emitted = len(settled), 0
+        while True:
+            while emitted in settled:
+                yield settled.pop(emitted)
+                emitted += 1
+            if not work:
+                break
+            following: dict[str, list[int]] = {}
+            with closing(self._run(work, chains, by_name)) as events:
+                for n, source, outcome in events:
+                    chain = chains[n]
+                    chain.take(source, outcome)
+                    step = chain.next()
+                    if step is not None:
+                        following.setdefault(step.name, []).append(n)
+                        continue
+                    settled[n] = self._finish(chain)
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(chains))
+                    while emitted in settled:
+                        yield settled.pop(emitted)
+                        emitted += 1
+            work = following
+
+    def _run(self, work: dict[str, list[int]], chains: list[_Chain],
+             by_name: dict[str, Source]) -> Generator[tuple[int, Source, Outcome], None, None]:
+        """One round: each source in `work` gets its identifiers at once (a thread per source;
+        the source spreads them over its own connections). Events come back on this thread, where
+        the store may be used, as they arrive."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from .errors import SourceError
+        from .sources.http import Cancelled
+
+        events: queue.Queue = queue.Queue()
+        finished = object()
+
+        def drive(source: Source, gate: Gate, numbers: list[int]) -> None:
+            waiting: dict[tuple[str, str], list[int]] = {}
+            for n in numbers:
+                identifier = chains[n].identifier
+                waiting.setdefault((identifier.kind, identifier.key), []).append(n)
+            unique = [chains[ns[0]].identifier for ns in waiting.values()]
+            try:
+                lost: QuarterlyError
+                try:
+                    for identifier, outcome in source.fetch_many(unique, gate):
+                        for n in waiting.pop((identifier.kind, identifier.key), []):
+                            events.put((n, source, outcome))
+                    lost = SourceError(f"{source.label} gave no answer for it. Try again later.")
+                except QuarterlyError as exc:
+                    lost = exc
+                for ns in waiting.values():
+                    for n in ns:
+                        events.put((n, source, lost))
+            except Cancelled:
+                pass
+            except BaseException as exc:  # a bug: re-raised on the calling thread
+                events.put(exc)
+            finally:
+                events.put(finished)
+
+        pool = ThreadPoolExecutor(max_workers=len(work))
+        try:
+            for name, numbers in work.items():
+                pool.submit(drive, by_name[name], self._gate(by_name[name]), numbers)
+            running = len(work)
+            while running:
+                event = events.get()
+                if event is finished:
+                    running -= 1
+                elif isinstance(event, BaseException):
+                    raise event
+                else:
+                    yield event
+        except BaseException:
+            for gate in self._gates.values():
+                gate.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True)
+
+    def _finish(self, chain: _Chain) -> Outcome:
+        from .diagnostics import warn
+
+        if chain.record is None:
+            return chain.failure()
+        for note in chain.notes:
+            warn(f"{chain.identifier}: {note}")
+        # A record a source could not complete (an abstract source that failed) is shown but
+        # not stored, so that the next lookup tries again; a read-only store keeps nothing.
+        if not chain.notes and identifiers.of_record(chain.record) and self._writable():
+            self.store.put(chain.record)
+        return chain.record
+
+    def _writable(self) -> bool:
+        """Whether fetched records can be kept (a store in a read-only place is opened read-only;
+        that is known once it is open, and `--refresh` may not have opened it yet)."""
+        self.store.conn  # noqa: B018 - opens it
+        return not self.store.read_only
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+def _labelled(record: Record) -> bool:
+    return any(section.label for section in record.abstract)
+
+
+def merge(record: Record, other: Record) -> Record:
+    """`record` with what `other` (the same work, from an abstract source) adds: its abstract
+    (sections and Policy Points) when `record` has none, or has no section labels where `other`
+    has them; the PMID, PMCID and MeSH headings `record` lacks."""
+    changes: dict[str, object] = {}
+    better = bool(other.abstract) and (
+        not record.abstract or (not _labelled(record) and _labelled(other)))
+    if better or (not record.abstract and not record.policy_points and other.policy_points):
+        changes.update(abstract=other.abstract or record.abstract,
+                       policy_points=record.policy_points or other.policy_points,
+                       abstract_source=other.abstract_source)
+    if other.PMID and not record.PMID:
+        changes["PMID"] = other.PMID
+    if other.PMCID and not record.PMCID:
+        changes["PMCID"] = other.PMCID
+    if other.mesh and not record.mesh:
+        changes["mesh"] = other.mesh
+    return record.with_(**changes) if changes else record
+
+
+@dataclass
+class _Chain:
+    """One identifier's way through the sources."""
+
+    identifier: Identifier
+    todo: list[Source]  # sources not yet asked, in order
+    record: Record | None = None
+    failures: list[tuple[Source, QuarterlyError]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why the record is incomplete
+
+    def next(self) -> Source | None:
+        """The source to ask next, or None when the chain is settled."""
+        if self.record is None:
+            return self.todo.pop(0) if self.todo else None
+        if _labelled(self.record):
+            return None
+        while self.todo:
+            source = self.todo.pop(0)
+            if source.abstracts:
+                return source
+        return None
+
+    def take(self, source: Source, outcome: Outcome) -> None:
+        if isinstance(outcome, QuarterlyError):
+            if not outcome.per_item:
+                raise outcome
+            if self.record is None:
+                self.failures.append((source, outcome))
+            elif not isinstance(outcome, NotFoundError):
+                self.notes.append(f"{source.label} could not be asked for an abstract "
+                                  f"({outcome}); not stored, so the next lookup asks again.")
+        elif self.record is None:
+            self.record = outcome
+        else:
+            self.record = merge(self.record, outcome)
+
+    def failure(self) -> QuarterlyError:
+        label = self.identifier.label
+        if not self.failures:
+            return NotFoundError(f"no source chosen looks up a {label}. Use --source auto, or "
+                                 "a source that does.")
+        # A source that failed (rather than answering "not found") might have known it: its
+        # error, which says to try again, is the one to report.
+        for _, error in self.failures:
+            if not isinstance(error, NotFoundError):
+                return error
+        if len(self.failures) == 1:
+            return self.failures[0][1]
+        names = [source.label for source, _ in self.failures]
+        return NotFoundError(f"no record at {', '.join(names[:-1])} or {names[-1]}. Check the "
+                             f"{label} for typos.")

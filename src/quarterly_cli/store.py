@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -115,15 +116,27 @@ class Store:
         return self._conn
 
     def _open(self) -> sqlite3.Connection:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-        except (sqlite3.OperationalError, PermissionError) as exc:
-            conn = self._open_read_only(exc)
-            self._check_version(conn, writable=False)
-            return conn
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            conn = None
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+                conn.execute("PRAGMA journal_mode = WAL")
+                break
+            except (sqlite3.OperationalError, PermissionError) as exc:
+                if conn is not None:
+                    conn.close()
+                # While another process creates a new store, SQLite answers the switch to WAL
+                # with "database is locked" at once, without waiting out busy_timeout: that is a
+                # moment to wait for, not a read-only place.
+                if "locked" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                conn = self._open_read_only(exc)
+                self._check_version(conn, writable=False)
+                return conn
         conn.execute("PRAGMA synchronous = NORMAL")
         self._check_version(conn, writable=True)
         return conn

@@ -11,30 +11,30 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from .. import __version__, markup
-from ..errors import NotFoundError, SourceError
+from .. import markup
+from ..errors import NotFoundError, QuarterlyError, SourceError
+from ..identifiers import Identifier
 from ..model import Date, DateError, Name, Record, Relation, Section, Update
 from . import http
 from .jats import parse_abstract
+from .seam import Policy, Source, concurrently
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
-PROJECT_URL = "https://github.com/quarterly-cli/quarterly"
+SETTING = "QUARTERLY_CROSSREF_URL"
 
 def base_url() -> str:
-    return os.environ.get("QUARTERLY_CROSSREF_URL", DEFAULT_BASE_URL).rstrip("/")
+    return os.environ.get(SETTING, DEFAULT_BASE_URL).rstrip("/")
 
 
-def mailto() -> str | None:
-    return os.environ.get("QUARTERLY_MAILTO") or None
-
-
-def user_agent() -> str:
-    agent = f"quarterly-cli/{__version__} (+{PROJECT_URL}"
-    address = mailto()
-    return agent + (f"; mailto:{address})" if address else ")")
+def policy() -> Policy:
+    """Crossref's published limits (late 2025): the public pool allows 1 request at a time and 5
+    per second; the polite pool (a mailto) 5 at a time and 10 per second. Answers may announce
+    tighter ones (`Gate.observe`)."""
+    return Policy(5, 10.0) if http.mailto() else Policy(1, 5.0)
 
 
 def fetch_work(doi: str, gate: http.Gate | None = None) -> dict[str, Any]:
@@ -43,13 +43,15 @@ def fetch_work(doi: str, gate: http.Gate | None = None) -> dict[str, Any]:
     With a gate, the request waits for its turn and the answer's rate-limit headers tighten it.
     """
     url = f"{base_url()}/works/{quote(doi, safe='')}"
-    address = mailto()
+    address = http.mailto()
     params = {"mailto": address} if address else None
     if gate is None:
-        response = http.get(url, params=params, user_agent=user_agent(), service="Crossref")
+        response = http.get(url, params=params, user_agent=http.user_agent(), service="Crossref",
+                            setting=SETTING)
     else:
         with gate:
-            response = http.get(url, params=params, user_agent=user_agent(), service="Crossref")
+            response = http.get(url, params=params, user_agent=http.user_agent(), service="Crossref",
+                                setting=SETTING)
         gate.observe(response.headers)
     if response.status == 404:
         raise NotFoundError("no such DOI at Crossref (404). Check the DOI for typos.")
@@ -77,7 +79,25 @@ def fetch_work(doi: str, gate: http.Gate | None = None) -> dict[str, Any]:
 
 
 def fetch(doi: str, gate: http.Gate | None = None) -> Record:
-    return record_from_work(fetch_work(doi, gate))
+    record = record_from_work(fetch_work(doi, gate))
+    if (record.abstract or record.policy_points) and not record.abstract_source:
+        record = record.with_(abstract_source="Crossref")
+    return record
+
+
+def fetch_many(identifiers: Sequence[Identifier],
+               gate: http.Gate) -> Iterator[tuple[Identifier, Record | QuarterlyError]]:
+    """One request per DOI, as many at once as the gate allows."""
+    def one(identifier: Identifier) -> Record | QuarterlyError:
+        try:
+            return fetch(identifier.value, gate)
+        except QuarterlyError as exc:
+            return exc
+
+    yield from concurrently(one, identifiers, gate.limit)
+
+
+SOURCE = Source("crossref", "Crossref", ("doi",), policy, fetch_many, abstracts=True)
 
 
 # --- the pure mapping ------------------------------------------------------------------------
