@@ -1,25 +1,70 @@
 """RIS (Research Information Systems) records, one `TY  - JOUR` … `ER  - ` block per record.
 
-PMID goes in `AN` and PMCID in `C2`, as PubMed's own RIS export writes them.
+The tags written depend on the type, as Zotero's RIS translator writes and reads them
+(docs/format-rules.md; README "What each format keeps" → RIS has the tables): `T2` is the journal,
+book or proceedings title, but the series of a book or report; `A2` the editors, but a book's
+series editors (its editors are `A3`); `SN` every ISSN and ISBN, one a line; `C7` the article
+number; `ID` the citation key. PMID goes in `AN` and PMCID in `C2`, as PubMed's RIS export writes
+them. Tags the reader kept under `custom["ris"]` are written back after the mapped ones.
 
-Tags per the RIS specification as Zotero and EndNote read them (docs/format-rules.md). A value never
-contains a line break: paragraphs are joined with a space, so a crafted abstract cannot start a new
-tag line.
+Titles are written with their CSL markup as HTML (`<i>…</i>`, `<b>`, `<sup>`, `<sub>`), as
+Zotero writes them and as the reader reads them; a literal `<` that would look like a tag is
+written `&lt;`. Case protection is not written.
+
+A value never contains a line break: white space is folded to single spaces, abstract
+paragraphs are joined with a space, and notes (`N1`) are written one paragraph a line — so a
+crafted value cannot start a new tag line.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from .. import markup
-from ..model import Name, Record
+from ..model import Date, Name, Record
+from ..readers.ris import (
+    A2_RECIPIENT,
+    A2_SERIES_EDITOR,
+    BOOKS,
+    CHAPTERS,
+    CONFERENCES,
+    ISBN_SHAPE,
+    ISSN_SHAPE,
+    PAGES_COUNT,
+    RIS_TYPES,
+    SERIES_IN_T2,
+    SN_NUMBER,
+    VERSIONED,
+    read_type,
+)
 from . import Options
 from ._fields import abstract_paragraphs
 
-# CSL type → RIS reference type (RIS specification's type list).
-RIS_TYPES = {"article-journal": "JOUR", "article-magazine": "MGZN", "article-newspaper": "NEWS",
-             "book": "BOOK", "chapter": "CHAP", "paper-conference": "CPAPER", "report": "RPRT",
-             "thesis": "THES", "dataset": "DATA", "webpage": "ELEC"}
+_TAG_SHAPE = re.compile(r"[A-Z][A-Z0-9]")
+_LOOKS_LIKE_TAG = re.compile(r"<(?=[A-Za-z/])")
+_LOOKS_LIKE_ENTITY = re.compile(r"&(?=(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+# Case protection (`<span class="nocase">`) is not written: RIS readers other than Zotero would
+# show the tag, and RIS titles are not case-converted (README: RIS keeps no case protection).
+_HTML = {"i": ("<i>", "</i>"), "b": ("<b>", "</b>"), "sup": ("<sup>", "</sup>"),
+         "sub": ("<sub>", "</sub>")}
+
+
+def _escape(text: str) -> str:
+    """Only what the reader would take for markup: `<` before a letter or `/`, `&` before an
+    entity. Everything else (`x < y`, `AT&T`) is written as is."""
+    if "&" in text:
+        text = _LOOKS_LIKE_ENTITY.sub("&amp;", text)
+    if "<" in text:
+        text = _LOOKS_LIKE_TAG.sub("&lt;", text)
+    return text
+
+
+def rich(text: str) -> str:
+    """CSL rich text → a RIS title with HTML markup (the reader's `rich` reverses it)."""
+    if "<" not in text and "&" not in text:
+        return text
+    return markup.wrap(markup.parse(text), _escape, _HTML)
 
 
 def ris_name(name: Name) -> str:
@@ -29,52 +74,157 @@ def ris_name(name: Name) -> str:
     if name.dropping_particle:
         family = f"{name.dropping_particle} {family}"
     parts = [family]
-    if name.given:
-        parts.append(name.given)
+    if name.given or name.suffix:
+        parts.append(name.given or "")
     if name.suffix:
         parts.append(name.suffix)
     return ", ".join(parts)
 
 
+def ris_type(record: Record) -> str:
+    """The TY to write: the one the record was read with, when it still means the record's
+    type (`CONF`, `EBOOK`, `ECHAP` survive a round trip), else the type's own."""
+    kept = _custom(record).get("TY")
+    if kept and read_type(kept[0])[1] == record.type:
+        return kept[0]
+    return RIS_TYPES.get(record.type, "GEN")
+
+
+def _custom(record: Record) -> dict[str, list[str]]:
+    """The tags the reader kept (`custom["ris"]`), checked: this may come from any CSL-JSON."""
+    kept = record.custom.get("ris") if record.custom else None
+    if not isinstance(kept, dict):
+        return {}
+    out: dict[str, list[str]] = {}
+    for tag, values in kept.items():
+        if not (isinstance(tag, str) and _TAG_SHAPE.fullmatch(tag)) or tag == "ER":
+            continue
+        if isinstance(values, str):
+            values = [values]
+        if isinstance(values, list):
+            out[tag] = [v for v in values if isinstance(v, str)]
+    return out
+
+
+def _date(date: Date) -> tuple[str | None, str | None]:
+    """(PY, DA): the year, and `YYYY/MM/DD/` with empty parts kept (`2014/12//`) and a season as
+    the fourth part (`2014///Spring`). A literal date is written as PY as it stands."""
+    if date.year is None:
+        return date.literal, None
+    if date.month is None and date.season is None:
+        return f"{date.year:04d}", None
+    parts = [f"{date.year:04d}", f"{date.month:02d}" if date.month else "",
+             f"{date.day:02d}" if date.day else ""]
+    other = ("Spring", "Summer", "Autumn", "Winter")[date.season - 1] if date.season else ""
+    return f"{date.year:04d}", "/".join(parts) + "/" + other
+
+
 def tags(record: Record) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = [("TY", RIS_TYPES.get(record.type, "GEN"))]
-    out += [("AU", ris_name(n)) for n in record.author]
-    out.append(("TI", markup.plain(record.title)))
-    if record.container_title:
-        out.append(("T2", record.container_title))
-    if record.container_title_short:
-        out.append(("J2", record.container_title_short))
-    if record.year:
-        out.append(("PY", str(record.year)))
-        parts = [f"{record.year:04d}", f"{record.month:02d}" if record.month else "",
-                 f"{record.day:02d}" if record.day else ""]
-        out.append(("DA", "/".join(parts) + "/"))
-    if record.volume:
-        out.append(("VL", record.volume))
-    if record.issue:
-        out.append(("IS", record.issue))
-    first, last = (record.number, None) if record.number else (record.page_first, record.page_last)
-    if first:
-        out.append(("SP", first))
-    if last:
-        out.append(("EP", last))
+    ty = ris_type(record)
+    kept = _custom(record)
+    out: list[tuple[str, str]] = [("TY", ty)]
+    get = record.variables.get
+
+    def add(tag: str, value: str | None) -> None:
+        if value:
+            out.append((tag, value))
+
+    def people(tag: str, role: str) -> None:
+        out.extend((tag, ris_name(n)) for n in record.names_of(role))
+
+    add("ID", get("citation-key") or record.id)
+    people("AU", "author")
+    # Editors and series editors by type, as the reader takes them back (Zotero's A2/A3 map).
+    if ty in BOOKS:
+        people("A3", "editor")
+        people("A2", "collection-editor")
+    elif ty in A2_SERIES_EDITOR:
+        people("ED", "editor")
+        people("A2", "collection-editor")
+    elif ty in A2_RECIPIENT:
+        people("A2", "recipient")
+        people("ED", "editor")
+        people("A3", "collection-editor")
+    else:
+        people("A2", "editor")
+        people("A3", "collection-editor")
+    people("A4", "translator")
+    if ty in CHAPTERS:
+        people("C2", "container-author")
+    add("TI", rich(record.title))
+    container, series = get("container-title"), get("collection-title")
+    event = get("event-title")
+    if ty in SERIES_IN_T2:  # a book's or report's series is its T2; its container (rare) JF
+        add("T2", rich(series or ""))
+        add("JF", rich(container or ""))
+    elif ty in CONFERENCES and event and container:  # Zotero: T2 the conference, C3 the book
+        add("T2", rich(event))
+        add("C3", rich(container))
+        add("T3", rich(series or ""))
+    else:
+        add("T2", rich(container or ""))
+        add("T3", rich(series or ""))
+    add("J2", rich(get("container-title-short") or ""))
+    add("ST", rich(get("title-short") or ""))
+    if record.issued is not None:
+        year, full = _date(record.issued)
+        add("PY", year)
+        if "DA" not in kept:  # a DA the reader could not use is written back as it came
+            add("DA", full)
+    if record.accessed is not None:
+        year, full = _date(record.accessed)
+        add("Y2", full or year)
+    add("VL", record.volume)
+    add("IS", record.issue)
+    add("NV", get("number-of-volumes"))
+    first, last = record.page_first, record.page_last
+    add("SP", first)
+    add("EP", last)
+    if not first and ty in PAGES_COUNT:
+        add("SP", get("number-of-pages"))
+    number = record.number
+    if number and ty in SN_NUMBER and not _is_standard_number(number):
+        add("SN", number)  # Zotero: SN is the report or patent number
+    else:
+        add("C7", number)
     out += [("SN", issn) for issn in record.ISSN]
-    if record.publisher:
-        out.append(("PB", record.publisher))
-    if record.DOI:
-        out.append(("DO", record.DOI))
-    if record.URL:
-        out.append(("UR", record.URL))
-    if record.PMID:
-        out.append(("AN", record.PMID))
-    if record.PMCID:
-        out.append(("C2", record.PMCID))
+    out += [("SN", isbn) for isbn in record.ISBN]
+    add("PB", record.publisher)
+    add("CY", record.publisher_place)
+    add("ET", get("version") if ty in VERSIONED else record.edition)
+    add("M3", record.genre)
+    add("SE", get("section"))
+    add("DO", record.DOI)
+    add("UR", record.URL)
+    add("AN", record.PMID)
+    add("AN", get("archive_location"))
+    add("C2", record.PMCID)
+    add("DB", get("archive"))
+    add("DP", get("source"))
+    add("CN", get("call-number"))
+    add("LA", record.language)
+    out += [("N1", p) for p in _paragraphs(record.note)]
+    out += [("RN", p) for p in _paragraphs(get("annote"))]
     out += [("AD", a) for a in record.affiliation]
     out += [("KW", k) for k in record.keyword]
     paragraphs = abstract_paragraphs(record)
     if paragraphs:
         out.append(("AB", " ".join(paragraphs)))
+    for tag, values in kept.items():
+        if tag != "TY":
+            out += [(tag, v) for v in values]
     return out
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    """A note as RIS lines: one `N1` a paragraph (the reader joins them with a blank line)."""
+    if not text:
+        return []
+    return [p for p in (markup.one_line(p) for p in re.split(r"\n\s*\n", text)) if p]
+
+
+def _is_standard_number(text: str) -> bool:
+    return bool(ISSN_SHAPE.fullmatch(text) or ISBN_SHAPE.fullmatch(text))
 
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
