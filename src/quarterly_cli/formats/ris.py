@@ -11,9 +11,8 @@ Titles are written with their CSL markup as HTML (`<i>…</i>`, `<b>`, `<sup>`, 
 Zotero writes them and as the reader reads them; a literal `<` that would look like a tag is
 written `&lt;`. Case protection is not written.
 
-A value never contains a line break: white space is folded to single spaces, abstract
-paragraphs are joined with a space, and notes (`N1`) are written one paragraph a line — so a
-crafted value cannot start a new tag line.
+A value never contains a line break: white space is folded to single spaces and abstract
+paragraphs are joined with a space, so a crafted value cannot start a new tag line.
 """
 
 from __future__ import annotations
@@ -39,7 +38,6 @@ from ..readers.ris import (
     read_type,
 )
 from . import Options
-from ._fields import abstract_paragraphs
 
 _TAG_SHAPE = re.compile(r"[A-Z][A-Z0-9]")
 _LOOKS_LIKE_TAG = re.compile(r"<(?=[A-Za-z/])")
@@ -73,9 +71,9 @@ def ris_name(name: Name) -> str:
     family = name.full_family
     if name.dropping_particle:
         family = f"{name.dropping_particle} {family}"
-    parts = [family]
-    if name.given or name.suffix:
-        parts.append(name.given or "")
+    if not name.given and not name.suffix:
+        return f"{family},"  # `Homerus,`: a family name alone, not an organisation
+    parts = [family, name.given or ""]
     if name.suffix:
         parts.append(name.suffix)
     return ", ".join(parts)
@@ -177,7 +175,7 @@ def tags(record: Record) -> list[tuple[str, str]]:
     add("VL", record.volume)
     add("IS", record.issue)
     add("NV", get("number-of-volumes"))
-    first, last = record.page_first, record.page_last
+    first, last = _pages(record.page)
     add("SP", first)
     add("EP", last)
     if not first and ty in PAGES_COUNT:
@@ -203,24 +201,38 @@ def tags(record: Record) -> list[tuple[str, str]]:
     add("DP", get("source"))
     add("CN", get("call-number"))
     add("LA", record.language)
-    out += [("N1", p) for p in _paragraphs(record.note)]
-    out += [("RN", p) for p in _paragraphs(get("annote"))]
+    add("N1", record.note)
+    add("RN", get("annote"))
     out += [("AD", a) for a in record.affiliation]
     out += [("KW", k) for k in record.keyword]
-    paragraphs = abstract_paragraphs(record)
-    if paragraphs:
-        out.append(("AB", " ".join(paragraphs)))
+    add("AB", _abstract(record))
     for tag, values in kept.items():
         if tag != "TY":
             out += [(tag, v) for v in values]
     return out
 
 
-def _paragraphs(text: str | None) -> list[str]:
-    """A note as RIS lines: one `N1` a paragraph (the reader joins them with a blank line)."""
-    if not text:
-        return []
-    return [p for p in (markup.one_line(p) for p in re.split(r"\n\s*\n", text)) if p]
+def _abstract(record: Record) -> str:
+    """The abstract on one line: `Label: text` sections joined with a space, with its markup
+    (`<sub>2</sub>`) written as HTML like a title's."""
+    out = []
+    for section in record.abstract:
+        for n, paragraph in enumerate(section.paragraphs):
+            text = rich(paragraph)
+            out.append(f"{_escape(section.label)}: {text}" if section.label and n == 0 else text)
+    return " ".join(out)
+
+
+_PAGE_RANGE = re.compile(r"([^\s,;-]+)-([^\s,;-]+)")
+
+
+def _pages(page: str | None) -> tuple[str | None, str | None]:
+    """`725-753` → SP 725, EP 753; anything else (`e025000`, `725–753`, `2361--2368`,
+    `1-3, 7`) is written whole in SP, which the reader reads back as it stands."""
+    if not page:
+        return None, None
+    match = _PAGE_RANGE.fullmatch(page)
+    return (match.group(1), match.group(2)) if match else (page, None)
 
 
 def _is_standard_number(text: str) -> bool:

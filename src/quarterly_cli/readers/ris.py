@@ -109,6 +109,7 @@ class _Parser:
             def __init__(self) -> None:
                 super().__init__(mapping={"TY": "TY"}, list_tags=[], skip_unknown_tags=False)
                 self.stray: list[str] = []
+                self.extra_ty = 0
 
             def _iter_till_start(self, lines: Iterator[str]) -> dict[str, Any]:
                 while True:
@@ -132,6 +133,8 @@ class _Parser:
                         pairs.append([last[0], content])
                     else:
                         last[1] = f"{last[1]} {content}" if last[1] else content
+                elif tag == "TY":  # a second TY before ER: the first one stands
+                    self.extra_ty += 1
                 elif tag is not None:
                     pairs.append([tag, content])
 
@@ -176,7 +179,9 @@ def rich(value: str) -> str:
         elif name in _RENAMES:
             out.append(f"<{'/' if closing else ''}{_RENAMES[name]}>")
     out.append(markup.literal(_unescape(value[pos:])))
-    return markup.squash_space("".join(out))
+    # One spelling for the same marks (`<b><sub>` and `<sub><b>` alike), so a title read back
+    # from the writer's output is the same string.
+    return markup.squash_space(markup.unparse(markup.parse("".join(out))))
 
 
 def _unescape(text: str) -> str:
@@ -240,22 +245,25 @@ def _classify_sn(values: list[str], ty: str) -> tuple[list[str], list[str], list
     isbn: list[str] = []
     other: list[str] = []
     for value in values:
+        if value.startswith("[") and value.endswith("]"):  # Rayyan: `["1932-8494", "1932-8486"]`
+            value = value[1:-1].replace('"', "")
         parts = [p.strip() for p in _NUMBERS.split(value) if p.strip()]
         if len(parts) < 2 or not all(ISSN_SHAPE.fullmatch(p) or ISBN_SHAPE.fullmatch(p) for p in parts):
             parts = [value]
         for part in parts:
-            head = part.split(" (")[0].strip()
+            # `1932-6203 (Electronic)`: the number is kept, the qualifier is not (README).
+            head = part.split("(")[0].strip()
             if ISSN_SHAPE.fullmatch(head):
-                issn.append(part)
+                issn.append(head)
             elif ISBN_SHAPE.fullmatch(head):
-                isbn.append(part)
+                isbn.append(head)
             elif ty in SN_NUMBER:
                 other.append(part)
             elif ty in SERIALS:
                 issn.append(part)
             else:
                 isbn.append(part)
-    return issn, isbn, other
+    return list(dict.fromkeys(issn)), list(dict.fromkeys(isbn)), other
 
 
 def _date(text: str | None) -> Date | None:
@@ -432,12 +440,10 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
         put("URL", urls[0])
         if urls[1:]:
             leftover["UR"] = urls[1:]
-    notes = tags.all("N1")
-    if notes:
-        put("note", "\n\n".join(notes))
-    annotes = tags.all("RN")
-    if annotes:
-        put("annote", "\n\n".join(annotes))
+    # One N1 is the note; further N1 lines stay separate lines (custom), since CSL-JSON folds a
+    # note's line breaks and could not give them back.
+    put("note", tags.first("N1"))
+    put("annote", tags.first("RN"))
     record_id = tags.first("ID")
     put("citation-key", record_id)
 
@@ -519,6 +525,9 @@ def read(text: str, name: str) -> list[Record]:
     if parser.stray:
         warn(f"{name}: {len(parser.stray)} tag line(s) outside any record (no 'TY  - ' before "
              f"them) were not read, the first: {parser.stray[0][:60]}")
+    if parser.extra_ty:
+        warn(f"{name}: {parser.extra_ty} 'TY' line(s) inside a record (before its ER) were "
+             "ignored; each record's first TY gives its type.")
     records = []
     for n, entry in enumerate(raw, 1):
         try:
