@@ -510,6 +510,8 @@ def read(text: str, name: str) -> list[Record]:
     # A byte-order mark at the start of the text or of any line (files concatenated from
     # several exports) would hide the `TY` tag from the parser.
     text = text.replace("\ufeff", "")
+    if "\r" in text:  # Windows and old Mac line ends (a Web of Science export mixes them)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     tys = [m.start() for m in _TY_LINE.finditer(text)]
     if not tys:
         raise InputFormatError(f"{name}: no RIS records (each starts with a 'TY  - ' line).")
