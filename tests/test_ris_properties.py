@@ -5,7 +5,9 @@ included — in every variable RIS holds (README, "What each format keeps" → R
 after the one normalisation every RIS value goes through, `markup.one_line` (controls removed,
 white space folded: a RIS value is one line), and within the documented limits of the format:
 names without commas, ISSNs and ISBNs of their own shape, no page for the types whose SP is a
-page count, case protection not written.
+page count (and no hyphen in that count), case protection not written. The examples are drawn
+the same way on every run (derandomize), so CI is repeatable; run with
+`--hypothesis-seed=N` to explore others.
 """
 
 from __future__ import annotations
@@ -19,11 +21,18 @@ from quarterly_cli import markup
 from quarterly_cli.formats import FORMATS, Options
 from quarterly_cli.model import Date, Name, Record, Section
 from quarterly_cli.readers import read_text
-from quarterly_cli.readers.ris import PAGES_COUNT, RIS_TYPES, TYPES
+from quarterly_cli.readers.ris import PAGES_COUNT, RIS_TYPES, TYPE_TAGS, TYPES
 
 # CSL types that RIS has a type of its own for (the others are read back as another type).
 TYPES_KEPT = sorted(t for t, ty in RIS_TYPES.items() if TYPES[ty] == t)
-UNMAPPED_TAGS = ("U1", "U2", "C8", "WE", "ZZ", "H1", "LB", "M1")
+UNMAPPED_TAGS = ("U1", "U2", "C8", "WE", "ZZ", "FX", "LB", "U5")
+# Variables only some types have a tag for (README: RIS → "Per type"), and what a type's own
+# tag takes away from it (a case's PB is its court, so it has no publisher).
+ONLY_FOR = {var: {csl for csl, ty in RIS_TYPES.items() if (ty, tag) in TYPE_TAGS}
+            for (_, tag), var in TYPE_TAGS.items()}
+ONLY_FOR["number-of-pages"] = {csl for csl, ty in RIS_TYPES.items() if ty in PAGES_COUNT}
+CANNOT_HOLD = {"thesis": {"collection-editor"}, "legal_case": {"publisher"},
+               "graphic": {"genre"}}
 
 any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
 
@@ -65,9 +74,11 @@ def records(draw: st.DrawFn) -> Record:
     variables: dict[str, str] = {}
     for var in ("volume", "issue", "number-of-volumes", "publisher", "publisher-place",
                 "edition", "version", "section", "language", "archive", "source", "call-number",
-                "note", "annote", "number", "URL"):
-        if draw(st.booleans()):
+                "note", "annote", "number", "URL", "collection-number", *ONLY_FOR):
+        if csl_type in ONLY_FOR.get(var, (csl_type,)) and draw(st.booleans()):
             variables[var] = draw(one_line.filter(lambda t: ";" not in t))
+    if "-" in variables.get("number-of-pages", ""):  # SP `10-12` is a page range (README)
+        del variables["number-of-pages"]
     for var in ("container-title", "collection-title", "title-short"):
         if draw(st.booleans()):
             variables[var] = draw(rich)
@@ -97,10 +108,16 @@ def records(draw: st.DrawFn) -> Record:
     custom = draw(st.dictionaries(st.sampled_from(UNMAPPED_TAGS),
                                   st.lists(one_line, min_size=1, max_size=2), max_size=2))
     abstract = draw(st.none() | rich)
+    roles = ["author", "editor", "collection-editor", "translator"]
+    if csl_type == "thesis":
+        roles.append("contributor")
+    for var in CANNOT_HOLD.get(csl_type, ()):
+        variables.pop(var, None)
+        if var in roles:
+            roles.remove(var)
     return Record(
         draw(rich), csl_type, variables=variables,
-        names={role: value for role in ("author", "editor", "collection-editor", "translator")
-               if (value := draw(names))},
+        names={role: value for role in roles if (value := draw(names))},
         dates={var: value for var in ("issued", "accessed") if (value := draw(st.none() | date))},
         ISSN=tuple(dict.fromkeys(draw(st.lists(issn, max_size=2)))),
         ISBN=tuple(dict.fromkeys(draw(st.lists(isbn, max_size=2)))),
@@ -111,7 +128,7 @@ def records(draw: st.DrawFn) -> Record:
     )
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
 @given(st.lists(records(), min_size=1, max_size=3))
 def test_ris_writer_reader_round_trip(originals):
     text = FORMATS["ris"].render(originals, Options())
@@ -119,7 +136,7 @@ def test_ris_writer_reader_round_trip(originals):
     assert [r.to_dict() for r in again] == [r.to_dict() for r in originals]
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
 @given(st.lists(any_text, min_size=1, max_size=6))
 def test_no_value_breaks_a_line(values):
     """Whatever the text, every output line is a tag line: nothing can start a tag of its own."""

@@ -34,6 +34,7 @@ from ..readers.ris import (
     RIS_TYPES,
     SERIES_IN_T2,
     SN_NUMBER,
+    TYPE_TAGS,
     VERSIONED,
     read_type,
 )
@@ -123,8 +124,10 @@ def tags(record: Record) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = [("TY", ty)]
     get = record.variables.get
 
+    special = {tag: var for (for_type, tag), var in TYPE_TAGS.items() if for_type == ty}
+
     def add(tag: str, value: str | None) -> None:
-        if value:
+        if value and tag not in special:  # that tag holds another variable for this type
             out.append((tag, value))
 
     def people(tag: str, role: str) -> None:
@@ -132,6 +135,9 @@ def tags(record: Record) -> list[tuple[str, str]]:
 
     add("ID", get("citation-key") or record.id)
     people("AU", "author")
+    for tag, var in special.items():
+        if get(var):
+            out.append((tag, get(var) or ""))
     # Editors and series editors by type, as the reader takes them back (Zotero's A2/A3 map).
     if ty in BOOKS:
         people("A3", "editor")
@@ -143,8 +149,11 @@ def tags(record: Record) -> list[tuple[str, str]]:
         people("A2", "recipient")
         people("ED", "editor")
         people("A3", "collection-editor")
-    else:
+    elif ty == "THES":
         people("A2", "editor")
+        people("A3", "contributor")
+    else:
+        people("A2" if "A2" not in special else "ED", "editor")
         people("A3", "collection-editor")
     people("A4", "translator")
     if ty in CHAPTERS:
@@ -172,6 +181,7 @@ def tags(record: Record) -> list[tuple[str, str]]:
     if record.accessed is not None:
         year, full = _date(record.accessed)
         add("Y2", full or year)
+    add("M1" if ty in BOOKS else "SV", get("collection-number"))
     add("VL", record.volume)
     add("IS", record.issue)
     add("NV", get("number-of-volumes"))
@@ -188,7 +198,11 @@ def tags(record: Record) -> list[tuple[str, str]]:
     out += [("SN", issn) for issn in record.ISSN]
     out += [("SN", isbn) for isbn in record.ISBN]
     add("PB", record.publisher)
-    add("CY", record.publisher_place)
+    if ty in CONFERENCES and get("event-place"):
+        add("C1", record.publisher_place)
+        add("CY", get("event-place"))
+    else:
+        add("CY", record.publisher_place)
     add("ET", get("version") if ty in VERSIONED else record.edition)
     add("M3", record.genre)
     add("SE", get("section"))

@@ -19,7 +19,7 @@ from ..model import Record
 
 # Extensions whose files are taken at their word; the others are read by their content.
 _EXTENSIONS = {".bib": "bibtex", ".bibtex": "bibtex", ".json": "csl-json"}
-_RIS = re.compile(r"^\ufeff?[ \t]*TY  - ", re.MULTILINE)
+_RIS = re.compile(r"^\ufeff?[ \t]*TY {1,2}- ", re.MULTILINE)
 _MEDLINE = re.compile(r"^\ufeff?PMID- ?\d", re.MULTILINE)
 _WOS = re.compile(r"^\ufeff?(?:FN (?:Clarivate|Thomson)|PT [A-Z]\s*$)", re.MULTILINE)
 # Formats recognised only to say which they are and what to do instead.

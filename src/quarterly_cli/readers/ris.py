@@ -11,7 +11,7 @@ an unknown tag, a second `TI`, a `DA` whose year disagrees with `PY` — is kept
 `record.custom["ris"]` as `{tag: [values]}` and written back by the RIS writer, so nothing a
 file says is dropped on a RIS → RIS or RIS → CSL-JSON → RIS trip.
 
-Reading is content-based: byte-order marks anywhere, a preamble before the first `TY  -`
+Reading is content-based: byte-order marks at the start of any line, a preamble before the first `TY  -`
 (Ovid's `1.`, Cochrane's `Record #3 of 18`), and a last record without `ER  -` (read, with a
 warning) are all handled; tag lines outside any record are reported, never silently skipped.
 """
@@ -84,6 +84,15 @@ PAGES_COUNT = BOOKS | {"THES", "MANSCPT", "UNPB", "UNPD"}
 # SN is a report or patent number when it is not shaped like an ISBN or ISSN.
 SN_NUMBER = frozenset(("RPRT", "GOVDOC", "PAT"))
 VERSIONED = frozenset(("COMP", "DATA", "DBASE", "AGGR"))
+
+# Tags that mean a CSL variable of their own for one type (Zotero's fieldMap, by item type):
+# a patent's issuing authority in A2, a case's court in PB, a bill's number in M1, …
+TYPE_TAGS = {
+    ("PAT", "A2"): "authority", ("CASE", "PB"): "authority", ("BILL", "M1"): "number",
+    ("BILL", "OP"): "references", ("HEAR", "OP"): "references", ("STAT", "OP"): "references",
+    ("CASE", "OP"): "references", ("ART", "M3"): "medium", ("ART", "C3"): "dimensions",
+    ("MAP", "C1"): "scale",
+}
 
 # The tags rispy reads as lists: a continuation line under one of them is a new value, under
 # any other tag it continues the value (as rispy does, so both readers agree).
@@ -286,6 +295,10 @@ def _issued(tags: _Tags, leftover: dict[str, list[str]]) -> Date | None:
     py_text = tags.first("PY")
     y1_text = tags.first("Y1")
     da_text = tags.first("DA")
+    if y1_text and not py_text and da_text and _HAS_YEAR.search(da_text) and _date(da_text):
+        # Y1 is the old spelling of DA: a DA with a year of its own wins (Zotero, RIS 2011).
+        leftover.setdefault("Y1", []).append(y1_text)
+        y1_text = None
     year_text = py_text or y1_text
     if py_text and y1_text:
         leftover.setdefault("Y1", []).append(y1_text)
@@ -343,6 +356,9 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
     tags.all("AU", "A1")
     if authors:
         names["author"] = tuple(_name(_one(v)) for v in authors)
+    for (for_type, tag), var in TYPE_TAGS.items():
+        if for_type == ty:
+            put(var, tags.first(tag))
     if ty in A2_RECIPIENT:
         people("recipient", "A2")
     elif ty in A2_SERIES_EDITOR:
@@ -351,6 +367,8 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
         people("editor", "A2")
     if ty in BOOKS:
         people("editor", "A3")
+    elif ty == "THES":
+        people("contributor", "A3")  # the supervisor (Zotero: contributor)
     else:
         people("collection-editor", "A3")
     people("editor", "ED")
@@ -380,12 +398,17 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
     # Numbers and pages.
     put("volume", tags.first("VL"))
     put("issue", tags.first("IS"))
+    short_m1 = tags.peek("M1")
+    if "issue" not in variables and ty in SERIALS and short_m1 and len(short_m1) <= 12:
+        put("issue", tags.first("M1"))  # EndNote writes a journal's issue in M1 (Zotero reads it)
     put("number-of-volumes", tags.first("NV"))
     put("number", tags.first("C7"))
+    put("collection-number", tags.first("M1") if ty in BOOKS else None)
+    put("collection-number", tags.first("SV"))
     first, last = tags.first("SP"), tags.first("EP")
     if first and last:
         put("page", f"{first}-{last}")
-    elif first and ty in PAGES_COUNT and first.isdigit():
+    elif first and ty in PAGES_COUNT and "-" not in first:
         put("number-of-pages", first)
     elif first:
         put("page", first)
@@ -399,17 +422,22 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
 
     # Publication.
     put("publisher", tags.first("PB"))
-    put("publisher-place", tags.first("CY"))
+    if ty in CONFERENCES and tags.has("C1"):
+        # Zotero and EndNote: a conference paper's place of publication is C1, CY the venue.
+        put("publisher-place", tags.first("C1"))
+        put("event-place", tags.first("CY"))
+    else:
+        put("publisher-place", tags.first("CY"))
     put("version" if ty in VERSIONED else "edition", tags.first("ET"))
     put("section", tags.first("SE"))
     put("language", tags.first("LA"))
     put("archive", tags.first("DB"))
-    put("source", tags.first("DP"))
-    put("call-number", tags.first("CN"))
+    put("source", tags.first("DP", "H1"))  # H1, H2: Citavi's library and call number
+    put("call-number", tags.first("CN", "H2"))
 
     # Identifiers. AN is a PMID only when it is one (digits); WoS and Dimensions accession
     # numbers (`WOS:000282053100002`, `pub.1149029839`) are archive locations, as Zotero reads AN.
-    for value in tags.all("AN"):
+    for value in tags.all("AN") + tags.all("AV"):  # AV: RefMan's availability (Zotero)
         if _PMID.fullmatch(value) and "PMID" not in variables:
             put("PMID", value)
         elif "archive_location" not in variables:
@@ -498,6 +526,8 @@ def read_type(text: str) -> tuple[str, str]:
 
 _TY_LINE = re.compile(r"^TY  -", re.MULTILINE)
 _ER_LINE = re.compile(r"^ER  -", re.MULTILINE)
+_TY_ONE_SPACE = re.compile(r"^TY - ", re.MULTILINE)
+_ONE_SPACE = re.compile(r"^([A-Z][A-Z0-9]) -(?= |$)", re.MULTILINE)
 
 
 def _describe(ty: str, pairs: list[list[str]], n: int) -> str:
@@ -509,9 +539,13 @@ def read(text: str, name: str) -> list[Record]:
     parser = _Parser()
     # A byte-order mark at the start of the text or of any line (files concatenated from
     # several exports) would hide the `TY` tag from the parser.
-    text = text.replace("\ufeff", "")
     if "\r" in text:  # Windows and old Mac line ends (a Web of Science export mixes them)
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\ufeff" in text:  # at a line's start only: inside a value it is the value's
+        text = text.removeprefix("\ufeff").replace("\n\ufeff", "\n")
+    if not _TY_LINE.search(text) and _TY_ONE_SPACE.search(text):
+        # `TY - JOUR`: one space before the hyphen, which Zotero accepts and rispy does not.
+        text = _ONE_SPACE.sub(r"\1  -", text)
     tys = [m.start() for m in _TY_LINE.finditer(text)]
     if not tys:
         raise InputFormatError(f"{name}: no RIS records (each starts with a 'TY  - ' line).")
