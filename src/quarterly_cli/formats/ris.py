@@ -190,7 +190,7 @@ def tags(record: Record) -> list[tuple[str, str]]:
     add("EP", last)
     if not first and ty in PAGES_COUNT:
         add("SP", get("number-of-pages"))
-    number = record.number
+    number = record.number if "number" not in special.values() else None
     if number and ty in SN_NUMBER and not _is_standard_number(number):
         add("SN", number)  # Zotero: SN is the report or patent number
     else:

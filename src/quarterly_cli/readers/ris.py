@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from .. import doi as doi_mod
@@ -93,6 +94,15 @@ TYPE_TAGS = {
     ("CASE", "OP"): "references", ("ART", "M3"): "medium", ("ART", "C3"): "dimensions",
     ("MAP", "C1"): "scale",
 }
+
+# Tags that hold one CSL variable whatever the type. One N1 is the note: further N1 lines stay
+# separate lines (custom), since CSL-JSON folds a note's line breaks and could not give them back.
+_SIMPLE = (("ST", "title-short"), ("VL", "volume"), ("NV", "number-of-volumes"),
+           ("C7", "number"), ("SE", "section"), ("LA", "language"), ("DB", "archive"),
+           ("N1", "note"), ("RN", "annote"))
+_TYPE_TAGS_BY_TYPE: dict[str, list[tuple[str, str]]] = {}
+for (_ty, _tag), _var in TYPE_TAGS.items():
+    _TYPE_TAGS_BY_TYPE.setdefault(_ty, []).append((_tag, _var))
 
 # The tags rispy reads as lists: a continuation line under one of them is a new value, under
 # any other tag it continues the value (as rispy does, so both readers agree).
@@ -197,14 +207,17 @@ def _unescape(text: str) -> str:
     return _ENTITY.sub(lambda m: html.unescape(m.group()), text) if "&" in text else text
 
 
+@lru_cache(maxsize=1 << 14)  # names repeat across a library; a Name is immutable
 def _name(text: str) -> Name:
     """`Family, Given[, Suffix]`; a name without a comma is an organisation (RIS spec, AU)."""
     family, comma, rest = text.partition(",")
     if not comma:
-        return Name(literal=text)
+        return Name(None, None, None, None, None, text)
     given, _, suffix = rest.partition(",")
-    return Name(family=family.strip() or None, given=given.strip() or None,
-                suffix=suffix.strip() or None, literal=None if family.strip() else text)
+    family = family.strip()
+    if not family:
+        return Name(None, given.strip() or None, suffix.strip() or None, None, None, text)
+    return Name(family, given.strip() or None, suffix.strip() or None)
 
 
 class _Tags:
@@ -212,10 +225,22 @@ class _Tags:
 
     def __init__(self, pairs: list[list[str]]) -> None:
         self.values: dict[str, list[str]] = {}
+        self.authors: list[str] = []  # A1 and AU, in the order of the file
+        values = self.values
         for tag, value in pairs:
-            text = _one(value)
-            if text:  # `PB  -` with nothing after it says nothing (a later PB may)
-                self.values.setdefault(tag, []).append(text)
+            # markup.one_line, inlined: this runs for every line of a file.
+            if not value.isprintable() or "  " in value:
+                value = markup.squash_space(markup.strip_controls(value))
+            if not value:  # `PB  -` with nothing after it says nothing (a later PB may)
+                continue
+            if tag == "AU" or tag == "A1":
+                self.authors.append(value)
+            else:
+                listed = values.get(tag)
+                if listed is None:
+                    values[tag] = [value]
+                else:
+                    listed.append(value)
 
     def has(self, tag: str) -> bool:
         return bool(self.values.get(tag))
@@ -275,6 +300,7 @@ def _classify_sn(values: list[str], ty: str) -> tuple[list[str], list[str], list
     return list(dict.fromkeys(issn)), list(dict.fromkeys(isbn)), other
 
 
+@lru_cache(maxsize=1 << 12)  # `2019`, `2020` …: dates repeat; a Date is immutable
 def _date(text: str | None) -> Date | None:
     if not text:
         return None
@@ -351,14 +377,18 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
         if found:
             names[role] = names.get(role, ()) + tuple(found)
 
+    # Tags that are one variable for every type, in one pass (this runs per record).
+    values = tags.values
+    for tag, var in _SIMPLE:
+        listed = values.get(tag)
+        if listed and var not in variables:
+            variables[var] = listed.pop(0)
+
     # Names. A1 and AU are both authors, in the order the file gives them.
-    authors = [v for tag, v in pairs if tag in ("AU", "A1") and _one(v)]
-    tags.all("AU", "A1")
-    if authors:
-        names["author"] = tuple(_name(_one(v)) for v in authors)
-    for (for_type, tag), var in TYPE_TAGS.items():
-        if for_type == ty:
-            put(var, tags.first(tag))
+    if tags.authors:
+        names["author"] = tuple(map(_name, tags.authors))
+    for tag, var in _TYPE_TAGS_BY_TYPE.get(ty, ()):
+        put(var, tags.first(tag))
     if ty in A2_RECIPIENT:
         people("recipient", "A2")
     elif ty in A2_SERIES_EDITOR:
@@ -389,20 +419,16 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
             put("container-title", tags.first("T2", "JF", "BT")
                 or tags.peek("JO", "JA", "J1", "J2"))
     put("container-title-short", tags.first("J2", "JA", "J1", "JO"))
-    put("title-short", tags.first("ST"))
     for var in ("container-title", "collection-title", "event-title", "container-title-short",
                 "title-short"):
         if var in variables:
             variables[var] = rich(variables[var])
 
     # Numbers and pages.
-    put("volume", tags.first("VL"))
     put("issue", tags.first("IS"))
     short_m1 = tags.peek("M1")
     if "issue" not in variables and ty in SERIALS and short_m1 and len(short_m1) <= 12:
         put("issue", tags.first("M1"))  # EndNote writes a journal's issue in M1 (Zotero reads it)
-    put("number-of-volumes", tags.first("NV"))
-    put("number", tags.first("C7"))
     put("collection-number", tags.first("M1") if ty in BOOKS else None)
     put("collection-number", tags.first("SV"))
     first, last = tags.first("SP"), tags.first("EP")
@@ -429,9 +455,6 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
     else:
         put("publisher-place", tags.first("CY"))
     put("version" if ty in VERSIONED else "edition", tags.first("ET"))
-    put("section", tags.first("SE"))
-    put("language", tags.first("LA"))
-    put("archive", tags.first("DB"))
     put("source", tags.first("DP", "H1"))  # H1, H2: Citavi's library and call number
     put("call-number", tags.first("CN", "H2"))
 
@@ -468,10 +491,6 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
         put("URL", urls[0])
         if urls[1:]:
             leftover["UR"] = urls[1:]
-    # One N1 is the note; further N1 lines stay separate lines (custom), since CSL-JSON folds a
-    # note's line breaks and could not give them back.
-    put("note", tags.first("N1"))
-    put("annote", tags.first("RN"))
     record_id = tags.first("ID")
     put("citation-key", record_id)
 
