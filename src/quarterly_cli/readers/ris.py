@@ -509,8 +509,8 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
     abstract = tags.first("AB", "N2")
     keywords = tags.all("KW")
     affiliation = tags.all("AD")
-    for tag, values in tags.rest().items():
-        leftover.setdefault(tag, []).extend(values)
+    for tag, rest in tags.rest().items():
+        leftover.setdefault(tag, []).extend(rest)
     custom: dict[str, Any] = {}
     if raw_ty != RIS_TYPES.get(csl_type, "GEN"):
         leftover["TY"] = [raw_ty]
