@@ -435,3 +435,78 @@ def test_value_cannot_inject_tags():
 def test_control_characters_removed():
     record = one(ris("TY  - JOUR", "TI  - Evil \x1b[2J\x1b]8;;http://x\x07title"))
     assert record.title == "Evil title"
+
+
+# --- Zotero's per-type tags and other spellings --------------------------------------------
+
+@pytest.mark.parametrize(("lines", "var", "value"), [
+    (("TY  - PAT", "A2  - European Patent Office"), "authority", "European Patent Office"),
+    (("TY  - CASE", "PB  - Supreme Court"), "authority", "Supreme Court"),
+    (("TY  - BILL", "M1  - H.R. 3590"), "number", "H.R. 3590"),
+    (("TY  - BILL", "OP  - Passed 2010"), "references", "Passed 2010"),
+    (("TY  - ART", "M3  - Oil on canvas", "C3  - 20 x 30 cm"), "medium", "Oil on canvas"),
+    (("TY  - ART", "C3  - 20 x 30 cm"), "dimensions", "20 x 30 cm"),
+    (("TY  - MAP", "C1  - 1:50,000"), "scale", "1:50,000"),
+    (("TY  - BOOK", "M1  - 12"), "collection-number", "12"),
+    (("TY  - CHAP", "SV  - 7"), "collection-number", "7"),
+    (("TY  - JOUR", "M1  - 4"), "issue", "4"),
+    (("TY  - JOUR", "AV  - Library shelf 3"), "archive_location", "Library shelf 3"),
+    (("TY  - BOOK", "H1  - UB Mannheim", "H2  - 300 QN 100"), "call-number", "300 QN 100"),
+    (("TY  - BOOK", "H1  - UB Mannheim"), "source", "UB Mannheim"),
+])
+def test_type_specific_tags(lines, var, value):
+    record = one(ris(*lines, "TI  - T"))
+    assert record.get(var) == value
+    assert one(write(record)).get(var) == value
+
+
+def test_long_m1_of_a_journal_is_not_its_issue():
+    record = one(ris("TY  - JOUR", "M1  - Achenbach, T., and Rescorla, L. (2000). Manual"))
+    assert record.issue is None and record.custom["ris"]["M1"]
+
+
+def test_thesis_supervisor_and_patent_editor():
+    thesis = one(ris("TY  - THES", "A3  - Advisor, Ann"))
+    assert thesis.names_of("contributor") == (Name(family="Advisor", given="Ann"),)
+    assert "A3  - Advisor, Ann" in write(thesis)
+    patent = Record(title="T", type="patent", editor=(Name(family="Ed", given="A"),),
+                    authority="EPO")
+    out = write(patent)
+    assert "A2  - EPO" in out and "ED  - Ed, A" in out
+    assert one(out).editor == patent.editor
+
+
+def test_conference_place_and_venue():
+    paper = one(ris("TY  - CONF", "T2  - Conference Name", "C3  - Proceedings", "C1  - Berlin",
+                    "CY  - Venue Hall"))
+    assert (paper.container_title, paper.get("event-title")) == ("Proceedings", "Conference Name")
+    assert (paper.publisher_place, paper.get("event-place")) == ("Berlin", "Venue Hall")
+    assert one(write(paper)).to_dict() == paper.to_dict()
+    assert one(ris("TY  - CPAPER", "CY  - Oxford")).publisher_place == "Oxford"
+
+
+def test_y1_yields_to_da():
+    record = one(ris("TY  - JOUR", "Y1  - 1900/01/01", "DA  - 1950/01/01"))
+    assert record.issued == Date.of(1950, 1, 1)
+    assert record.custom["ris"]["Y1"] == ["1900/01/01"]
+    assert one(ris("TY  - JOUR", "Y1  - 1996/02/27")).issued == Date.of(1996, 2, 27)
+
+
+def test_one_space_before_the_hyphen():
+    text = "TY - JOUR\nAU - Doe, J\nTI - One space\nER - \n"
+    assert sniff(text) == "ris"
+    record = one(text)
+    assert (record.title, record.author) == ("One space", (Name(family="Doe", given="J"),))
+
+
+def test_year_range_and_literal_year():
+    assert one(ris("TY  - JOUR", "PY  - 1984 - 1985")).issued == Date((1984,), (1985,))
+    record = one(ris("TY  - JOUR", "PY  - in press"))
+    assert record.issued == Date(literal="in press")
+    assert "PY  - in press" in write(record)
+
+
+def test_book_page_count_round_trips():
+    record = one(ris("TY  - BOOK", "SP  - xii, 320"))
+    assert record.get("number-of-pages") == "xii, 320"
+    assert one(write(record)).get("number-of-pages") == "xii, 320"
