@@ -97,23 +97,36 @@ def test_real_file_round_trips(path):
 # Tag → where its value goes in CSL-JSON (keys of the item; `custom:` a list in custom.ris).
 # Every tag also counts as found under custom.ris[TAG], where the reader keeps what it did not map.
 CORRESPONDENCE: dict[str, tuple[str, ...]] = {
-    "AU": ("author",), "A1": ("author",), "A2": ("editor", "collection-editor", "recipient"),
-    "A3": ("editor", "collection-editor"), "A4": ("translator",), "ED": ("editor",),
+    # names
+    "AU": ("author",), "A1": ("author",), "ED": ("editor",), "A4": ("translator",),
+    "A2": ("editor", "collection-editor", "recipient", "authority"),
+    "A3": ("editor", "collection-editor", "contributor"),
+    "C2": ("PMCID", "PMID", "container-author"),
+    # titles
     "TI": ("title",), "T1": ("title",), "CT": ("title",), "BT": ("title", "container-title"),
     "T2": ("container-title", "collection-title", "event-title"), "T3": ("collection-title",),
     "JF": ("container-title",), "JO": ("container-title", "container-title-short"),
     "JA": ("container-title-short",), "J1": ("container-title-short",),
-    "J2": ("container-title-short",), "ST": ("title-short",),
+    "J2": ("container-title-short",), "ST": ("title-short",), "C3": ("container-title",
+                                                                         "dimensions"),
+    # numbers
     "VL": ("volume",), "IS": ("issue",), "NV": ("number-of-volumes",), "C7": ("number",),
     "SP": ("page", "number-of-pages"), "EP": ("page",), "SN": ("ISSN", "ISBN", "number"),
-    "PB": ("publisher",), "CY": ("publisher-place",), "ET": ("edition", "version"),
-    "M3": ("genre", "DOI"), "SE": ("section",), "LA": ("language",), "DB": ("archive",),
-    "DP": ("source",), "CN": ("call-number",), "DO": ("DOI",), "UR": ("URL",),
-    "AN": ("PMID", "archive_location"), "C2": ("PMCID", "PMID", "container-author"),
-    "C3": ("container-title",), "N1": ("note",), "RN": ("annote",), "AB": ("abstract",),
-    "N2": ("abstract",), "KW": ("keyword",), "AD": ("custom:affiliation",),
-    "ID": ("citation-key",), "PY": ("issued",), "Y1": ("issued",), "DA": ("issued",),
-    "Y2": ("accessed",),
+    "M1": ("issue", "number", "collection-number"), "SV": ("collection-number",),
+    # publication
+    "PB": ("publisher", "authority"), "CY": ("publisher-place", "event-place"),
+    "C1": ("publisher-place", "scale"), "ET": ("edition", "version"),
+    "M3": ("genre", "DOI", "medium"), "SE": ("section",), "LA": ("language",),
+    "OP": ("references",),
+    # where the work is
+    "DB": ("archive",), "DP": ("source",), "H1": ("source",), "CN": ("call-number",),
+    "H2": ("call-number",), "DO": ("DOI",), "UR": ("URL",), "AN": ("PMID", "archive_location"),
+    "AV": ("archive_location",),
+    # notes, abstract, keywords, key
+    "N1": ("note",), "RN": ("annote",), "AB": ("abstract",), "N2": ("abstract",),
+    "KW": ("keyword",), "AD": ("custom:affiliation",), "ID": ("citation-key",),
+    # dates
+    "PY": ("issued",), "Y1": ("issued",), "DA": ("issued",), "Y2": ("accessed",),
 }
 _TAGS = re.compile(r"</?[A-Za-z][^<>]*>")
 
