@@ -164,6 +164,18 @@ _BIB_KEY = re.compile(r"^(@\s*\w+\s*[{(]\s*)([^,\s]+)\s*,")
 
 
 def real_inputs(count: int, workdir: Path, env: dict, node: str) -> tuple[Path, Path] | None:
+    """`build_real_inputs` in a fresh interpreter (spawned, not forked): reading the exports
+    here would raise this process's peak RSS, which forked children report as their own (see
+    write_corpus), and the CSL-JSON -> RIS memory figures would grow with it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(build_real_inputs, count, workdir, env, node).result()
+
+
+def build_real_inputs(count: int, workdir: Path, env: dict,
+                      node: str) -> tuple[Path, Path] | None:
     """A RIS file and a BibTeX file of `count` records each, made at run time from the real
     exports in ../shared/real-world (read in place, never copied into the project): records
     taken verbatim in file order, cycling through the exports until there are `count`. BibTeX
