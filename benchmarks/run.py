@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/run.py --quick    # fewer repeats, no citation-js
 
 Sections: start-up against a bare `import click`; APA for 10,000 records against citeproc-py;
-RIS → BibTeX and CSL-JSON → APA against citation-js (Node.js, skipped when node is absent);
+RIS → BibTeX and CSL-JSON → APA against citation-js (Node.js, skipped when node is absent), and
+RIS → BibTeX and BibTeX → RIS on 10,000 records taken from real exports in ../shared/real-world;
 CSL-JSON → RIS at 10k/50k/100k records with peak memory. Records come from benchmarks/corpus.py.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -140,10 +142,93 @@ def ensure_citation_js() -> str | None:
         "const text = fs.readFileSync(file, 'utf8');\n"
         "let out;\n"
         "if (mode === 'ris2bib') out = new Cite(text).format('bibtex');\n"
+        "else if (mode === 'bib2ris') out = new Cite(text).format('ris');\n"
         "else out = new Cite(JSON.parse(text)).format('bibliography', "
         "{template: 'apa', format: 'text'});\n"
         "process.stdout.write(out);\n")
+    (NODE_DIR / "readable.js").write_text(
+        "const {Cite} = require('@citation-js/core');\n"
+        "require('@citation-js/plugin-bibtex'); require('@citation-js/plugin-ris');\n"
+        "const fs = require('fs');\n"
+        "for (const file of process.argv.slice(2)) {\n"
+        "  try { new Cite(fs.readFileSync(file, 'utf8')); console.log(file); } catch (e) {}\n"
+        "}\n")
     return node
+
+
+REAL = HERE.parent.parent / "shared" / "real-world" / "exports"
+_RIS_RECORD = re.compile(r"^TY  - .*?^ER  -[^\n]*$", re.MULTILINE | re.DOTALL)
+_BIB_BLOCK = re.compile(r"^[ \t]*@", re.MULTILINE)
+_STRING_NAME = re.compile(r"@\s*string\s*[{(]\s*([^=\s]+)", re.IGNORECASE)
+_BIB_KEY = re.compile(r"^(@\s*\w+\s*[{(]\s*)([^,\s]+)\s*,")
+
+
+def real_inputs(count: int, workdir: Path, env: dict, node: str) -> tuple[Path, Path] | None:
+    """`build_real_inputs` in a fresh interpreter (spawned, not forked): reading the exports
+    here would raise this process's peak RSS, which forked children report as their own (see
+    write_corpus), and the CSL-JSON -> RIS memory figures would grow with it."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(build_real_inputs, count, workdir, env, node).result()
+
+
+def build_real_inputs(count: int, workdir: Path, env: dict,
+                      node: str) -> tuple[Path, Path] | None:
+    """A RIS file and a BibTeX file of `count` records each, made at run time from the real
+    exports in ../shared/real-world (read in place, never copied into the project): records
+    taken verbatim in file order, cycling through the exports until there are `count`. BibTeX
+    keys get a suffix on each repetition (`key-r2`), since a repeated key is an error, and each
+    file's @string definitions come once. Only exports that quarterly reads on their own are
+    used, and that citation-js reads too (it stops at a record with two DO lines, or a `$` left
+    open in BibTeX); the files left out are named. None when the folder is absent."""
+    if not REAL.is_dir():
+        return None
+
+    exports = sorted(REAL.glob("*.ris")) + sorted(REAL.glob("*.bib"))
+    ours = subprocess.run(
+        [PYTHON, "-c", "import sys\nfrom quarterly_cli.readers import read_path\n"
+         "from quarterly_cli.errors import QuarterlyError\nfor p in sys.argv[1:]:\n"
+         "    try:\n        read_path(p)\n        print(p)\n"
+         "    except QuarterlyError:\n        pass\n", *map(str, exports)],
+        env=env, capture_output=True, text=True, check=True).stdout.split("\n")
+    theirs = subprocess.run([node, str(NODE_DIR / "readable.js"), *map(str, exports)],
+                            capture_output=True, text=True, check=True).stdout.split("\n")
+    usable = set(ours) & set(theirs)
+    left_out = [p.name for p in exports if str(p) not in usable]
+    print(f"  real exports: {len(exports) - len(left_out)} of {len(exports)} files read by both "
+          f"tools (left out: {', '.join(left_out)})")
+
+    def readable(path: Path) -> bool:
+        return str(path) in usable
+
+    ris_records: list[str] = []
+    for path in sorted(REAL.glob("*.ris")):
+        if readable(path):
+            ris_records += _RIS_RECORD.findall(path.read_text("utf-8-sig", errors="replace"))
+    strings: list[str] = []
+    entries: list[str] = []
+    for path in sorted(REAL.glob("*.bib")):
+        if not readable(path):
+            continue
+        for block in _BIB_BLOCK.split(path.read_text("utf-8-sig", errors="replace"))[1:]:
+            kind = block.split("{", 1)[0].split("(", 1)[0].strip().lower()
+            if kind == "string":
+                strings.append("@" + block)
+            elif kind not in ("comment", "preamble") and _BIB_KEY.match("@" + block):
+                entries.append("@" + block)
+    ris_file, bib_file = workdir / f"real-{count}.ris", workdir / f"real-{count}.bib"
+    ris_file.write_text("\n\n".join(ris_records[n % len(ris_records)] for n in range(count))
+                        + "\n", "utf-8")
+    unique_strings = list({_STRING_NAME.match(b).group(1).lower(): b  # type: ignore[union-attr]
+                           for b in reversed(strings) if _STRING_NAME.match(b)}.values())
+    body = []
+    for n in range(count):
+        entry = entries[n % len(entries)]
+        body.append(_BIB_KEY.sub(rf"\g<1>\g<2>-r{n},", entry, 1))
+    bib_file.write_text("".join(unique_strings) + "\n" + "".join(body), "utf-8")
+    return ris_file, bib_file
 
 
 def conversions(count: int, apa_subset: int, repeats: int, env: dict, workdir: Path) -> None:
@@ -165,6 +250,24 @@ def conversions(count: int, apa_subset: int, repeats: int, env: dict, workdir: P
         print("  citation-js: skipped (node/npm not found)")
         return
     script = str(NODE_DIR / "convert.js")
+    real = real_inputs(count, workdir, env, node)
+    if real is None:
+        print(f"  real exports: skipped ({REAL} not found)")
+    else:
+        real_ris, real_bib = real
+        ours_real_ris = median_time([QUARTERLY, "cite", str(real_ris), "-f", "bibtex"], repeats,
+                                    env)
+        cjs_real_ris = median_time([node, script, "ris2bib", str(real_ris)], repeats)
+        ours_real_bib = median_time([QUARTERLY, "cite", str(real_bib), "-f", "ris"], repeats, env)
+        cjs_real_bib = median_time([node, script, "bib2ris", str(real_bib)], repeats)
+        line(f"quarterly RIS -> BibTeX, {count} real records", f"{ours_real_ris:7.2f} s")
+        line(f"citation-js RIS -> BibTeX, {count} real records",
+             f"{cjs_real_ris:7.2f} s  (quarterly takes {ours_real_ris / cjs_real_ris:.0%}; "
+             "target <= 50%)")
+        line(f"quarterly BibTeX -> RIS, {count} real records", f"{ours_real_bib:7.2f} s")
+        line(f"citation-js BibTeX -> RIS, {count} real records",
+             f"{cjs_real_bib:7.2f} s  (quarterly takes {ours_real_bib / cjs_real_bib:.0%}; "
+             "target <= 50%)")
     cjs_ris = median_time([node, script, "ris2bib", str(ris_file)], repeats)
     cjs_apa = median_time([node, script, "csl2apa", str(subset_file)], max(1, repeats // 2))
     line(f"citation-js RIS -> BibTeX, {count} records",
