@@ -81,8 +81,12 @@ def kept(record: Record, through_csl: bool) -> dict[str, Any]:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_real_file_round_trips(path):
     records = _read(path)
-    if records is None:
-        pytest.skip(f"{path.name} is not RIS")
+    if records is None:  # not RIS at all: refused with one line that says what it is instead
+        with pytest.raises(InputFormatError) as refused, capture():
+            read_path(str(path))
+        assert re.search(r"MEDLINE|Web of Science|no RIS records|not RIS", str(refused.value))
+        assert "\n" not in str(refused.value)
+        return
     assert records
     ris = FORMATS["ris"].render(records, Options())
     again = read_text(ris, "again", "ris")
