@@ -285,10 +285,9 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     to_terminal = output is None and _use_color(color)
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
-    if quiet:
-        from .diagnostics import set_quiet
+    from .diagnostics import set_quiet
 
-        set_quiet(True)
+    set_quiet(quiet)  # per run: a process may run several commands (tests, embedding)
     result = _collect(references, offline, refresh, strict, progress, source)
     noticed = _Noticed(with_notices)
     records = noticed(result.iter_records())
@@ -367,10 +366,9 @@ def check_command(references: tuple[str, ...], fail_on: str, style: str | None, 
         raise click.UsageError("--fix writes its copy with -o FILE; -o is only for --fix.")
     if fix:
         _fixable(references, output or "")
-    if quiet:
-        from .diagnostics import set_quiet
+    from .diagnostics import set_quiet
 
-        set_quiet(True)
+    set_quiet(quiet)
     stdin_text = sys.stdin.read() if any(r.strip() == "-" for r in references) else None
     bar = _progress_bar(progress)
     try:
