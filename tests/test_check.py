@@ -272,3 +272,71 @@ def test_stdin_document_and_identifiers(runner, crossref):
     missing = [line for line in lines if line[1] == "10.5555/nowhere.1"]
     assert missing[0][0] == "unchecked"  # PubMed and doi.org are not reachable here
     assert fake.kinds()["work"] == 11
+
+
+# --- other inputs ---------------------------------------------------------------------------------
+
+def test_ris_entry_with_a_pmid_takes_pubmeds_doi_and_fix_adds_it(runner, services, tmp_path):
+    from .test_pubmed_network import EFETCH, Efetch, article
+
+    services.expect_request(EFETCH).respond_with_handler(Efetch({"25000001": article(
+        "25000001", doi="10.5555/pm.1", title="Peer support in primary care")}))
+    ris = tmp_path / "refs.ris"
+    ris.write_text("TY  - JOUR\nID  - peer2014\nAU  - Mathers, Jonathan\nTI  - Peer support "
+                   "in primary care 25000001\nPY  - 2014\nSP  - 725\nEP  - 753\nAN  - 25000001"
+                   "\nER  - \n", "utf-8")
+    fixed = tmp_path / "fixed.ris"
+    result = run(runner, "check", str(ris), "--fix", "-o", str(fixed))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("missing-doi\tpeer2014\tDOI\t\t10.5555/pm.1\tno DOI; PubMed's "
+                             "record of it has DOI 10.5555/pm.1\n")
+    assert fixed.read_text("utf-8") == ris.read_text("utf-8").replace(
+        "AN  - 25000001\n", "AN  - 25000001\nDO  - 10.5555/pm.1\n")
+
+
+def test_csl_json_input_and_a_doi_that_does_not_exist(runner, services, tmp_path):
+    from .conftest import not_found_anywhere
+
+    fake_for_refs(services)
+    not_found_anywhere(services, "10.5555/typo.1")
+    items = [{"id": "lost", "type": "article-journal", "title": "Patient navigators in community "
+              "oncology: a realist evaluation", "author": [{"family": "Adebayo", "given": "F"}],
+              "issued": {"date-parts": [[2015]]}, "DOI": "10.5555/typo.1"}]
+    path = tmp_path / "refs.json"
+    path.write_text(json.dumps(items, indent=2), "utf-8")
+    result = run(runner, "check", "--json", str(path), "--fix", "-o", str(tmp_path / "f.json"))
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.stdout)[0]["findings"]
+    assert finding["level"] == "does-not-exist"
+    assert finding["message"].startswith("DOI 10.5555/typo.1 does not exist: no record at "
+                                         "Crossref, PubMed or doi.org.")
+    assert finding["message"].endswith("Crossref's best match is 10.5555/jhsrp.2015.0318 (score "
+                                       "97.3, title similarity 1.00)")
+    assert json.loads((tmp_path / "f.json").read_text("utf-8"))[0]["DOI"] == \
+        "10.5555/jhsrp.2015.0318"
+
+
+def test_start_up_stays_cheap(tmp_path):
+    """`--help`, and `cite` of a stored retracted record (which warns), load neither the
+    checker nor Rich, requests or rapidfuzz."""
+    import subprocess
+    import sys
+
+    from quarterly_cli.sources.crossref import record_from_work
+    from quarterly_cli.store import Store
+
+    works = json.loads((CHECK / "works.json").read_text("utf-8"))
+    home = tmp_path / "home"
+    store = Store(home / "quarterly.sqlite3")
+    store.put(record_from_work(works["10.5555/jhsrp.2019.0412"]["message"]))
+    store.close()
+    code = ("import sys\nfrom quarterly_cli.cli import main\ntry:\n    main(sys.argv[1:])\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = [m for m in ('rich', 'requests', 'rapidfuzz', 'quarterly_cli.check') "
+            "if m in sys.modules]\nsys.stderr.write('HEAVY=' + ','.join(heavy))\n")
+    for args in (["--help"], ["check", "--help"], ["cite", "10.5555/jhsrp.2019.0412"]):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                             text=True, env={"QUARTERLY_HOME": str(home), "PATH": "/usr/bin"})
+        assert out.stderr.endswith("HEAVY="), (args, out.stderr[-300:])
+        assert out.stdout
+    assert "RETRACTED" in out.stderr and "RETRACTED" not in out.stdout
