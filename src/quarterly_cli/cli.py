@@ -317,9 +317,8 @@ _STYLE_NAMES = [name for name, fmt in FORMATS.items() if fmt.is_style]
 @click.argument("references", nargs=-1, required=True, metavar="REFERENCE...")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default=DEFAULT_FAIL_ON,
               show_default=True,
-              help="Exit 1 when something at this level or a more serious one is found. Levels, "
-                   "most serious first: retracted, does-not-exist, concern, mismatch, "
-                   "superseded, corrected, missing-doi, duplicate, style-fields; none: never.")
+              help="Exit 1 when a finding at this level, or a more serious one (the levels are "
+                   "listed most serious first), is found; none: never.")
 @click.option("--style", type=click.Choice(_STYLE_NAMES),
               help="Also report the fields this style needs that an entry lacks.")
 @click.option("--json", "as_json", is_flag=True,
