@@ -30,11 +30,16 @@ def serve_structured(server):
         crossref_payload("structured"))
 
 
+# The structured payload carries a correction notice: `cite` names it once on stderr.
+CORRECTED = (f"Warning: {STRUCTURED} — CORRECTED: Correction, 2020-01-15, "
+             "https://doi.org/10.1111/1468-0009.99009 (publisher via Crossref)\n")
+
+
 def test_mixed_references_in_input_order(runner, crossref):
     serve_structured(crossref)
     result = run(runner, "cite", "-f", "ris", str(FILES / "library.ris"), BUNDLED,
                  str(FILES / "library.bib"), STRUCTURED)
-    assert result.exit_code == 0 and result.stderr == ""
+    assert result.exit_code == 0 and result.stderr == CORRECTED
     dois = [line[6:] for line in result.stdout.splitlines() if line.startswith("DO  - ")]
     assert dois == ["10.1176/appi.ps.201600000", "10.1371/journal.pone.0262000", BUNDLED,
                     "10.1177/1403494818000000", "10.1111/1468-0009.99002",
@@ -45,7 +50,7 @@ def test_stdin_references_with_comments_and_blank_lines(runner, crossref):
     serve_structured(crossref)
     stdin = f"# my reading list\n\n{BUNDLED}\n   \n# next one\nhttps://doi.org/{STRUCTURED}\n"
     result = run(runner, "cite", "-f", "ama", "-", input=stdin)
-    assert result.exit_code == 0 and result.stderr == ""
+    assert result.exit_code == 0 and result.stderr == CORRECTED
     lines = result.stdout.splitlines()
     assert lines[0].startswith("1. Mathers J, Taylor R, Parry J.")
     assert lines[1].startswith("2. Alvarez M, Brennan T, Chen L.")
@@ -67,7 +72,7 @@ def test_batch_with_one_bad_doi(runner, services):
     not_found_anywhere(services, "10.5555/missing")
     result = run(runner, "cite", BUNDLED, "10.5555/missing", STRUCTURED)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: 10.5555/missing: {MISSING}\n"
+    assert result.stderr == f"{CORRECTED}Error: 10.5555/missing: {MISSING}\n"
     assert [line.split(",")[0] for line in result.stdout.splitlines()] == ["Alvarez", "Mathers"]
 
 

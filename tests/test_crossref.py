@@ -92,12 +92,15 @@ EXPECTED_APA = (
     "Alvarez, M., Brennan, T., & Chen, L. (2019). Community health workers in rural clinics: A "
     "mixed-methods evaluation. The Milbank Quarterly, 97(2), 410–437. "
     "https://doi.org/10.1111/1468-0009.99001\n")
+# The payload carries a correction notice: `cite` names it once on stderr.
+CORRECTED = (f"Warning: {STRUCTURED} — CORRECTED: Correction, 2020-01-15, "
+             "https://doi.org/10.1111/1468-0009.99009 (publisher via Crossref)\n")
 
 
 def test_fetch_then_served_from_store_without_requests(runner, crossref):
     serve(crossref)
     first = cite(runner, STRUCTURED)
-    assert (first.exit_code, first.stdout, first.stderr) == (0, EXPECTED_APA, "")
+    assert (first.exit_code, first.stdout, first.stderr) == (0, EXPECTED_APA, CORRECTED)
     assert len(crossref.log) == 1
     second = cite(runner, f"https://doi.org/{STRUCTURED.upper()}")
     assert (second.exit_code, second.stdout) == (0, EXPECTED_APA)
@@ -223,7 +226,7 @@ def test_connection_refused_without_and_with_stored_record(runner):
         "connection, or use --offline for stored records.\n")
     Store().put(record_from_work(message("structured")))
     result = cite(runner, STRUCTURED)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, EXPECTED_APA, "")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, EXPECTED_APA, CORRECTED)
 
 
 def test_mailto_in_query_and_user_agent(runner, crossref, monkeypatch):

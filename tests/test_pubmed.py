@@ -509,8 +509,9 @@ def test_show_lays_out_a_pubmed_record_on_a_terminal():
         assert f"\n{line}\n" in text, line
     assert "\x9b" not in text and "[bold red]literal[/bold red]" in text
     no_doi = own()["90000003"]
-    assert plain_view(no_doi).splitlines()[3:] == [
-        "https://pubmed.ncbi.nlm.nih.gov/90000003/", "", "No abstract."]
+    lines = plain_view(no_doi).splitlines()  # a preprint PubMed says was updated: banner first
+    assert lines[0].startswith("NEW VERSION: New version, 2021, Milbank Q. 2021;99(1):1-20.")
+    assert lines[5:] == ["https://pubmed.ncbi.nlm.nih.gov/90000003/", "", "No abstract."]
     console = Console(record=True, width=80, force_terminal=True)
     console.print(rich_view(no_doi))
     assert "No abstract." in console.export_text(clear=False)

@@ -329,7 +329,10 @@ def test_crossref_without_abstract_gets_pubmeds_labelled_sections(runner, eutils
     result = run(runner, "show", STRUCTURED)
     assert (result.exit_code, result.stderr) == (0, "")
     out = result.stdout
-    assert out.startswith("Community Health Workers in Rural Clinics: A Mixed-Methods Evaluation\n")
+    # The Crossref record's correction notice comes first, then the record.
+    assert out.startswith("CORRECTED: Correction, 2020-01-15, https://doi.org/10.1111/"
+                          "1468-0009.99009 (publisher via Crossref)\n\nCommunity Health Workers "
+                          "in Rural Clinics: A Mixed-Methods Evaluation\n")
     assert ("\n\nBackground\nPeers reach people.\n\nMethods\nWe interviewed 48 trainers.\n\n"
             "Findings\nRetention rose.\n\nConclusions\nFund them.\n\n"
             "Abstract: PubMed 25000001\n") in out
@@ -400,7 +403,9 @@ def test_pubmed_unreachable_for_the_abstract_warns_and_does_not_store(runner, cr
     assert result.stderr == (
         f"Warning: doi:{STRUCTURED}: PubMed could not be asked for an abstract (Cannot reach "
         "PubMed at http://127.0.0.1:9. Check your connection, or use --offline for stored "
-        "records.); not stored, so the next lookup asks again.\n")
+        "records.); not stored, so the next lookup asks again.\n"
+        f"Warning: {STRUCTURED} — CORRECTED: Correction, 2020-01-15, "
+        "https://doi.org/10.1111/1468-0009.99009 (publisher via Crossref)\n")
     assert Store().get(STRUCTURED) is None
 
 

@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .errors import QuarterlyError
 from .formats import DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
+from .notices import DEFAULT_FAIL_ON, DEFAULT_MAX_AGE, FAIL_ON
 from .sources import AUTO, choices
 
 ISSUES_URL = "https://github.com/quarterly-cli/quarterly/issues"
@@ -253,6 +254,11 @@ def _complete_styles(ctx, param, incomplete: str):
               help="Print a JSON array, one object per reference: status ok/error and the "
                    "citation or the message.")
 @click.option("--strict", is_flag=True, help="Stop at the first reference that fails.")
+@click.option("--with-notices", is_flag=True,
+              help="Write retraction, correction and other notices into each entry's note "
+                   "(BibTeX/BibLaTeX note, RIS N1, CSL-JSON note).")
+@click.option("--quiet", is_flag=True,
+              help="No warnings on stderr (notices, input read with problems); errors still.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on stderr (default: on a terminal, for many lookups).")
 @_color_option
@@ -261,8 +267,8 @@ def _complete_styles(ctx, param, incomplete: str):
 @_source_option
 def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
-         as_json: bool, strict: bool, progress: bool | None, color: bool | None, offline: bool,
-         refresh: bool, source: str) -> None:
+         as_json: bool, strict: bool, with_notices: bool, quiet: bool, progress: bool | None,
+         color: bool | None, offline: bool, refresh: bool, source: str) -> None:
     """Print citations for DOIs, PMIDs, PMCIDs or files of records (BibTeX, RIS, CSL-JSON).
 
     With no reference, the bundled article. `-` reads references (one per line) or a whole
@@ -279,25 +285,162 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     to_terminal = output is None and _use_color(color)
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
+    from .diagnostics import set_quiet
+
+    set_quiet(quiet)  # per run: a process may run several commands (tests, embedding)
     result = _collect(references, offline, refresh, strict, progress, source)
-    records = result.iter_records()
+    noticed = _Noticed(with_notices)
+    records = noticed(result.iter_records())
     guessed: list[bool] = []
     if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
         records = _watch_case(records, guessed)
     if as_json:
-        chunks = iter((_per_item_json(result, fmt, options, style),))
+        chunks = iter((_per_item_json(result, fmt, options, style, noticed),))
     elif style:
         from .csl import render_with_style
 
-        chunks = iter((render_with_style(result.records, style, options),))
+        chunks = iter((render_with_style(list(records), style, options),))
     else:
         chunks = fmt.render_iter(records, options)
     _write(chunks, output, ansi=markup_kind == "ansi")
-    if any(guessed):
+    if any(guessed) and not quiet:
         click.echo("Note: titles were converted to sentence case by rule; check proper nouns, "
                    "or use --keep-case.", err=True)
     _report(result.failures)
     sys.exit(1 if result.failures else 0)
+
+
+_STYLE_NAMES = [name for name, fmt in FORMATS.items() if fmt.is_style]
+
+
+@main.command("check")
+@click.argument("references", nargs=-1, required=True, metavar="REFERENCE...")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=DEFAULT_FAIL_ON,
+              show_default=True,
+              help="Exit 1 when a finding at this level, or a more serious one (the levels are "
+                   "listed most serious first), is found; none: never.")
+@click.option("--style", type=click.Choice(_STYLE_NAMES),
+              help="Also report the fields this style needs that an entry lacks.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a JSON array: one object per reference, its notices and findings.")
+@click.option("--fix", is_flag=True,
+              help="Write a corrected copy of the input to -o: confident DOIs added, wrong "
+                   "years, volumes, issues and pages replaced. The input is never written.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Where --fix writes the corrected copy (same format as the input).")
+@click.option("--max-age", default=DEFAULT_MAX_AGE, show_default=True, metavar="AGE",
+              help="Ask again for the notices of stored records checked longer ago than AGE "
+                   "(30m, 12h, 1d, 2w; 0: always).")
+@click.option("--quiet", is_flag=True, help="No summary and no warnings on stderr.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on stderr (default: on a terminal, for many lookups).")
+@_color_option
+@_offline_option
+@_source_option
+def check_command(references: tuple[str, ...], fail_on: str, style: str | None, as_json: bool,
+                  fix: bool, output: str | None, max_age: str, quiet: bool,
+                  progress: bool | None, color: bool | None, offline: bool, source: str) -> None:
+    """Check a reference list before submission: retractions, expressions of concern,
+    corrections, DOIs that do not exist or name another work, wrong years, volumes, issues or
+    pages, missing DOIs, duplicates.
+
+    REFERENCE is a .bib, .ris or .json file, `-`, or DOIs, PMIDs and PMCIDs, as for cite. Exit
+    codes: 0 nothing at or above --fail-on; 1 something is, or a reference could not be
+    checked; 2 a usage error.
+
+    \b
+      quarterly check refs.bib
+      quarterly check --style vancouver --fail-on mismatch refs.ris
+      quarterly check refs.bib --fix -o fixed.bib
+      quarterly check --json refs.json
+    """
+    from . import check as checker
+    from .notices import parse_age
+
+    try:
+        age = parse_age(max_age)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-age") from None
+    if (output is not None) != fix:
+        raise click.UsageError("--fix writes its copy with -o FILE; -o is only for --fix.")
+    if fix:
+        _fixable(references, output or "")
+    from .diagnostics import set_quiet
+
+    set_quiet(quiet)
+    stdin_text = sys.stdin.read() if any(r.strip() == "-" for r in references) else None
+    bar = _progress_bar(progress)
+    try:
+        report = checker.check(references, stdin_text=stdin_text, offline=offline,
+                               source=source, max_age=age, style=style, progress=bar)
+    finally:
+        if bar is not None:
+            bar.stop()
+    _print_check(report, as_json, color, quiet)
+    if fix:
+        _write_fixed(report, references[0], stdin_text, output or "")
+    sys.exit(1 if report.fails(fail_on) else 0)
+
+
+def _fixable(references: tuple[str, ...], output: str) -> None:
+    """--fix works on one file (or one document on stdin) and never writes over it."""
+    from .resolve import parse_reference
+
+    ref = parse_reference(references[0]) if len(references) == 1 else None
+    if ref is None or ref.identifier is not None or ref.bundled:
+        raise click.UsageError("--fix corrects one .bib, .ris or .json file (or one document "
+                               "on stdin): give just that file.")
+    if ref.path and os.path.exists(output) and os.path.samefile(ref.path, output):
+        raise click.UsageError("--fix never writes over its input: give -o another file.")
+
+
+def _progress_bar(progress: bool | None):
+    if progress or (progress is None and sys.stderr.isatty()):
+        from .render import ProgressBar
+
+        return ProgressBar(always=bool(progress))
+    return None
+
+
+def _print_check(report, as_json: bool, color: bool | None, quiet: bool) -> None:
+    """JSON; a table grouped by severity on a terminal; else one TSV line per finding (level,
+    reference, field, yours, registry, message) with the summary on stderr."""
+    from . import check as checker
+
+    if as_json:
+        click.echo(checker.to_json(report), nl=False)
+    elif _use_color(color):
+        from .render import print_check
+
+        print_check(checker.table_rows(report), checker.summary(report))
+        return
+    else:
+        for line in checker.tsv_lines(report):
+            click.echo(line)
+    if not quiet:
+        click.echo(checker.summary(report), err=True)
+
+
+def _write_fixed(report, reference: str, stdin_text: str | None, output: str) -> None:
+    from . import check as checker
+    from .fileio import write_atomically
+
+    if stdin_text is not None:
+        text, name = stdin_text, None
+    else:
+        name = os.path.expanduser(reference.strip())
+        try:
+            with open(name, encoding="utf-8", newline="") as handle:
+                text = handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QuarterlyError(f"Cannot read {name} again to fix it ({exc}).") from None
+    entries = [e for e in report.entries if e.record is not None]
+    fixed, changes = checker.fixed_copy(text, checker.document_kind(name, text), entries)
+    write_atomically(output, [fixed])
+    for change in changes:
+        click.echo(f"Fixed {one_line(change.line())}", err=True)
+    click.echo(f"Wrote {output} ({len(changes)} change{'s' if len(changes) != 1 else ''}).",
+               err=True)
 
 
 def _choose_format(format_name: str | None, output: str | None):
@@ -314,20 +457,49 @@ def _choose_format(format_name: str | None, output: str | None):
     return FORMATS[DEFAULT_FORMAT]
 
 
-def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
+class _Noticed:
+    """Records on their way to a writer: a warning on stderr once per reference with
+    retraction, concern, correction or version notices (read from the record itself: no request),
+    and with `--with-notices` the notices appended to the record's CSL `note`."""
+
+    def __init__(self, with_notices: bool) -> None:
+        self.with_notices = with_notices
+        self.warned: set[str] = set()
+
+    def __call__(self, records):
+        from . import notices
+        from .diagnostics import warn
+
+        for record in records:
+            name = _identifier(record) or record.id or one_line(record.title)[:60]
+            line = notices.warning(record, name)
+            if line and name not in self.warned:
+                self.warned.add(name)
+                warn(line)
+            yield notices.with_note(record) if self.with_notices else record
+
+
+def _per_item_json(result, fmt, options: Options, style: str | None, noticed: _Noticed) -> str:
+    from .notices import notices
+
     items = []
     for item in result.items:
         if item.error is not None:
             items.append({"reference": item.reference, "status": "error",
                           "error": str(item.error)})
             continue
+        records = list(noticed(item.records))
         if style:
             from .csl import render_with_style
 
-            citation = render_with_style(item.records, style, options)
+            citation = render_with_style(records, style, options)
         else:
-            citation = fmt.render(item.records, options)
-        items.append({"reference": item.reference, "status": "ok", "citation": citation})
+            citation = fmt.render(records, options)
+        out = {"reference": item.reference, "status": "ok", "citation": citation}
+        found = [n.to_dict() for r in records for n in notices(r)]
+        if found:
+            out["notices"] = found
+        items.append(out)
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 

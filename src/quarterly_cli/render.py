@@ -72,8 +72,13 @@ def abstract_note(record: Record) -> str | None:
 
 
 def plain_view(record: Record) -> str:
-    """The whole record as plain text with no escape codes (for pipes and files)."""
-    lines = [_clean(markup.plain(record.title))]
+    """The whole record as plain text with no escape codes (for pipes and files). Notices come
+    first (`RETRACTED: …`), so that a pipe's first line says it."""
+    from .notices import banner_lines
+
+    banner = [_clean(markup.one_line(line)) for line in banner_lines(record)]
+    lines = [*banner, ""] if banner else []
+    lines.append(_clean(markup.plain(record.title)))
     if record.author:
         lines.append(_clean(author_line(record.author)))
     lines.append(_clean(citation_line(record)))
@@ -119,7 +124,11 @@ def rich_view(record: Record) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    parts: list[Any] = [_rich_text(record.title, "bold")]
+    parts: list[Any] = []
+    banner = notice_banner(record)
+    if banner is not None:
+        parts.append(banner)
+    parts.append(_rich_text(record.title, "bold"))
     if record.author:
         parts.append(Text(_clean(author_line(record.author)), style="cyan"))
     parts.append(Text(_clean(citation_line(record)), style="dim"))
@@ -154,6 +163,74 @@ def rich_view(record: Record) -> Any:
             line.append(_clean("; ".join(values)))
             parts.append(line)
     return Group(*parts)
+
+
+# Banner colours by notice kind (notices.KINDS), the most serious notice colouring the frame.
+_NOTICE_STYLES = {"retracted": "bold red", "concern": "bold yellow", "superseded": "bold cyan",
+                  "corrected": "bold cyan", "notice": "bold blue"}
+
+
+def _linked(url: str) -> Any:
+    from rich.text import Text
+
+    url = _clean(url)
+    # Only a URL with nothing Rich could read as style syntax becomes a link.
+    if re.fullmatch(r"https?://[^\s\[\]]+", url):
+        return Text(url, style=f"link {url} underline")
+    return Text(url)
+
+
+def notice_banner(record: Record) -> Any:
+    """A framed block of the record's notices, most serious first (None when it has none):
+    kind, what and when, the notice's DOI as a link, who says so."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from .notices import notices
+
+    found = notices(record)
+    if not found:
+        return None
+    body = Text()
+    for n, notice in enumerate(found):
+        if n:
+            body.append("\n")
+        body.append(notice.heading + ": ", style=_NOTICE_STYLES[notice.kind])
+        text = _clean(markup.one_line(notice.text()))
+        link = notice.link
+        if link and link in text:
+            before, _, after = text.partition(link)
+            body.append(before)
+            body.append_text(_linked(link))
+            body.append(after)
+        else:
+            body.append(text)
+    return Panel(body, border_style=_NOTICE_STYLES[found[0].kind].split()[-1], expand=False)
+
+
+def print_check(rows: list[tuple[str, str, str]], summary: str) -> None:
+    """`quarterly check` on a terminal: the findings grouped by severity, then the summary."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    styles = {"retracted": "bold red", "does-not-exist": "bold red", "concern": "yellow",
+              "mismatch": "yellow", "unchecked": "magenta"}
+    console = Console(force_terminal=True, highlight=False)
+    if rows:
+        table = Table(highlight=False)
+        table.add_column("Level", no_wrap=True)
+        table.add_column("Reference", overflow="fold", max_width=30)
+        table.add_column("Finding", ratio=1, overflow="fold")
+        previous = None
+        for level, key, message in rows:
+            if previous is not None and level != previous:
+                table.add_section()
+            table.add_row(Text(level, style=styles.get(level, "cyan")), Text(_clean(key)),
+                          Text(_clean(markup.one_line(message))))
+            previous = level
+        console.print(table)
+    console.print(Text(_clean(summary), style="bold"))
 
 
 def print_rich(records: list[Record], color: bool) -> None:

@@ -243,9 +243,12 @@ class Store:
             yield StoredRecord(loaded, source, fetched_at, checked_at)
 
     # -- writing --
-    def put(self, record: Record, checked_at: str | None = None) -> None:
+    def put(self, record: Record, checked_at: str | None = None,
+            fetched_at: str | None = None) -> None:
         """Store a record (validated first), replacing any stored record that shares one of
-        its identifiers. `checked_at`: when its notices were checked (default: now)."""
+        its identifiers. `checked_at`: when its notices were checked (default: now);
+        `fetched_at`: when it was fetched (default: now; `check` keeps it when it only adds
+        notices)."""
         identifiers = of_record(record)
         if not identifiers:
             raise ValueError("only records with a DOI, PMID or PMCID are stored")
@@ -256,7 +259,8 @@ class Store:
         now = _now()
         try:
             with _transaction(self.conn):
-                _write(self.conn, record, payload, identifiers, now, checked_at or now)
+                _write(self.conn, record, payload, identifiers, fetched_at or now,
+                       checked_at or now)
         except sqlite3.Error as exc:
             raise self._fail(exc) from None
 

@@ -498,3 +498,174 @@ def record_from_work(message: dict[str, Any]) -> Record:
         custom={"isbn-type": isbn_types} if isbn_types else None,
         source="crossref",
     )
+
+
+# --- notices and bibliographic search (`quarterly check`) ----------------------------------------
+#
+# `GET /works?filter=updates:{doi}` lists the notices whose `update-to` names that DOI; the same
+# filter given several times is OR-ed ("specifying the same filter multiple times will result in
+# OR semantics", CrossRef/rest-api-doc README, "Filter names"), so one request serves many DOIs.
+# Crossref reads request lines of at most 4096 bytes (CrossRef/rest-api-doc#251): a request holds
+# as many DOIs as keep its path and query under MAX_URL_BYTES, and never more than
+# MAX_DOIS_PER_REQUEST. `rows` is at most 1000 (README, "Rows"); a longer answer is paged with
+# `offset`. `select=DOI,update-to` keeps the answer to what is read (README, "Selecting which
+# elements to return").
+
+MAX_URL_BYTES = 3800
+MAX_DOIS_PER_REQUEST = 100
+MAX_ROWS = 1000
+# `query.bibliographic` is Crossref's field query for citation look-up (README, "Field Queries");
+# Crossref advises few rows for reference matching (api_tips.md: `rows=2` to spot a tie, about 5
+# when ranking candidates yourself). Every `select` name below is in the list of valid ones
+# Crossref's answer to an invalid select gives (the same list rcrossref and the Perl client quote):
+# the fields compared, the notices and relations of the match, and its score.
+SEARCH_ROWS = 5
+SEARCH_SELECT = ("DOI,title,subtitle,author,issued,published-print,published-online,"
+                 "container-title,short-container-title,volume,issue,page,article-number,type,"
+                 "score,update-to,updated-by,relation")
+MAX_QUERY_CHARS = 600
+
+
+def _works_path() -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(base_url()).path + "/works"
+
+
+def _with_mailto(params: dict[str, str]) -> dict[str, str]:
+    address = http.mailto()
+    return {**params, "mailto": address} if address else params
+
+
+def update_batches(dois: Sequence[str]) -> list[list[str]]:
+    """The DOIs in groups, each small enough for one `filter=updates:…` request. A DOI holding a
+    comma cannot be written in a filter (commas separate filters) and is left out: its notices
+    come from its work record instead."""
+    from urllib.parse import urlencode
+
+    path = _works_path()
+
+    def length(group: list[str]) -> int:
+        params = _with_mailto(_updates_params(group, 0))
+        return len(path) + 1 + len(urlencode(params))
+
+    batches: list[list[str]] = []
+    current: list[str] = []
+    for doi in dois:
+        if "," in doi:
+            continue
+        if current and (len(current) >= MAX_DOIS_PER_REQUEST or length([*current, doi]) >
+                        MAX_URL_BYTES):
+            batches.append(current)
+            current = []
+        current.append(doi)
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _updates_params(dois: Sequence[str], offset: int) -> dict[str, str]:
+    params = {"filter": ",".join(f"updates:{d}" for d in dois), "select": "DOI,update-to",
+              "rows": str(MAX_ROWS)}
+    if offset:
+        params["offset"] = str(offset)
+    return params
+
+
+def _get_list(params: dict[str, str], gate: http.Gate) -> dict[str, Any]:
+    """The `message` of a `work-list` answer to `GET /works?…`; raises SourceError."""
+    with gate:
+        response = http.get(f"{base_url()}/works", params=_with_mailto(params),
+                            user_agent=http.user_agent(), service="Crossref", setting=SETTING)
+    gate.observe(response.headers)
+    if response.status != 200:
+        raise SourceError(f"Crossref answered {response.status}. Try again later, or use "
+                          "--offline.")
+    try:
+        payload = json.loads(response.body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise SourceError("Crossref sent something that is not JSON (a truncated answer or a "
+                          "maintenance page). Try again later.") from None
+    if (not isinstance(payload, dict) or payload.get("status") != "ok"
+            or payload.get("message-type") != "work-list"
+            or not isinstance(payload.get("message"), dict)
+            or not isinstance(payload["message"].get("items"), list)):
+        raise SourceError("Crossref's answer is not a list of works. Try again later.")
+    return payload["message"]
+
+
+def notices_from_list(message: dict[str, Any], wanted: Sequence[str]) -> dict[str, list[Update]]:
+    """Pure: the notices in a `filter=updates:…` answer, by the key (case-folded DOI) of each
+    wanted work they update. Each item is a notice; its `update-to` entries name the works it is
+    about (a notice may correct several; those not wanted are ignored)."""
+    keys = {d.casefold() for d in wanted}
+    out: dict[str, list[Update]] = {}
+    for item in _dicts(message.get("items")):
+        notice_doi = _text(item.get("DOI"))
+        if not notice_doi:
+            continue
+        for target in _dicts(item.get("update-to")):
+            key = (_text(target.get("DOI")) or "").casefold()
+            if key not in keys:
+                continue
+            out.setdefault(key, []).append(Update(
+                type=_text(target.get("type")) or "update",
+                DOI=notice_doi,
+                direction="updated-by",
+                date=_date(target.get("updated"), "update date"),
+                label=_text(target.get("label")),
+                source=_text(target.get("source")),
+                record_id=_text(target.get("record-id")),
+            ))
+    return out
+
+
+def fetch_updates(dois: Sequence[str], gate: http.Gate
+                  ) -> Iterator[tuple[str, tuple[Update, ...] | QuarterlyError]]:
+    """Every notice that updates each DOI, asked with as few requests as the URL limit allows,
+    as many at once as the gate allows. Yields (DOI, notices) — or (DOI, error) for the DOIs of
+    a request that failed — for each DOI that a filter can carry (see update_batches)."""
+    def one(batch: list[str]) -> dict[str, list[Update]] | QuarterlyError:
+        found: dict[str, list[Update]] = {}
+        offset = 0
+        try:
+            while True:
+                message = _get_list(_updates_params(batch, offset), gate)
+                for key, updates in notices_from_list(message, batch).items():
+                    found.setdefault(key, []).extend(updates)
+                items = len(message["items"])
+                offset += items
+                total = message.get("total-results")
+                if not items or not isinstance(total, int) or offset >= total:
+                    return found
+        except QuarterlyError as exc:
+            return exc
+
+    for batch, outcome in concurrently(one, update_batches(dois), gate.limit):
+        for doi in batch:
+            if isinstance(outcome, QuarterlyError):
+                yield doi, outcome
+            else:
+                yield doi, tuple(outcome.get(doi.casefold(), ()))
+
+
+def candidates_from_list(message: dict[str, Any]) -> list[tuple[float, Record]]:
+    """Pure: (score, record) for each item of a `query.bibliographic` answer, best first as
+    Crossref ranked them; items that are not usable records are skipped."""
+    out = []
+    for item in _dicts(message.get("items")):
+        score = item.get("score")
+        try:
+            record = record_from_work(item)
+        except SourceError:
+            continue
+        out.append((float(score) if isinstance(score, (int, float)) else 0.0, record))
+    return out
+
+
+def search_bibliographic(text: str, gate: http.Gate) -> list[tuple[float, Record]]:
+    """Crossref's best candidates for a reference written as text (title, first author, year,
+    journal); raises SourceError when Crossref cannot be asked."""
+    params = {"query.bibliographic": text[:MAX_QUERY_CHARS], "rows": str(SEARCH_ROWS),
+              "select": SEARCH_SELECT}
+    return candidates_from_list(_get_list(params, gate))
