@@ -163,7 +163,7 @@ def test_hostile_bibtex_text_is_cleaned():
     ("article-journal", "article", "JOUR"), ("book", "book", "BOOK"),
     ("chapter", "incollection", "CHAP"), ("paper-conference", "inproceedings", "CPAPER"),
     ("report", "techreport", "RPRT"), ("thesis", "phdthesis", "THES"),
-    ("software", "misc", "GEN"),
+    ("software", "software", "GEN"),
 ])
 def test_types_survive_conversion(csl, bibtex, ris):
     from quarterly_cli.model import Record

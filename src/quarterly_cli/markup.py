@@ -143,18 +143,21 @@ _LATEX_SPECIALS = {
     "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _LATEX_TABLE = str.maketrans(_LATEX_SPECIALS)
-_LATEX_CHARS = re.compile(r"[\\{}&%$#_~^]")
+_LATEX_CHARS = re.compile(r"[\\{}&%$#_~^]|--|``|''|[!?]`")
+# `--`, ` `` `, `''`, `!``, `?`` are ligatures in LaTeX (and quarterly's reader): an empty group
+# between the characters keeps `18--64` as written.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
 
 
 def escape_latex(text: str) -> str:
-    """Escape the ten LaTeX specials so the value is balanced and literal.
+    """Escape the ten LaTeX specials so the value is balanced and literal, and break ligatures.
 
     Braces become `\\textbraceleft{}`/`\\textbraceright{}`, not `\\{`: BibTeX (and pybtex) count
     `\\{` as a brace, so a lone escaped brace would still unbalance the entry.
     """
     if not _LATEX_CHARS.search(text):  # most values need nothing; a scan beats translate()
         return text
-    return text.translate(_LATEX_TABLE)
+    return _LIGATURE.sub("{}", text.translate(_LATEX_TABLE))
 
 
 _LATEX = {"i": (r"\textit{", "}"), "b": (r"\textbf{", "}"), "sup": (r"\textsuperscript{", "}"),
