@@ -165,8 +165,25 @@ _LATEX = {"i": (r"\textit{", "}"), "b": (r"\textbf{", "}"), "sup": (r"\textsuper
 
 
 def to_latex(text: str) -> str:
-    """Rich text → LaTeX: nocase spans become brace protection, `<i>` becomes `\\textit{}`."""
-    return wrap(parse(text), escape_latex, _LATEX)
+    """Rich text → LaTeX: `<i>` becomes `\\textit{}`; a run of nocase spans becomes one brace
+    group (`{Cu\\textsubscript{2}O}`), which opens with `{}` when it would open with a command
+    (BibTeX reads `{\\&…}` as a special character, which protects no case)."""
+    if "<" not in text:  # no markup: the common case
+        return escape_latex(text)
+    spans = parse(text)
+    out: list[str] = []
+    run: list[Span] = []
+    for span in spans + [Span("")]:
+        if "nocase" in span.styles:
+            run.append(Span(span.text, span.styles - {"nocase"}))
+            continue
+        if run:
+            inner = wrap(run, escape_latex, _LATEX)
+            out.append("{" + ("{}" if inner.startswith("\\") else "") + inner + "}")
+            run = []
+        if span.text:
+            out.append(wrap([span], escape_latex, _LATEX))
+    return "".join(out)
 
 
 def from_html_fragment(text: str) -> str:

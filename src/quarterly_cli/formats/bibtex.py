@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
 from .. import markup
-from ..model import Date, Name, Record, page_range
+from ..model import Date, Name, Record, split_pages
 from . import Options
-from ._fields import abstract_paragraphs, citation_keys
+from ._fields import citation_keys
 
 # CSL type → entry type, for BibTeX and biblatex alike except where BIBTEX_TYPES says otherwise.
 # Types classic BibTeX lacks (`@online`, `@patent`, `@software`, …) are written with biblatex's
@@ -170,7 +170,8 @@ def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str
     """One name part, braced when BibTeX's name parser would split or re-read it: commas,
     ` and `, and (in a family name) a lower-case first word, which would become a particle."""
     escaped = escape(text)
-    if _NEEDS_GROUP.search(text) or (not lower_ok and " " in text and text[:1].islower()):
+    if _NEEDS_GROUP.search(text) or (not lower_ok and " " in text and any(
+            w[:1].islower() or not w[:1].isalpha() for w in text.split()[:-1])):
         return "{" + escaped + "}"
     return escaped
 
@@ -200,15 +201,18 @@ def bib_names(names: tuple[Name, ...], escape: Callable[[str], str], more: bool 
 
 # --- the entry -----------------------------------------------------------------------------
 
+def _read_types() -> dict[str, str]:
+    from ..readers.bibtex import TYPES
+
+    return TYPES
+
+
 def entry_type(record: Record, biblatex: bool) -> str:
     """The entry type: the input's own when it still means the record's CSL type (so
     `@collection` stays `@collection`), else the table's."""
-    from ..readers.bibtex import TYPES
-
-    kept = record.custom.get("bibtex-type")
-    if isinstance(kept, str) and kept not in _DIALECT_TYPES and (
-            TYPES.get(kept) == record.type or (kept not in TYPES and record.type == "document")
-    ) and re.fullmatch(r"[a-z][a-z0-9]*", kept):
+    kept = record.custom.get("bibtex-type") if record.custom else None
+    if isinstance(kept, str) and kept not in _DIALECT_TYPES and _read_types().get(
+            kept, "document") == record.type and re.fullmatch(r"[a-z][a-z0-9_-]*", kept):
         return kept
     if record.type == "thesis" and not biblatex:
         return "mastersthesis" if _MASTERS.search(record.genre or "") else "phdthesis"
@@ -224,32 +228,47 @@ def _issued_fields(date: Date, biblatex: bool) -> list[tuple[str, str, bool]]:
     date (`in press`) is written as it is."""
     if not date.parts:
         return [("date" if biblatex else "year", markup.escape_latex(date.literal or ""), False)]
+    iso = date.iso()
+    if date.season and len(date.parts) == 1 and not date.end:
+        iso = f"{date.parts[0]:04d}-{20 + date.season}"  # EDTF season (biblatex reads it)
     if biblatex:
-        return [("date", date.iso(), False)]
+        return [("date", iso, False)]
     out = [("year", str(date.year), False)]
     if date.month:
         out.append(("month", MONTH_MACROS[date.month - 1], True))
-    if date.day or date.end:
-        out.append(("date", date.iso(), False))
+    if date.day or date.end or date.season:
+        out.append(("date", iso, False))
     return out
 
 
-def fields(record: Record, options: Options, biblatex: bool) -> list[tuple[str, str, bool]]:
-    """(name, value, bare) triples in the order they are written."""
-    if options.ascii:
-        def text(value: str) -> str:
-            return latex_ascii(markup.escape_latex(markup.strip_controls(value)))
+def _clean(value: str) -> str:
+    return value if value.isprintable() else markup.strip_controls(value)
 
-        def rich(value: str) -> str:
-            return latex_ascii(markup.to_latex(markup.strip_controls(value)))
-    else:
-        def text(value: str) -> str:
-            return markup.escape_latex(markup.strip_controls(value))
 
-        def rich(value: str) -> str:
-            return markup.to_latex(markup.strip_controls(value))
+def _text(value: str) -> str:
+    return markup.escape_latex(_clean(value))
 
-    kind = entry_type(record, biblatex)
+
+def _rich(value: str) -> str:
+    return markup.to_latex(_clean(value))
+
+
+def _text_ascii(value: str) -> str:
+    return latex_ascii(markup.escape_latex(_clean(value)))
+
+
+def _rich_ascii(value: str) -> str:
+    return latex_ascii(markup.to_latex(_clean(value)))
+
+
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_+:.-]*")
+
+
+def fields(record: Record, options: Options, biblatex: bool,
+           kind: str | None = None) -> list[tuple[str, str, bool]]:
+    """(name, value, bare) triples in the order they are written; `kind` is the entry type."""
+    text, rich = (_text_ascii, _rich_ascii) if options.ascii else (_text, _rich)
+    kind = kind or entry_type(record, biblatex)
     csl = record.type
     var = record.variables
     out: list[tuple[str, str, bool]] = []
@@ -299,28 +318,34 @@ def fields(record: Record, options: Options, biblatex: bool) -> list[tuple[str, 
     else:
         add("number", var.get("number"))
         add("issue", var.get("issue"))
-    pages = page_range(var.get("page"), "--")
-    if pages:
-        out.append(("pages", text(pages).replace("-{}-", "--"), False))
+    page = var.get("page")
+    if page:
+        first, last = split_pages(page)
+        if first and last and page.count("-") == 1:
+            out.append(("pages", f"{text(first)}--{text(last)}", False))
+        else:
+            add("pages", page)
     for variable, bibtex_field, biblatex_field in SIMPLE_FIELDS:
-        add(biblatex_field if biblatex else bibtex_field, var.get(variable))
+        if variable in var:
+            add(biblatex_field if biblatex else bibtex_field, var[variable])
 
-    # the publisher is a school, an institution or an organisation in some types
+    # the publisher is a school, an institution or an organisation in some types (unless the
+    # input had that field for something else: it is written back from custom below)
     publisher = var.get("publisher")
     if publisher:
         if csl == "thesis":
-            add("institution" if biblatex else "school", publisher)
+            body = "institution" if biblatex else "school"
         elif kind == "manual":
-            add("organization", publisher)
+            body = "organization"
         elif csl == "report":
-            add("institution", publisher)
-        elif csl in ("document", "pamphlet", "manuscript") and kind in (
-                "misc", "booklet", "unpublished"):
-            add("howpublished", publisher)
+            body = "institution"
+        elif kind in ("misc", "booklet", "unpublished"):
+            body = "howpublished"
         elif csl in ("webpage", "post", "post-weblog"):
-            add("organization", publisher)
+            body = "organization"
         else:
-            add("publisher", publisher)
+            body = "publisher"
+        add("publisher" if "bibtex:" + body in record.custom else body, publisher)
     add("location" if biblatex else "address", var.get("publisher-place"))
     genre = var.get("genre")
     if genre and not (kind == "phdthesis" and genre == "PhD thesis") and not (
@@ -350,27 +375,32 @@ def fields(record: Record, options: Options, biblatex: bool) -> list[tuple[str, 
     add("pmcid", var.get("PMCID"))
     if record.keyword:
         add("keywords", ", ".join(record.keyword))
-    paragraphs = abstract_paragraphs(record)
+    # The abstract keeps its markup (`CO\\textsubscript{2}`); `Label: ` starts a labelled section.
+    paragraphs = [(f"{text(section.label)}: " if section.label and n == 0 else "") + rich(p)
+                  for section in record.abstract for n, p in enumerate(section.paragraphs)]
     if paragraphs:
-        out.append(("abstract", "\n\n".join(text(p) for p in paragraphs), False))
+        out.append(("abstract", "\n\n".join(paragraphs), False))
 
     # fields kept as written from a BibTeX input
-    written = {name for name, _, _ in out}
-    for key, value in record.custom.items():
-        if not key.startswith("bibtex:") or not isinstance(value, str):
-            continue
-        name = key[len("bibtex:"):].lower()
-        if name in written or not re.fullmatch(r"[a-z][a-z0-9_+:.-]*", name):
-            continue
-        written.add(name)
-        out.append((name, value if _balanced(value) else text(value), False))
-    return [(name, protect_lines(value), bare) for name, value, bare in out]
+    if record.custom:
+        written = {name for name, _, _ in out}
+        for key, value in record.custom.items():
+            if not key.startswith("bibtex:") or not isinstance(value, str):
+                continue
+            name = key[len("bibtex:"):].lower()
+            if name in written or not _FIELD_NAME.fullmatch(name):
+                continue
+            written.add(name)
+            out.append((name, value if _balanced(value) else text(value), False))
+    return [(name, protect_lines(value) if "@" in value else value, bare)
+            for name, value, bare in out]
 
 
 def entry(record: Record, key: str, options: Options, biblatex: bool) -> str:
+    kind = entry_type(record, biblatex)
     body = ",\n".join(f"  {name} = {value}" if bare else f"  {name} = {{{value}}}"
-                      for name, value, bare in fields(record, options, biblatex))
-    return f"@{entry_type(record, biblatex)}{{{key},\n{body}\n}}\n"
+                      for name, value, bare in fields(record, options, biblatex, kind))
+    return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 # Entries are joined in batches: one write per thousand entries, never the whole file at once.

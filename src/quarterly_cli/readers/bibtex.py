@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Container
+from functools import lru_cache
 
 from .. import doi as doi_mod
 from ..diagnostics import warn
@@ -78,6 +79,7 @@ PLAIN_FIELDS = {
 }
 RICH_FIELDS = {"shorttitle": "title-short", "eventtitle": "event-title",
                "origtitle": "original-title", "issuetitle": "volume-title"}
+_PLAIN_READ = frozenset(PLAIN_FIELDS) - {"publisher"}  # the publisher is read with its kin
 DATE_FIELDS = {"urldate": "accessed", "lastchecked": "accessed", "eventdate": "event-date",
                "origdate": "original-date"}
 NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator",
@@ -86,6 +88,14 @@ NAME_FIELDS = {"author": "author", "editor": "editor", "translator": "translator
 EDITOR_TYPES = {"compiler": "compiler", "director": "director", "organizer": "organizer",
                 "chair": "chair", "collaborator": "contributor", "redactor": "editor",
                 "founder": "contributor", "continuator": "contributor"}
+# Where the publisher is, by CSL type: the field the writers use for it comes first, so that it
+# wins when an entry has both (a thesis with `school` and `publisher`).
+_BODIES: dict[str | None, tuple[str, ...]] = {
+    "thesis": ("school", "institution", "publisher", "organization"),
+    "report": ("institution", "organization", "publisher", "school"),
+    "webpage": ("organization", "publisher", "institution"),
+    None: ("publisher", "institution", "organization"),
+}
 # Read by the code below rather than by a table.
 _HANDLED = frozenset(("title", "subtitle", "titleaddon", "journal", "journaltitle",
                       "journalsubtitle", "booktitle", "booksubtitle", "booktitleaddon",
@@ -113,6 +123,8 @@ _AT = re.compile(r"@[ \t\r\n]*([A-Za-z][\w:.+-]*)[ \t\r\n]*([{(])")
 _SPACE = re.compile(r"(?:[ \t\r\n]|%[^\n]*)*")
 _KEY_END = re.compile(r"[,\s}\)]")
 _FIELD = re.compile(r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=")
+_SIMPLE_FIELD = re.compile(
+    r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=[ \t\r\n]*(?:\{([^{}]*)\}|(\d+))[ \t\r\n]*(?:,[ \t\r\n]*|(?=[})]))")
 _BRACES = re.compile(r"[{}]")
 _QUOTED = re.compile(r'[{}"]')
 _BARE = re.compile(r"[^\s\"#%'(),={}]+")
@@ -276,7 +288,21 @@ class _Scanner:
         key = text[pos:match.start()]
         entry = Entry(kind, key, start)
         pos = self._space(match.start())
+        fields = entry.fields
         while True:
+            # The common field (`name = {text without braces},`) in one match; anything else —
+            # nested braces, `#`, macros, comments — by the general path below.
+            fast = _SIMPLE_FIELD.match(text, pos)
+            if fast is not None:
+                name = fast.group(1).lower()
+                if name in fields:
+                    self.duplicates.append((entry, name, pos))
+                else:
+                    value = fast.group(2)
+                    fields[name] = value if value is not None else fast.group(3)
+                    entry.at[name] = pos
+                pos = fast.end()
+                continue
             char = text[pos:pos + 1]
             if char == closer:
                 return entry, pos + 1
@@ -335,12 +361,16 @@ def _split_depth0(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 _COMMA = re.compile(r",")
 _WORDS = re.compile(r"\s+")
+_LETTER_COMMANDS = frozenset(("oe", "OE", "ae", "AE", "aa", "AA", "o", "O", "l", "L", "ss",
+                              "i", "j", "DH", "dh", "TH", "th", "NG", "ng", "DJ", "dj"))
 _CONTROL_PREFIX = re.compile(r"^\{?\\[A-Za-z]+\s*|^\{?\\.\s*")
 
 
 def _is_von(word: str) -> bool:
     """BibTeX's rule: a word is part of `von` when its first letter outside braces is lower case
     (a leading `{\\"u}`-style special character counts by its letter)."""
+    if "{" not in word:
+        return next((c.islower() for c in word if c.isalpha()), False)
     depth = 0
     i = 0
     n = len(word)
@@ -349,6 +379,9 @@ def _is_von(word: str) -> bool:
         if char == "{":
             if depth == 0 and word[i + 1:i + 2] == "\\":
                 match = _CONTROL_PREFIX.match(word[i:])
+                command = match.group().strip("{\\ ") if match else ""
+                if command in _LETTER_COMMANDS:  # `{\\AA}ke`: the letter's own case
+                    return command[0].islower()
                 rest = word[i + (match.end() if match else 1):]
                 letter = next((c for c in rest if c.isalpha()), "")
                 return letter.islower()
@@ -362,9 +395,10 @@ def _is_von(word: str) -> bool:
 
 
 def _decoded(words: list[str]) -> str | None:
-    return latex_to_text(" ".join(words)) or None
+    return (latex_to_text(" ".join(words)) or None) if words else None
 
 
+@lru_cache(maxsize=1 << 14)  # a library names the same people again and again
 def parse_name(raw: str) -> Name | None:
     """One BibTeX name (`von Last, Jr, First`, `First von Last`, `{Organisation}`, or biblatex's
     `family=…, given=…`), LaTeX decoded. None when it is empty."""
@@ -391,9 +425,8 @@ def parse_name(raw: str) -> Name | None:
         jr: list[str] = []
     else:
         words = [w for w in _split_depth0(parts[0], _WORDS) if w]
-        von_count = 0
-        while von_count < len(words) - 1 and _is_von(words[von_count]):
-            von_count += 1
+        # `von Last`: von runs to the last lower-case word before the final one.
+        von_count = next((i + 1 for i in range(len(words) - 2, -1, -1) if _is_von(words[i])), 0)
         von, last = words[:von_count], words[von_count:]
         jr = [parts[1]] if len(parts) > 2 and parts[1] else []
         first = [", ".join(p for p in parts[2 if len(parts) > 2 else 1:] if p)]
@@ -513,8 +546,9 @@ def inherit(entries: list[Entry], name: str, scanner: _Scanner) -> None:
 
 # --- fields → record -----------------------------------------------------------------------
 
-_ISSN = re.compile(r"\d{4}-?\d{3}[\dXx]")
-_URLISH = re.compile(r"^\s*(?:\\url\{)?((?:https?|ftp)://[^\s{}]+|mailto:[^\s{}]+)\}?\s*$")
+_PAGE_DASH = re.compile(r"\s*[-–—]+\s*")
+_URLISH = re.compile(r"(?:https?|ftp)://\S+$|mailto:\S+$")
+_URL_COMMAND = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+and\s+")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 
@@ -560,7 +594,10 @@ def _issued(fields: dict[str, str], warn_bad) -> Date | None:
         except DateError as exc:
             warn_bad("date", text, exc)
             return Date(literal=text)
-    year_text = latex_to_text(fields.get("year", ""))
+    year_text = fields.get("year", "")
+    if year_text.isdigit() and len(year_text) == 4 and not fields.get("month"):
+        return Date((int(year_text),))  # the common case, without the general parsing below
+    year_text = latex_to_text(year_text)
     if not year_text:
         return None
     year = re.fullmatch(r"\s*(-?\d{1,4})\s*", year_text)
@@ -580,9 +617,10 @@ def _issued(fields: dict[str, str], warn_bad) -> Date | None:
 
 
 def _abstract(value: str | None) -> tuple[Section, ...]:
+    """Paragraphs (blank lines apart) of rich text: an abstract keeps its italics and formulas."""
     if not value:
         return ()
-    paragraphs = tuple(p for p in (latex_to_text(p) for p in re.split(r"\n\s*\n", value)) if p)
+    paragraphs = tuple(p for p in (latex_to_rich(p) for p in re.split(r"\n\s*\n", value)) if p)
     return (Section(None, paragraphs),) if paragraphs else ()
 
 
@@ -666,10 +704,10 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
     elif book == title:
         used.update(("booktitle", "booksubtitle", "booktitleaddon"))
     put("container-title", journal, "journal")
-    for field, var in RICH_FIELDS.items():
+    for field in fields.keys() & RICH_FIELDS.keys():
         value = take(field)
         if value:
-            put(var, latex_to_rich(value), field)
+            put(RICH_FIELDS[field], latex_to_rich(value), field)
 
     # numbers
     number = text("number")
@@ -690,26 +728,27 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         if eid:
             put("number", eid, "eid")
     pages = text("pages")
-    if pages:
-        put("page", pages.replace("–", "-").replace("—", "-"), "pages")
+    if pages and pages.strip("-–— "):
+        put("page", _PAGE_DASH.sub("-", pages), "pages")
+    else:
+        used.discard("pages")
 
     # publisher and the bodies BibTeX names by entry type
-    for field, var in PLAIN_FIELDS.items():
-        put(var, text(field), field)
-    for field in ("school", "institution", "organization"):
+    for field in fields.keys() & _PLAIN_READ:  # the entry's fields, not the whole table
+        put(PLAIN_FIELDS[field], text(field), field)
+    for field in _BODIES.get(csl_type, _BODIES[None]):
         value = fields.get(field)
-        if value and (csl_type in INSTITUTION_TYPES or field != "school") and \
-                "publisher" not in variables:
+        if value and "publisher" not in variables:
             take(field)
             variables["publisher"] = latex_to_text(value)
     how = fields.get("howpublished")
     if how is not None:
         used.add("howpublished")
-        how_url = _URLISH.match(how)
-        if how_url and not fields.get("url"):
-            variables["URL"] = how_url.group(1)
-        elif how_url and how_url.group(1) == fields.get("url", "").strip():
-            pass  # the same address twice (Zotero writes both)
+        address = _URL_COMMAND.sub(r"\1", how.strip())
+        if address == fields.get("url", "").strip():
+            pass  # the same address twice (Zotero and quarterly write both)
+        elif _URLISH.match(address) and not fields.get("url"):
+            variables["URL"] = markup_free(address)
         elif "publisher" not in variables:
             variables["publisher"] = latex_to_text(how)
         else:
@@ -750,8 +789,8 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         pass
     elif issued is not None and issued.month:
         used.update(("month", "day"))
-    for field, var in DATE_FIELDS.items():
-        value = fields.get(field)
+    for field in fields.keys() & DATE_FIELDS.keys():
+        value, var = fields[field], DATE_FIELDS[field]
         if value and var not in dates:
             text_value = latex_to_text(value)
             try:
@@ -785,6 +824,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
     )
 
 
+@lru_cache(maxsize=None)
 def _canonical_types(csl_type: str) -> tuple[str, ...]:
     """The entry types the writers choose for a CSL type by themselves (formats/bibtex.py); any
     other entry type is remembered so that it is written back."""
@@ -843,11 +883,10 @@ def _has_entries(text: str) -> bool:
         not _AT.search(text)
 
 
-def _free_key(key: str, taken: Iterable[str]) -> str:
+def _free_key(key: str, taken: Container[str]) -> str:
     from ..formats._fields import letters
 
-    used = set(taken)
     n = 0
-    while key + letters(n) in used:
+    while key + letters(n) in taken:
         n += 1
     return key + letters(n)

@@ -92,7 +92,6 @@ _TOKEN = re.compile(
     r"\\(?:[A-Za-z@]+\*?|.)|\\\Z|[{}$~^_]|[^\\{}$~^_]+", re.DOTALL)
 _LIGATURES = re.compile(r"---|--|``|''|!`|\?`")
 _LIGATURE_TEXT = {"---": "—", "--": "–", "``": "“", "''": "”", "!`": "¡", "?`": "¿"}
-_NEEDS_PARSE = re.compile(r"[\\{}$~^_]|--|``|''|!`|\?`")
 
 
 def _ligatures(text: str) -> str:
@@ -378,19 +377,75 @@ def _wrap(tag: str, inner: str) -> str:
     return f"<{tag}>{inner}</{tag}>"
 
 
+def _clean(value: str) -> str:
+    """Controls removed; Unicode in NFC, the form every other source delivers (so that `é`
+    typed as e + U+0301 and `{\\'e}` read the same)."""
+    value = markup.strip_controls(value)
+    if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    return value
+
+
+# Values without these characters hold no LaTeX, only text (most names, numbers and journals):
+# they skip the parser.
+_COMMANDS = re.compile(r"[\\{}$~^_]")
+
+
+def _is_plain(value: str) -> bool:
+    """Nothing to do at all: printable ASCII, single spaces, no ligature."""
+    return (value.isascii() and value.isprintable() and "  " not in value
+            and "--" not in value and "`" not in value and "''" not in value
+            and value[:1] != " " and value[-1:] != " ")
+
+
+# Text whose only LaTeX is brace groups without nesting (`{NHS} reform in {England}`, or
+# `{{City}}` as Better BibTeX writes it), the most common kind after plain text, is read by a
+# split instead of the parser; the result is the same (tests/test_bibtex_latex.py).
+_FLAT_GROUP = re.compile(r"\{\{([^{}]*)\}\}|\{([^{}]*)\}")
+_NOT_FLAT = re.compile(r"[\\$~^_]")
+
+
+def _flat_groups(value: str) -> list[tuple[str, bool]] | None:
+    """[(text, is_group), …] when `value` is plain text and flat groups only."""
+    if _NOT_FLAT.search(value):
+        return None
+    parts = _FLAT_GROUP.split(value)
+    out = []
+    for n in range(0, len(parts), 3):
+        text = parts[n]
+        if "{" in text or "}" in text:
+            return None
+        out.append((text, False))
+        if n + 2 < len(parts):
+            out.append((parts[n + 1] if parts[n + 1] is not None else parts[n + 2], True))
+    return out
+
+
 def latex_to_rich(value: str) -> str:
     """Decode a BibTeX field value to CSL rich text (see module docstring). LatexError when an
     environment is closed by the wrong `\\end`."""
-    value = markup.strip_controls(value)
-    if not _NEEDS_PARSE.search(value):
-        return markup.squash_space(markup.literal(value))
+    if not _COMMANDS.search(value):
+        if _is_plain(value):
+            return markup.literal(value)
+        return markup.literal(markup.squash_space(_ligatures(_clean(value))))
+    value = _clean(value)
+    pieces = _flat_groups(value)
+    if pieces is not None:
+        out = []
+        for piece, group in pieces:
+            text = markup.literal(_ligatures(piece))
+            out.append(f'<span class="nocase">{text}</span>' if group and piece else text)
+        return markup.squash_space("".join(out))
     return markup.squash_space(_Parser(value).sequence(depth=0, math=False, closer=None))
 
 
 def latex_to_text(value: str) -> str:
     """Decode a BibTeX field value to plain text (names, journals, abstracts)."""
-    value = markup.strip_controls(value)
-    if not _NEEDS_PARSE.search(value):
-        return markup.squash_space(value)
+    if not _COMMANDS.search(value):
+        return value if _is_plain(value) else markup.squash_space(_ligatures(_clean(value)))
+    value = _clean(value)
+    pieces = _flat_groups(value)
+    if pieces is not None:
+        return markup.squash_space("".join(_ligatures(piece) for piece, _ in pieces))
     # literal() guards tag-like text in rich text; plain text needs no guard.
     return markup.plain(latex_to_rich(value)).replace("<\u200d", "<")
