@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Container
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .. import doi as doi_mod
 from ..diagnostics import warn
@@ -824,7 +824,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _canonical_types(csl_type: str) -> tuple[str, ...]:
     """The entry types the writers choose for a CSL type by themselves (formats/bibtex.py); any
     other entry type is remembered so that it is written back."""
