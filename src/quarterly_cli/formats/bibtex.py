@@ -81,8 +81,23 @@ RICH_FIELDS = (("title-short", "shorttitle"), ("event-title", "eventtitle"),
 
 # --- escaping ------------------------------------------------------------------------------
 
-def safe_url(value: str) -> str:
-    return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+_URL_ESCAPE = re.compile(r"\\(?=[_#%&~$])")
+
+
+def safe_url(value: str, ascii_only: bool = False) -> str:
+    """A DOI or URL as written (never LaTeX-escaped: `url` is verbatim in biblatex and
+    hyperref), unless its braces would unbalance the entry — then braces and backslashes are
+    percent-encoded. With `--ascii`, other characters are percent-encoded (as UTF-8)."""
+    value = _clean(value).replace("\n", " ")
+    if "\\" in value:  # the reader takes `\\_` for an escaped `_`
+        value = _URL_ESCAPE.sub("%5C", value)
+    if not _balanced(value):
+        value = value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+    if ascii_only and not value.isascii():
+        from urllib.parse import quote
+
+        value = "".join(c if c.isascii() else quote(c) for c in value)
+    return value
 
 
 _ACCENTS = {"\u0300": "`", "\u0301": "'", "\u0302": "^", "\u0308": '"', "\u0303": "~",
@@ -150,8 +165,9 @@ def protect_lines(value: str) -> str:
 
 
 def _balanced(value: str) -> bool:
+    """Whether the braces balance as BibTeX counts them (`\\{` counts too)."""
     depth = 0
-    for char in re.findall(r"\\.|[{}]", value):
+    for char in re.findall(r"[{}]", value):
         if char == "{":
             depth += 1
         elif char == "}":
@@ -222,13 +238,21 @@ def entry_type(record: Record, biblatex: bool) -> str:
     return BIBTEX_TYPES.get(record.type, found) if not biblatex else found
 
 
+def _iso(date: Date) -> str:
+    """EDTF as biblatex reads it: `2014-12-05`, `2016/2017`, and `-0349` for 349 BC."""
+    def one(parts: tuple[int, ...]) -> str:
+        year = f"-{-parts[0]:04d}" if parts[0] < 0 else f"{parts[0]:04d}"
+        return "-".join([year, *(f"{p:02d}" for p in parts[1:])])
+    return one(date.parts) + (f"/{one(date.end)}" if date.end else "")
+
+
 def _issued_fields(date: Date, biblatex: bool) -> list[tuple[str, str, bool]]:
     """`date = {2014-12-05}` (biblatex) or `year`/`month` (BibTeX, with `date` as well when
     there is a day or a range, so that they survive a round trip). A date that is no calendar
     date (`in press`) is written as it is."""
     if not date.parts:
         return [("date" if biblatex else "year", markup.escape_latex(date.literal or ""), False)]
-    iso = date.iso()
+    iso = _iso(date)
     if date.season and len(date.parts) == 1 and not date.end:
         iso = f"{date.parts[0]:04d}-{20 + date.season}"  # EDTF season (biblatex reads it)
     if biblatex:
@@ -355,18 +379,20 @@ def fields(record: Record, options: Options, biblatex: bool,
     for name, field in (("event-date", "eventdate"), ("original-date", "origdate")):
         date = record.dates.get(name)
         if date is not None and date.parts:
-            out.append((field, date.iso(), False))
+            out.append((field, _iso(date), False))
 
     # identifiers
     if record.DOI:
-        out.append(("doi", safe_url(record.DOI), False))
+        out.append(("doi", safe_url(record.DOI, options.ascii), False))
     if record.URL:
-        if not biblatex and kind in ("misc", "online"):
-            out.append(("howpublished", "\\url{" + safe_url(record.URL) + "}", False))
-        out.append(("url", safe_url(record.URL), False))
+        if not biblatex and kind in ("misc", "online") and "bibtex:howpublished" not in \
+                record.custom and all(name != "howpublished" for name, _, _ in out):
+            out.append(("howpublished", "\\url{" + safe_url(record.URL, options.ascii) + "}",
+                        False))
+        out.append(("url", safe_url(record.URL, options.ascii), False))
     accessed = record.dates.get("accessed")
     if accessed is not None and accessed.parts:
-        out.append(("urldate", accessed.iso(), False))
+        out.append(("urldate", _iso(accessed), False))
     if record.ISBN:
         add("isbn", ", ".join(record.ISBN))
     if record.ISSN:

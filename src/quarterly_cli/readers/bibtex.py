@@ -302,6 +302,8 @@ class _Scanner:
                     fields[name] = value if value is not None else fast.group(3)
                     entry.at[name] = pos
                 pos = fast.end()
+                if text.startswith("%", pos):  # a commented-out line between fields
+                    pos = self._space(pos)
                 continue
             char = text[pos:pos + 1]
             if char == closer:
@@ -550,6 +552,7 @@ _PAGE_DASH = re.compile(r"\s*[-–—]+\s*")
 _URLISH = re.compile(r"(?:https?|ftp)://\S+$|mailto:\S+$")
 _URL_COMMAND = re.compile(r"^\\url\s*\{(.*)\}$", re.DOTALL)
 _LIST_SPLIT = re.compile(r"\s*[,;]\s*|\s+and\s+")
+_ESCAPED_BREAK = re.compile(r"\\[rn](?=[\dX])")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 
 
@@ -558,8 +561,10 @@ def _split_list(value: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
 
 
 def _identifiers(value: str) -> tuple[str, ...]:
-    """ISBNs or ISSNs: separated by commas, semicolons or white space (`978-0 (pbk.)` aside)."""
-    text = latex_to_text(value)
+    """ISBNs or ISSNs: separated by commas, semicolons or white space (`978-0 (pbk.)` aside).
+    Mendeley writes the line breaks between them as `\\r`/`\\n` (Better BibTeX then escapes
+    the backslash: `\\textbackslash{}r`)."""
+    text = _ESCAPED_BREAK.sub(" ", latex_to_text(value))
     parts = [p for p in _LIST_SPLIT.split(text) if p.strip()]
     if len(parts) == 1 and len(text.split()) > 1 and all(
             sum(c.isdigit() for c in w) >= 8 for w in text.split()):
@@ -620,7 +625,10 @@ def _abstract(value: str | None) -> tuple[Section, ...]:
     """Paragraphs (blank lines apart) of rich text: an abstract keeps its italics and formulas."""
     if not value:
         return ()
-    paragraphs = tuple(p for p in (latex_to_rich(p) for p in re.split(r"\n\s*\n", value)) if p)
+    # Exporters put publishers' HTML (`CO<sub>2</sub>`) in abstracts: CSL's own tags are read
+    # as the markup they are, not neutralised as in titles.
+    paragraphs = tuple(p for p in (latex_to_rich(p).replace("<\u200d", "<")
+                                   for p in re.split(r"\n\s*\n", value)) if p)
     return (Section(None, paragraphs),) if paragraphs else ()
 
 
