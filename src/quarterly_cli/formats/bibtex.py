@@ -160,8 +160,9 @@ _LINE_AT = re.compile(r"(^|\n)([ \t]*)@")
 
 
 def protect_lines(value: str) -> str:
-    """A line that starts with `@` looks like a new entry to line-based readers."""
-    return _LINE_AT.sub(r"\1\2{@}", value) if "@" in value else value
+    """A line that starts with `@` looks like a new entry to line-based readers: an empty
+    group in front of it (`{}@WHO`) reads as nothing everywhere."""
+    return _LINE_AT.sub(r"\1\2{}@", value) if "@" in value else value
 
 
 def _balanced(value: str) -> bool:
@@ -195,7 +196,9 @@ def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str
 def bib_name(name: Name, escape: Callable[[str], str]) -> str:
     """BibTeX's `von Last, Jr, First`; organisations in an extra pair of braces."""
     if name.literal is not None:
-        return "{" + escape(name.literal) + "}"
+        text = escape(name.literal)
+        # `{\\"U}…` would be a special character; `{}` keeps the group an organisation's name
+        return "{" + ("{}" if text.startswith("\\") else "") + text + "}"
     family = _part(name.family or "", escape, lower_ok=False)
     particles = " ".join(p for p in (name.dropping_particle, name.non_dropping_particle) if p)
     if particles:
@@ -204,7 +207,11 @@ def bib_name(name: Name, escape: Callable[[str], str]) -> str:
     if name.suffix:
         text = f"{text}, {_part(name.suffix, escape)}"
         return f"{text}, {_part(name.given or '', escape)}"
-    return f"{text}, {_part(name.given, escape)}" if name.given else text
+    if name.given:
+        return f"{text}, {_part(name.given, escape)}"
+    # Without a given name, `A B` would read as given A, family B and `{de Souza}` as an
+    # organisation: a final comma says it is all family name.
+    return f"{text}," if text.startswith("{") or " " in text else text
 
 
 def bib_names(names: tuple[Name, ...], escape: Callable[[str], str], more: bool = False) -> str:

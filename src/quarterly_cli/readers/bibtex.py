@@ -22,6 +22,7 @@ from collections.abc import Container
 from functools import cache, lru_cache
 
 from .. import doi as doi_mod
+from ..abstracts import sections_from_text
 from ..diagnostics import warn
 from ..errors import InputFormatError
 from ..model import Date, DateError, Name, Record, Section
@@ -409,7 +410,8 @@ def parse_name(raw: str) -> Name | None:
         return None
     if _EXTENDED.match(raw):
         return _extended_name(raw)
-    if raw.startswith("{") and raw.endswith("}") and _closes_at_end(raw):
+    if raw.startswith("{") and raw.endswith("}") and raw[1:2] != "\\" and _closes_at_end(raw):
+        # `{World Health Organization}`; but `{\\"U}` is a special character, not a group
         return Name(literal=latex_to_text(raw[1:-1]))
     parts = [p.strip() for p in (raw.split(",") if "{" not in raw else
                                  _split_depth0(raw, _COMMA))]
@@ -622,14 +624,18 @@ def _issued(fields: dict[str, str], warn_bad) -> Date | None:
 
 
 def _abstract(value: str | None) -> tuple[Section, ...]:
-    """Paragraphs (blank lines apart) of rich text: an abstract keeps its italics and formulas."""
+    """Paragraphs (blank lines apart) of rich text, `Label: text` paragraphs as labelled
+    sections (abstracts.py): an abstract keeps its italics, formulas and structure."""
     if not value:
         return ()
     # Exporters put publishers' HTML (`CO<sub>2</sub>`) in abstracts: CSL's own tags are read
     # as the markup they are, not neutralised as in titles.
-    paragraphs = tuple(p for p in (latex_to_rich(p).replace("<\u200d", "<")
-                                   for p in re.split(r"\n\s*\n", value)) if p)
-    return (Section(None, paragraphs),) if paragraphs else ()
+    paragraphs = [p for p in (latex_to_rich(p).replace("<\u200d", "<")
+                              for p in _PARAGRAPHS.split(value)) if p]
+    return sections_from_text("\n\n".join(paragraphs)) if paragraphs else ()
+
+
+_PARAGRAPHS = re.compile(r"\n[ \t\r]*\n")
 
 
 def _title(fields: dict[str, str], prefix: str) -> str | None:
@@ -706,11 +712,9 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         latex_to_rich(fields["journal"]) if fields.get("journal") else None)
     used.update(("journaltitle", "journalsubtitle", "journaltitleaddon", "journal"))
     book = _title(fields, "book")
-    if csl_type not in ARTICLE_TYPES and book and book != title:
+    if csl_type not in ARTICLE_TYPES and book:
         used.update(("booktitle", "booksubtitle", "booktitleaddon"))
         put("container-title", book, "booktitle")
-    elif book == title:
-        used.update(("booktitle", "booksubtitle", "booktitleaddon"))
     put("container-title", journal, "journal")
     for field in fields.keys() & RICH_FIELDS.keys():
         value = take(field)
@@ -857,8 +861,8 @@ def markup_title(title: str | None) -> str:
 
 def read(text: str, name: str) -> list[Record]:
     entries, scanner = scan(text, name)
-    entries = [e for e in entries if e.type != "xdata"]
     inherit(entries, name, scanner)
+    entries = [e for e in entries if e.type != "xdata"]  # data for others, not a work
     records = []
     seen: dict[str, Entry] = {}
     for entry in entries:
