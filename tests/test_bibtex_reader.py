@@ -257,13 +257,16 @@ def test_dates(fields, date):
     ("report", "report", "number"), ("patent", "patent", "number"),
     ("legislation", "legislation", "number"), ("book", "book", "collection-number"),
     ("incollection", "chapter", "collection-number"),
-    ("inproceedings", "paper-conference", "collection-number"),
+    ("inproceedings", "paper-conference", "issue"),  # as citation-js and Zotero read it
+    ("inproceedings, series={LNCS}", "paper-conference", "collection-number"),
 ])
 def test_number_by_entry_type(entry_type, csl, variable):
-    record = one(f"@{entry_type}{{k, title={{T}}, number = {{42}}}}")
+    entry_type, _, extra = entry_type.partition(", ")
+    record = one(f"@{entry_type}{{k, title={{T}}, number = {{42}}, {extra}}}")
     assert record.type == csl
     assert record.get(variable) == "42"
     assert [v for v in ("issue", "number", "collection-number") if record.get(v)] == [variable]
+    assert one(FORMATS["biblatex"].render([record])).get(variable) == "42"
 
 
 @pytest.mark.parametrize(("entry", "publisher"), [

@@ -342,6 +342,11 @@ def fields(record: Record, options: Options, biblatex: bool,
     if csl in ARTICLE_TYPES:
         add("number", var.get("issue"))
         add("eid", var.get("number"))
+    elif csl == "paper-conference" and not var.get("collection-title"):
+        add("number", var.get("issue") or var.get("collection-number"))
+        if var.get("issue"):
+            add("issue", var.get("collection-number"))
+        add("eid", var.get("number"))
     elif csl in SERIES_NUMBER_TYPES:
         add("number", var.get("collection-number"))
         add("issue", var.get("issue"))

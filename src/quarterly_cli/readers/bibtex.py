@@ -307,7 +307,8 @@ class _Scanner:
                     pos = self._space(pos)
                 continue
             char = text[pos:pos + 1]
-            if char == closer:
+            if char == closer or char in "})" and char:
+                # `@book{a, … )`: a mismatched closing delimiter is forgiven (citation-js too)
                 return entry, pos + 1
             if char == ",":
                 pos = self._space(pos + 1)
@@ -323,7 +324,7 @@ class _Scanner:
                 entry.fields[name] = value
                 entry.at[name] = pos
             pos = end
-            if text[pos:pos + 1] not in (",", closer) and not _FIELD.match(text, pos):
+            if text[pos:pos + 1] not in (",", "}", ")") and not _FIELD.match(text, pos):
                 # A missing comma before the next `name =` is forgiven (pybtex and
                 # bibtexparser read on too); anything else is an error.
                 raise _Syntax(pos, "',' expected between fields")
@@ -344,6 +345,7 @@ def scan(text: str, name: str) -> tuple[list[Entry], _Scanner]:
 _TIE = re.compile(r"(?<!\\)~")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _EXTENDED = re.compile(r"\s*(?:family|given|prefix|suffix|useprefix|giveni)\s*=", re.IGNORECASE)
+_ENVIRONMENT = re.compile(r"\\(begin|end)\s*\{[^{}]*\}")
 _OTHERS = frozenset(("others", "et al.", "et al", "etal", "et. al.", "{others}"))
 
 
@@ -406,7 +408,7 @@ def parse_name(raw: str) -> Name | None:
     """One BibTeX name (`von Last, Jr, First`, `First von Last`, `{Organisation}`, or biblatex's
     `family=…, given=…`), LaTeX decoded. None when it is empty."""
     raw = raw.strip()
-    if not raw:
+    if not raw.strip(", "):
         return None
     if _EXTENDED.match(raw):
         return _extended_name(raw)
@@ -475,6 +477,8 @@ def _extended_name(raw: str) -> Name | None:
 def parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
     """A name list and whether it ends in `and others` (`and et al.`): more names, unnamed."""
     value = _TIE.sub(" ", value.strip())
+    if "\\begin" in value:  # an environment groups like braces: `A\\begin{x} and \\end{x}B`
+        value = _ENVIRONMENT.sub(lambda m: "{" if m.group(1) == "begin" else "}", value)
     items = [n.strip() for n in _split_depth0(value, _AND)]
     more = False
     while items and items[-1].lower() in _OTHERS:
@@ -496,8 +500,7 @@ def _inherited_name(parent_type: str, child_type: str, field: str) -> str:
         if parent_type == "periodical" and child_type in ("article", "suppperiodical"):
             return {"title": "journaltitle", "subtitle": "journalsubtitle",
                     "titleaddon": "journaltitleaddon"}[field]
-        if child_type in _CONTAINED or parent_type in ("book", "collection", "proceedings",
-                                                       "reference"):
+        if child_type in _CONTAINED:
             return {"title": "booktitle", "subtitle": "booksubtitle",
                     "titleaddon": "booktitleaddon"}[field]
     if field == "author" and child_type in ("inbook", "bookinbook", "suppbook"):
@@ -730,6 +733,12 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         if number and issue:
             used.discard("issue")
         put("number", eid, "eid")
+    elif csl_type == "paper-conference" and "series" not in fields:
+        # a proceedings' issue, as citation-js and Zotero read it; in a series, its number
+        put("issue", number or issue, "number")
+        if number and issue:
+            used.discard("issue")
+        put("number", eid, "eid")
     elif csl_type in SERIES_NUMBER_TYPES:
         put("collection-number", number, "number")
         put("issue", issue, "issue")
@@ -746,6 +755,9 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         used.discard("pages")
 
     # publisher and the bodies BibTeX names by entry type
+    if csl_type == "paper-conference" and "address" in fields and "location" in fields:
+        # ACM writes the publisher's place in `address` and the conference's in `location`
+        put("event-place", text("location"), "location")
     for field in fields.keys() & _PLAIN_READ:  # the entry's fields, not the whole table
         put(PLAIN_FIELDS[field], text(field), field)
     for field in _BODIES.get(csl_type, _BODIES[None]):

@@ -69,7 +69,7 @@ _CONTROL_SYMBOLS = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", 
 # Commands whose one argument is styled (or only grouped).
 _STYLED = {"textit": "i", "emph": "i", "textsl": "i", "mathit": "i", "textbf": "b",
            "mathbf": "b", "boldsymbol": "b", "bm": "b", "textsuperscript": "sup",
-           "textsubscript": "sub", "nocase": "nocase", "NoCaseChange": "nocase",
+           "textsubscript": "sub", "sp": "sup", "sb": "sub", "nocase": "nocase", "NoCaseChange": "nocase",
            "textsc": "", "textrm": "", "textsf": "", "texttt": "", "textup": "", "textmd": "",
            "textnormal": "", "mbox": "", "hbox": "", "text": "", "mathrm": "", "mathsf": "",
            "mathtt": "", "mathnormal": "", "ensuremath": "",
@@ -294,6 +294,10 @@ class _Parser:
             return ""
         if name == "char":
             return self.char_code()
+        if name == "ElsevierGlyph":  # Elsevier's exports: the code point in hexadecimal
+            code = markup.plain(self.argument(math))
+            return markup.literal(chr(int(code, 16))) if re.fullmatch(
+                r"[0-9A-Fa-f]{1,6}", code) and int(code, 16) < 0x110000 else code
         if name in ("url", "path"):
             return self.verbatim()
         known = _pylatexenc_macro(name)
