@@ -115,6 +115,9 @@ _CONTAINED = frozenset(("inbook", "incollection", "inproceedings", "bookinbook",
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
+_MONTH_NUMBERS = {**{m: n for n, m in enumerate(MONTHS, 1)},
+                  **{m[:3]: n for n, m in enumerate(MONTHS, 1)},
+                  **{str(n): n for n in range(1, 13)}, **{f"{n:02d}": n for n in range(1, 10)}}
 # BibTeX's predefined macros (plain.bst): the months.
 _PREDEFINED = {m[:3]: m.capitalize() for m in MONTHS}
 
@@ -476,7 +479,9 @@ def _extended_name(raw: str) -> Name | None:
 
 def parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
     """A name list and whether it ends in `and others` (`and et al.`): more names, unnamed."""
-    value = _TIE.sub(" ", value.strip())
+    value = value.strip()
+    if "~" in value:
+        value = _TIE.sub(" ", value)
     if "\\begin" in value:  # an environment groups like braces: `A\\begin{x} and \\end{x}B`
         value = _ENVIRONMENT.sub(lambda m: "{" if m.group(1) == "begin" else "}", value)
     items = [n.strip() for n in _split_depth0(value, _AND)]
@@ -605,8 +610,14 @@ def _issued(fields: dict[str, str], warn_bad) -> Date | None:
             warn_bad("date", text, exc)
             return Date(literal=text)
     year_text = fields.get("year", "")
-    if year_text.isdigit() and len(year_text) == 4 and not fields.get("month"):
-        return Date((int(year_text),))  # the common case, without the general parsing below
+    if year_text.isdigit() and len(year_text) == 4 and "day" not in fields:
+        # the common cases (`2014`, `2014` + `dec`/`December`/`12`) without the parsing below
+        month_text = fields.get("month")
+        if not month_text:
+            return Date((int(year_text),))
+        month_number = _MONTH_NUMBERS.get(month_text.strip().lower())
+        if month_number:
+            return Date((int(year_text), month_number))
     year_text = latex_to_text(year_text)
     if not year_text:
         return None
@@ -661,8 +672,8 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
                        warn_bad=None) -> Record:
     """One entry's fields (lower-case names, LaTeX values, inheritance done) as a Record."""
     entry_type = entry_type.lower()
-    warn_bad = warn_bad or (lambda field, value, exc: None)
-    subtype = latex_to_text(fields.get("entrysubtype", "")).lower()
+    warn_bad = warn_bad or _ignore
+    subtype = latex_to_text(fields["entrysubtype"]).lower() if "entrysubtype" in fields else ""
     csl_type = _SUBTYPES.get(subtype) if entry_type == "article" else None
     csl_type = csl_type or TYPES.get(entry_type, "document")
     names: dict[str, tuple[Name, ...]] = {}
@@ -701,7 +712,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
                 names[role] = people
             if went_on:
                 more.append(role)
-    editor_type = latex_to_text(fields.get("editortype", "")).lower()
+    editor_type = latex_to_text(fields["editortype"]).lower() if "editortype" in fields else ""
     if editor_type in EDITOR_TYPES and "editor" in names and EDITOR_TYPES[editor_type] != "editor":
         names[EDITOR_TYPES[editor_type]] = names.pop("editor")
         if "editor" in more:
@@ -719,15 +730,15 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         used.update(("booktitle", "booksubtitle", "booktitleaddon"))
         put("container-title", book, "booktitle")
     put("container-title", journal, "journal")
-    for field in fields.keys() & RICH_FIELDS.keys():
+    for field in [f for f in fields if f in RICH_FIELDS]:  # input order: the first alias wins
         value = take(field)
         if value:
             put(RICH_FIELDS[field], latex_to_rich(value), field)
 
     # numbers
-    number = text("number")
-    issue = text("issue")
-    eid = text("eid")
+    number = text("number") if "number" in fields else None
+    issue = text("issue") if "issue" in fields else None
+    eid = text("eid") if "eid" in fields else None
     if csl_type in ARTICLE_TYPES:
         put("issue", number or issue, "number")
         if number and issue:
@@ -758,7 +769,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
     if csl_type == "paper-conference" and "address" in fields and "location" in fields:
         # ACM writes the publisher's place in `address` and the conference's in `location`
         put("event-place", text("location"), "location")
-    for field in fields.keys() & _PLAIN_READ:  # the entry's fields, not the whole table
+    for field in [f for f in fields if f in _PLAIN_READ]:  # the entry's fields, in its order
         put(PLAIN_FIELDS[field], text(field), field)
     for field in _BODIES.get(csl_type, _BODIES[None]):
         value = fields.get(field)
@@ -779,7 +790,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
             used.discard("howpublished")
 
     # genre
-    genre = text("type")
+    genre = text("type") if "type" in fields else None
     if genre:
         genre = GENRES.get(genre.lower().replace(" ", ""), genre)
     elif entry_type in ("phdthesis", "mastersthesis"):
@@ -791,15 +802,15 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         used.add("entrysubtype")
 
     # identifiers
-    doi = text("doi")
+    doi = text("doi") if "doi" in fields else None
     if doi:
         variables["DOI"] = doi_mod.parse(doi) or doi  # `https://doi.org/10.…` → the bare DOI
     url = take("url")
     if url:
         variables["URL"] = markup_free(url)
-    eprint_type = (latex_to_text(fields.get("eprinttype") or fields.get("archiveprefix") or ""))
-    eprint_target = {"pubmed": "PMID", "pmid": "PMID", "pmc": "PMCID", "pmcid": "PMCID",
-                     "doi": "DOI"}.get(eprint_type.lower())
+    eprint_type = fields.get("eprinttype") or fields.get("archiveprefix") or ""
+    eprint_target = _EPRINT_TARGETS.get(latex_to_text(eprint_type).lower()) if eprint_type \
+        else None
     if eprint_target and fields.get("eprint") and eprint_target not in variables:
         variables[eprint_target] = latex_to_text(fields["eprint"])
         used.update(("eprint", "eprinttype", "archiveprefix"))
@@ -813,7 +824,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         pass
     elif issued is not None and issued.month:
         used.update(("month", "day"))
-    for field in fields.keys() & DATE_FIELDS.keys():
+    for field in [f for f in fields if f in DATE_FIELDS]:
         value, var = fields[field], DATE_FIELDS[field]
         if value and var not in dates:
             text_value = latex_to_text(value)
@@ -827,11 +838,9 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
 
     for field in ("crossref", "xdata"):
         used.discard(field)
-    for field, value in fields.items():
-        if field not in used and field not in ("keywords", "keyword", "abstract", "isbn",
-                                               "issn", "month", "day"):
-            custom["bibtex:" + field] = value
-        elif field in ("month", "day") and field not in used and value.strip():
+    for field, value in fields.items():  # in the input's order: written back the same way
+        if field not in used and field not in _READ_ELSEWHERE and (
+                value.strip() or field not in ("month", "day")):
             custom["bibtex:" + field] = value
     if entry_type not in _canonical_types(csl_type):
         custom["bibtex-type"] = entry_type
@@ -846,6 +855,16 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         abstract=_abstract(fields.get("abstract")),
         more_names=more, custom=custom, id=key or None, source="bibtex",
     )
+
+
+_EPRINT_TARGETS = {"pubmed": "PMID", "pmid": "PMID", "pmc": "PMCID", "pmcid": "PMCID",
+                   "doi": "DOI"}
+# Read below, straight into the record's typed fields.
+_READ_ELSEWHERE = frozenset(("keywords", "keyword", "abstract", "isbn", "issn"))
+
+
+def _ignore(field: str, value: str, exc: Exception) -> None:
+    """The default for record_from_fields' `warn_bad`: callers without a file say nothing."""
 
 
 @cache
