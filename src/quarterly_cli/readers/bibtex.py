@@ -17,6 +17,7 @@ warnings, not refusals; LaTeX is decoded by `latex.py`; fields map to CSL by the
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Container
 from functools import cache, lru_cache
@@ -127,8 +128,14 @@ _AT = re.compile(r"@[ \t\r\n]*([A-Za-z][\w:.+-]*)[ \t\r\n]*([{(])")
 _SPACE = re.compile(r"(?:[ \t\r\n]|%[^\n]*)*")
 _KEY_END = re.compile(r"[,\s}\)]")
 _FIELD = re.compile(r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=")
-_SIMPLE_FIELD = re.compile(
-    r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=[ \t\r\n]*(?:\{([^{}]*)\}|(\d+))[ \t\r\n]*(?:,[ \t\r\n]*|(?=[})]))")
+# A braced value with groups nested one deep. Possessive quantifiers (Python 3.11+) read a long
+# abstract in a few steps; before 3.11, one character per step, which never backtracks either.
+_NESTED_ONCE = (r"(?:[^{}]++|\{[^{}]*+\})*+" if sys.version_info >= (3, 11)
+                else r"(?:[^{}]|\{[^{}]*\})*")
+_SIMPLE_FIELD = re.compile(  # braces nested one deep (`{The {NHS} reform}`), quotes, numbers
+    r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=[ \t\r\n]*"
+    rf"(?:\{{({_NESTED_ONCE})\}}|\"([^\"{{}}]*)\"|(\d+))"
+    r"[ \t\r\n]*(?:,[ \t\r\n]*|(?=[})]))")
 _BRACES = re.compile(r"[{}]")
 _QUOTED = re.compile(r'[{}"]')
 _BARE = re.compile(r"[^\s\"#%'(),={}]+")
@@ -303,7 +310,11 @@ class _Scanner:
                     self.duplicates.append((entry, name, pos))
                 else:
                     value = fast.group(2)
-                    fields[name] = value if value is not None else fast.group(3)
+                    if value is None:
+                        value = fast.group(3)
+                        if value is None:
+                            value = fast.group(4)
+                    fields[name] = value
                     entry.at[name] = pos
                 pos = fast.end()
                 if text.startswith("%", pos):  # a commented-out line between fields
