@@ -150,6 +150,14 @@ def test_ascii_is_pure_ascii_and_reads_back():
         assert again.URL == "https://x.org/%C3%A9"
 
 
+def test_ascii_covers_kept_fields_and_literal_dates():
+    record = back("@article{k, title={T}, year={à paraître}, mrnote = {Café}}")[0]
+    text = render([record], "biblatex", ascii=True)
+    assert text.isascii()
+    (again,) = back(text)
+    assert again.issued.literal == "à paraître" and "Caf" in again.custom["bibtex:mrnote"]
+
+
 def test_hostile_text_stays_inside_its_field():
     record = Record(title="} @article{evil, title={x", note="%\n@comment{",
                     author=(Name(literal="}{"),), URL="http://x/{", issued=(2020,))

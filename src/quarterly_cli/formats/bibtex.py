@@ -253,12 +253,13 @@ def _iso(date: Date) -> str:
     return one(date.parts) + (f"/{one(date.end)}" if date.end else "")
 
 
-def _issued_fields(date: Date, biblatex: bool) -> list[tuple[str, str, bool]]:
+def _issued_fields(date: Date, biblatex: bool,
+                   text: Callable[[str], str]) -> list[tuple[str, str, bool]]:
     """`date = {2014-12-05}` (biblatex) or `year`/`month` (BibTeX, with `date` as well when
     there is a day or a range, so that they survive a round trip). A date that is no calendar
     date (`in press`) is written as it is."""
     if not date.parts:
-        return [("date" if biblatex else "year", markup.escape_latex(date.literal or ""), False)]
+        return [("date" if biblatex else "year", text(date.literal or ""), False)]
     iso = _iso(date)
     if date.season and len(date.parts) == 1 and not date.end:
         iso = f"{date.parts[0]:04d}-{20 + date.season}"  # EDTF season (biblatex reads it)
@@ -333,7 +334,7 @@ def fields(record: Record, options: Options, biblatex: bool,
     add("shortjournal", var.get("container-title-short"))
     issued = record.dates.get("issued")
     if issued is not None:
-        out.extend(_issued_fields(issued, biblatex))
+        out.extend(_issued_fields(issued, biblatex, text))
     add("series", var.get("collection-title"), rich)
     add("volume", var.get("volume"))
 
@@ -429,7 +430,11 @@ def fields(record: Record, options: Options, biblatex: bool,
             if name in written or not _FIELD_NAME.fullmatch(name):
                 continue
             written.add(name)
-            out.append((name, value if _balanced(value) else text(value), False))
+            if not _balanced(value):
+                value = text(value)
+            elif options.ascii:
+                value = latex_ascii(value)  # LaTeX as read; only its other characters change
+            out.append((name, value, False))
     return [(name, protect_lines(value) if "@" in value else value, bare)
             for name, value, bare in out]
 
