@@ -239,8 +239,6 @@ def entry_type(record: Record, biblatex: bool) -> str:
         return kept
     if record.type == "thesis" and not biblatex:
         return "mastersthesis" if _MASTERS.search(record.genre or "") else "phdthesis"
-    if kept == "manual" and record.type == "report":
-        return "manual"
     found = ENTRY_TYPES.get(record.type, "misc")
     return BIBTEX_TYPES.get(record.type, found) if not biblatex else found
 

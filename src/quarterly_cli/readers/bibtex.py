@@ -61,8 +61,6 @@ ARTICLE_TYPES = frozenset(("article-journal", "article-magazine", "article-newsp
 # CSL types whose BibTeX `number` is the number within a series (CSL collection-number).
 SERIES_NUMBER_TYPES = frozenset(("book", "chapter", "paper-conference", "pamphlet",
                                  "entry-encyclopedia"))
-# CSL types that take `school`/`institution`/`organization` as their publisher.
-INSTITUTION_TYPES = frozenset(("thesis", "report"))
 
 # --- fields --------------------------------------------------------------------------------
 
@@ -98,13 +96,6 @@ _BODIES: dict[str | None, tuple[str, ...]] = {
     "webpage": ("organization", "publisher", "institution"),
     None: ("publisher", "institution", "organization"),
 }
-# Read by the code below rather than by a table.
-_HANDLED = frozenset(("title", "subtitle", "titleaddon", "journal", "journaltitle",
-                      "journalsubtitle", "booktitle", "booksubtitle", "booktitleaddon",
-                      "number", "issue", "eid", "pages", "school", "institution",
-                      "organization", "isbn", "issn", "doi", "url", "keywords", "keyword",
-                      "abstract", "date", "year", "month", "day", "type", "entrysubtype",
-                      "eprint", "eprinttype", "archiveprefix", "crossref", "xdata"))
 # Fields not inherited through `crossref` (biber's defaults, biblatex manual §B.1).
 _NOT_INHERITED = frozenset(("ids", "crossref", "xref", "xdata", "entryset", "entrysubtype",
                             "execute", "label", "options", "presort", "related",
@@ -857,7 +848,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         custom["bibtex-type"] = entry_type
     keywords = fields.get("keywords") or fields.get("keyword")
     return Record(
-        title=markup_title(title),
+        title=title or "",
         type=csl_type,
         names=names, dates=dates, variables=variables,
         ISSN=_identifiers(fields["issn"]) if fields.get("issn") else (),
@@ -897,10 +888,6 @@ def markup_free(url: str) -> str:
     return text
 
 
-def markup_title(title: str | None) -> str:
-    return title or ""
-
-
 def read(text: str, name: str) -> list[Record]:
     entries, scanner = scan(text, name)
     inherit(entries, name, scanner)
@@ -927,12 +914,14 @@ def read(text: str, name: str) -> list[Record]:
             raise InputFormatError(
                 f"{name}: entry '{entry.key}' at line {scanner.line(entry.pos)}: {exc}. Fix the "
                 "LaTeX and try again.") from None
-    if not records and not entries and _has_entries(text):
+    if not entries and _prose_only(text):
         raise InputFormatError(f"{name}: no BibTeX entries found.")
     return records
 
 
-def _has_entries(text: str) -> bool:
+def _prose_only(text: str) -> bool:
+    """Text with no `@` entry, string or comment at all (a file of only `@string`s or `%`
+    comments is an empty library, not an error)."""
     return bool(text.strip()) and not re.fullmatch(r"(?:\s|%[^\n]*)*", text) and \
         not _AT.search(text)
 
