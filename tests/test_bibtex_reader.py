@@ -9,6 +9,8 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pybtex.database import parse_string as pybtex_parse
 
 from quarterly_cli import diagnostics
@@ -466,3 +468,37 @@ def test_excerpt_lt():
     (record,), _ = excerpt("lt.bib")
     assert "x < y > z" in record.title and "<math>" in record.title
     assert "x < y > z" in FORMATS["bibtex"].render([record], Options())
+
+
+# --- hostile input -------------------------------------------------------------------------
+
+BIBTEX_ALPHABET = st.sampled_from(list("@{}()\"#%=,~$^_\\ \nabAB01-'`") +
+                                  ["@article{", "title = ", "author = ", " and ", "\\'", "\\begin{it}",
+                                   "\\end{it}", "@string{x = ", "crossref = {k}", "Ü", "\\url{"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(BIBTEX_ALPHABET, max_size=40).map("".join))
+def test_any_text_is_records_or_one_error(text):
+    """Hostile or broken input gives records or an InputFormatError, never another exception,
+    and every value that comes out is free of terminal controls."""
+    try:
+        records, _ = read(text)
+    except InputFormatError:
+        return
+    for record in records:
+        assert "\x1b" not in record.title and all("\x1b" not in n.family
+                                                  for n in record.author if n.family)
+
+
+@pytest.mark.parametrize("value", ["{" * 500 + "x" + "}" * 500,
+                                   "\\textit{" * 500 + "x" + "}" * 500])
+def test_nesting_past_any_real_value_is_an_error_not_a_crash(value):
+    with pytest.raises(InputFormatError, match="nested more than 100 deep"):
+        read(f"@article{{k, title = {{{value}}}}}")
+
+
+def test_a_crossref_chain_longer_than_any_real_one_is_cut():
+    chain = "\n".join(f"@book{{k{i}, title={{T}}, crossref={{k{i + 1}}}}}" for i in range(2000))
+    records, _ = read(chain + "\n@book{k2000, title={T}, publisher={P}}")
+    assert len(records) == 2001 and records[-2].publisher == "P"

@@ -531,8 +531,8 @@ def inherit(entries: list[Entry], name: str, scanner: _Scanner) -> None:
         return parent
 
     def resolve(entry: Entry, seen: frozenset[int]) -> None:
-        if id(entry) in done or id(entry) in seen:
-            return
+        if id(entry) in done or id(entry) in seen or len(seen) > 50:
+            return  # done, a cycle, or a chain longer than any real one (hostile input)
         seen = seen | {id(entry)}
         for key in re.split(r"\s*,\s*", entry.fields.get("xdata", "").strip()):
             parent = parent_of(entry, key) if key else None

@@ -24,6 +24,10 @@ from functools import lru_cache
 
 from .. import markup
 
+# Real values nest a few groups deep; a value nested deeper than this is refused rather than
+# allowed to exhaust Python's stack.
+MAX_NESTING = 100
+
 
 class LatexError(ValueError):
     """LaTeX that cannot be read as written (`\\begin{bf}…\\end{it}`); the message says where."""
@@ -121,12 +125,13 @@ def _pylatexenc_macro(name: str) -> tuple[int, str | None] | None:
 class _Parser:
     """A recursive reader over `_TOKEN`s. Produces CSL rich text (see markup.py)."""
 
-    __slots__ = ("tokens", "pos", "value")
+    __slots__ = ("tokens", "pos", "value", "level")
 
     def __init__(self, value: str) -> None:
         self.value = value
         self.tokens = _TOKEN.findall(value)
         self.pos = 0
+        self.level = 0  # groups, arguments and environments open: hostile input is bounded
 
     # -- helpers --
     def peek(self) -> str | None:
@@ -173,6 +178,16 @@ class _Parser:
                  environment: str | None = None, declaration: bool = False) -> str:
         """Rich text up to `closer` (`}` or `$`), the `\\end` of `environment`, or — for the
         rest of a declaration's group (`declaration`) — the brace or `\\end` that closes it."""
+        self.level += 1
+        if self.level > MAX_NESTING:
+            raise LatexError(f"groups are nested more than {MAX_NESTING} deep")
+        try:
+            return self._sequence(depth, math, closer, environment, declaration)
+        finally:
+            self.level -= 1
+
+    def _sequence(self, depth: int, math: bool, closer: str | None,
+                  environment: str | None, declaration: bool) -> str:
         out: list[str] = []
         while self.pos < len(self.tokens):
             token = self.tokens[self.pos]
