@@ -342,6 +342,11 @@ def test_online_entry_with_subtitle_and_urldate():
     assert "  urldate = {2020-01-01}" in text
 
 
+def test_a_titleaddon_without_a_title_is_the_title():
+    record = one("@misc{k, titleaddon = {Photograph series of a boy}, year = 2019}")
+    assert record.title == "Photograph series of a boy"
+
+
 def test_comments_preambles_and_commented_entries_are_skipped():
     records, _ = read(r"""% @article{commented, title = {No}}
 @comment{an @article{inside, title={No}} comment}

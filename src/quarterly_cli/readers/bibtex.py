@@ -656,18 +656,19 @@ _PARAGRAPHS = re.compile(r"\n[ \t\r]*\n")
 
 def _title(fields: dict[str, str], prefix: str) -> str | None:
     """`title` + `subtitle` + `titleaddon` (or `booktitle` + `booksubtitle` …) as one title, as
-    biblatex prints them: `Title: Subtitle. Addon`."""
+    biblatex prints them: `Title: Subtitle. Addon`; the parts there are when one is missing
+    (APA's untitled works have only a `titleaddon`, `[Photograph series of …]`)."""
     title = fields.get(prefix + "title")
-    if title is None:
-        return None
-    rich = latex_to_rich(title)
     subtitle = fields.get(prefix + "subtitle")
-    if subtitle:
-        rich = f"{rich}: {latex_to_rich(subtitle)}"
     addon = fields.get(prefix + "titleaddon")
+    if title is None and subtitle is None and addon is None:
+        return None
+    rich = latex_to_rich(title) if title else ""
+    if subtitle:
+        rich = f"{rich}: {latex_to_rich(subtitle)}" if rich else latex_to_rich(subtitle)
     if addon:
-        rich = f"{rich}. {latex_to_rich(addon)}"
-    return rich
+        rich = f"{rich}. {latex_to_rich(addon)}" if rich else latex_to_rich(addon)
+    return rich or None
 
 
 def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "article",
