@@ -440,6 +440,8 @@ def _flat_groups(value: str) -> list[tuple[str, bool]] | None:
     return out
 
 
+# Journals, publishers, places and names repeat across a library: decoded once each.
+@lru_cache(maxsize=1 << 13)
 def latex_to_rich(value: str) -> str:
     """Decode a BibTeX field value to CSL rich text (see module docstring). LatexError when an
     environment is closed by the wrong `\\end`."""
@@ -458,6 +460,7 @@ def latex_to_rich(value: str) -> str:
     return markup.squash_space(_Parser(value).sequence(depth=0, math=False, closer=None))
 
 
+@lru_cache(maxsize=1 << 13)
 def latex_to_text(value: str) -> str:
     """Decode a BibTeX field value to plain text (names, journals, abstracts)."""
     if not _COMMANDS.search(value):
