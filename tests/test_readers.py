@@ -43,8 +43,9 @@ def test_bibtex_file():
     assert first.title == ('Health Systems in <span class="nocase">Scandinavia</span>: '
                            '<span class="nocase">NHS</span>-Style Reform & 50% Cost Shifts')
     assert first.issued.parts == (2018, 8) and first.page == "800-809"
-    assert first.abstract[0].paragraphs == ("Background: Costs rose by 50% in the first_year.",
-                                            "Methods: We compared n = 12 regions & counties.")
+    assert abstract_paragraphs(first) == ["Background: Costs rose by 50% in the first_year.",
+                                          "Methods: We compared n = 12 regions & counties."]
+    assert [s.label for s in first.abstract] == ["Background", "Methods"]
     assert second.container_title == "The Milbank Quarterly"  # @string macro resolved
     assert (second.author[0].non_dropping_particle, second.author[0].family) == ("van der", "Berg")
     assert second.author[2].suffix == "Jr."
@@ -163,7 +164,7 @@ def test_hostile_bibtex_text_is_cleaned():
     ("article-journal", "article", "JOUR"), ("book", "book", "BOOK"),
     ("chapter", "incollection", "CHAP"), ("paper-conference", "inproceedings", "CPAPER"),
     ("report", "techreport", "RPRT"), ("thesis", "phdthesis", "THES"),
-    ("document", "misc", "GEN"),
+    ("document", "misc", "GEN"), ("software", "software", "COMP"),
 ])
 def test_types_survive_conversion(csl, bibtex, ris):
     from quarterly_cli.model import Record

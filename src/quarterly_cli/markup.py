@@ -144,18 +144,21 @@ _LATEX_SPECIALS = {
     "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
 _LATEX_TABLE = str.maketrans(_LATEX_SPECIALS)
-_LATEX_CHARS = re.compile(r"[\\{}&%$#_~^]")
+_LATEX_CHARS = re.compile(r"[\\{}&%$#_~^]|--|``|''|[!?]`")
+# `--`, ` `` `, `''`, `!``, `?`` are ligatures in LaTeX (and quarterly's reader): an empty group
+# between the characters keeps `18--64` as written.
+_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
 
 
 def escape_latex(text: str) -> str:
-    """Escape the ten LaTeX specials so the value is balanced and literal.
+    """Escape the ten LaTeX specials so the value is balanced and literal, and break ligatures.
 
     Braces become `\\textbraceleft{}`/`\\textbraceright{}`, not `\\{`: BibTeX (and pybtex) count
     `\\{` as a brace, so a lone escaped brace would still unbalance the entry.
     """
     if not _LATEX_CHARS.search(text):  # most values need nothing; a scan beats translate()
         return text
-    return text.translate(_LATEX_TABLE)
+    return _LIGATURE.sub("{}", text.translate(_LATEX_TABLE))
 
 
 _LATEX = {"i": (r"\textit{", "}"), "b": (r"\textbf{", "}"), "sup": (r"\textsuperscript{", "}"),
@@ -163,8 +166,25 @@ _LATEX = {"i": (r"\textit{", "}"), "b": (r"\textbf{", "}"), "sup": (r"\textsuper
 
 
 def to_latex(text: str) -> str:
-    """Rich text → LaTeX: nocase spans become brace protection, `<i>` becomes `\\textit{}`."""
-    return wrap(parse(text), escape_latex, _LATEX)
+    """Rich text → LaTeX: `<i>` becomes `\\textit{}`; a run of nocase spans becomes one brace
+    group (`{Cu\\textsubscript{2}O}`), which opens with `{}` when it would open with a command
+    (BibTeX reads `{\\&…}` as a special character, which protects no case)."""
+    if "<" not in text:  # no markup: the common case
+        return escape_latex(text)
+    spans = parse(text)
+    out: list[str] = []
+    run: list[Span] = []
+    for span in spans + [Span("")]:
+        if "nocase" in span.styles:
+            run.append(Span(span.text, span.styles - {"nocase"}))
+            continue
+        if run:
+            inner = wrap(run, escape_latex, _LATEX)
+            out.append("{" + ("{}" if inner.startswith("\\") else "") + inner + "}")
+            run = []
+        if span.text:
+            out.append(wrap([span], escape_latex, _LATEX))
+    return "".join(out)
 
 
 # --- HTML, JATS and MathML from remote sources → CSL rich text ------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 
 from .. import markup
@@ -24,17 +23,14 @@ def abstract_paragraphs(record: Record) -> list[str]:
 
 
 def ascii_fold(text: str) -> str:
-    """`Ødegård` → `Odegard`: for citation keys, which must be ASCII."""
+    """`Ødegård` → `Odegard`, `张伟` → `ZhangWei`, `Иванов` → `Ivanov`: for citation keys, which
+    must be ASCII. anyascii transliterates every script (a name in Chinese or Cyrillic gives a
+    key, not `anon`); it is imported only for text that is not ASCII already."""
     if text.isascii():
         return text
-    text = text.translate(_NON_DECOMPOSING)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if ord(c) < 128)
+    from anyascii import anyascii
 
-
-_NON_DECOMPOSING = str.maketrans({"Ø": "O", "ø": "o", "Æ": "AE", "æ": "ae", "Œ": "OE",
-                                  "œ": "oe", "ß": "ss", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d",
-                                  "Þ": "Th", "þ": "th"})
+    return anyascii(text)
 
 
 def _key_word(text: str) -> str:
@@ -54,7 +50,9 @@ def base_key(record: Record) -> str:
     return (who or "anon") + str(record.year or "") + what
 
 
-_KEY = re.compile(r"[A-Za-z0-9_:.+/-]+")
+# What BibTeX, biber, bibtexparser and pybtex all accept in a key (no space, comma, brace,
+# quote, `#`, `%`, `=`, parenthesis or backslash).
+_KEY = re.compile(r"[A-Za-z0-9_:.+/'!?&*;<>@\[\]|-]+")
 
 
 def citation_keys(records: Iterable[Record]) -> Iterator[tuple[Record, str]]:

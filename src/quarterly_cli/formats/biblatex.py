@@ -1,4 +1,6 @@
-"""BibLaTeX `@article` entries: `journaltitle`, ISO `date`, issue in `number`, article number in `eid`."""
+"""BibLaTeX entries of every type: the BibTeX writer in biblatex's dialect — `journaltitle`,
+EDTF `date`, `location`, `institution` for theses, `@report`/`@thesis` with `type`, issue in
+`number`, article number in `eid` (formats/bibtex.py has the tables)."""
 
 from __future__ import annotations
 
