@@ -31,7 +31,7 @@ BIB = """@Comment{jabref-meta: databaseType:bibtex;}
   volume = "7",
   pages = {1--9},
   number = {2},
-  note = {a "quoted" \\} brace}
+  note = {a "quoted" \\{\\} brace pair}
 }
 
 @article{two, title={Two}, year={2001}, date = {2001-05}}

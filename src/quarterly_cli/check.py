@@ -924,12 +924,15 @@ def _bib_fields(raw: str) -> list[_BibField]:
 
 
 def _bib_value(name: str, value: str) -> str:
-
+    """A value as the BibTeX writer would write it: DOIs never escaped (only what would unbalance
+    the entry is percent-encoded); page ranges with BibTeX's `--` (the writer's own form, which
+    escaping would break into `-{}-`)."""
     if name == "doi":
         return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
     if name == "pages":
         first, last = split_pages(value)
-        value = f"{first}--{last}" if first and last else first or value
+        if first and last:
+            return f"{markup.escape_latex(first)}--{markup.escape_latex(last)}"
     return markup.escape_latex(value)
 
 
