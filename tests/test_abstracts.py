@@ -11,8 +11,8 @@ def test_labelled_paragraphs_become_sections_and_loose_ones_follow_their_section
 
 def test_pubmed_style_capital_headings_in_one_paragraph():
     assert sections_from_text("BACKGROUND: a b. MAIN OUTCOMES AND MEASURES: c. RESULTS: d.") == (
-        Section("Background", ("a b.",)), Section("Main outcomes and measures", ("c.",)),
-        Section("Results", ("d.",)))
+        Section("BACKGROUND", ("a b.",)), Section("MAIN OUTCOMES AND MEASURES", ("c.",)),
+        Section("RESULTS", ("d.",)))  # as written, so that they read back the same
 
 
 def test_a_colon_in_a_sentence_is_not_a_heading():
@@ -24,3 +24,11 @@ def test_a_colon_in_a_sentence_is_not_a_heading():
 def test_policy_points_are_taken_out():
     sections = (Section("Policy Points", ("p1", "p2")), Section("Methods", ("m",)))
     assert split_policy_points(sections) == ((Section("Methods", ("m",)),), ("p1", "p2"))
+
+
+def test_one_line_sections_split_at_known_headings_after_a_sentence():
+    text = "Background: Costs rose. Methods: We compared 12 regions. Note: a colon. Results: none."
+    assert sections_from_text(text) == (
+        Section("Background", ("Costs rose.",)),
+        Section("Methods", ("We compared 12 regions. Note: a colon.",)),
+        Section("Results", ("none.",)))

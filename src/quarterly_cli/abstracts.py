@@ -29,11 +29,22 @@ LABELS = frozenset(s.casefold() for s in (
     "Significance", "Study design", "Study selection", "Summary", "Trial registration",
 ))
 _HEAD = re.compile(r"([A-Z][A-Za-z ,&/()-]{1,60}?):\s+")
+_INLINE_HEAD = re.compile(r"(?<=[.!?])\s+([A-Z][A-Za-z ,&/()-]{1,60}?):\s+")
 _CAPS_HEAD = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][A-Z ,&/()-]{2,60}[A-Z)]):\s+")
 
 
+# The words known headings are made of: a heading made only of them is one too, however they are
+# combined (`Background and aim`, `Design, setting, and participants`, `Material and method`).
+_LABEL_WORDS = frozenset(w for label in LABELS for w in re.findall(r"[a-z]+", label)) | {"aim"}
+
+
 def _is_label(text: str) -> bool:
-    return text.casefold() in LABELS or (text.isupper() and len(text) > 2)
+    return _known(text) or (text.isupper() and len(text) > 2)
+
+
+def _known(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", text.casefold())
+    return text.casefold() in LABELS or (bool(words) and all(w in _LABEL_WORDS for w in words))
 
 
 def sections_from_text(text: str) -> tuple[Section, ...]:
@@ -65,15 +76,26 @@ def _split_caps(paragraph: str) -> list[tuple[str | None, str]]:
                 out.append((_label(head.group(1)), body))
         return out
     lead = _HEAD.match(paragraph)
-    if lead and lead.group(1).casefold() in LABELS and paragraph[lead.end():].strip():
-        return [(lead.group(1), paragraph[lead.end():].strip())]
+    if lead and _known(lead.group(1)) and paragraph[lead.end():].strip():
+        # A paragraph that opens with a known heading may hold the next sections too, as one-line
+        # formats write them (RIS `AB  - Background: … Methods: …`): split at known headings that
+        # follow the end of a sentence.
+        heads = [lead] + [m for m in _INLINE_HEAD.finditer(paragraph, lead.end())
+                          if _known(m.group(1))]
+        out = []
+        for n, head in enumerate(heads):
+            end = heads[n + 1].start() if n + 1 < len(heads) else len(paragraph)
+            body = paragraph[head.end():end].strip()
+            if body:
+                out.append((head.group(1), body))
+        return out
     return [(None, paragraph)]
 
 
 def _label(text: str) -> str:
-    """`MAIN OUTCOMES AND MEASURES` → `Main outcomes and measures` (as PubMed's sections read)."""
-    text = text.strip()
-    return text[0] + text[1:].lower() if text.isupper() else text
+    """A heading as written: `BACKGROUND` stays in capitals, so that writing the abstract back
+    (`BACKGROUND: …`) reads back the same."""
+    return text.strip()
 
 
 def split_policy_points(sections: tuple[Section, ...]) -> tuple[tuple[Section, ...],

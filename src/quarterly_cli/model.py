@@ -677,6 +677,16 @@ class Record:
         return split_pages(self.page)[1]
 
 
+def preprint_type(csl_type: str, genre: str | None) -> str:
+    """CSL `article` (a preprint) for a generic document or manuscript whose genre says it is a
+    preprint: BibTeX (`@misc`, `type = {Preprint}`) and RIS (`UNPB`, `M3  - Preprint`) have no
+    preprint type of their own, and that is how Zotero, Better BibTeX and quarterly write one."""
+    if csl_type in ("document", "manuscript", "webpage") and genre and \
+            genre.strip().casefold().startswith("preprint"):
+        return "article"
+    return csl_type
+
+
 _NAME_ROLE_SET = frozenset(NAME_ROLES)
 _DATE_SET = frozenset(DATE_VARS)
 

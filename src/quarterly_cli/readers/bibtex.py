@@ -26,7 +26,7 @@ from .. import doi as doi_mod
 from ..abstracts import sections_from_text
 from ..diagnostics import warn
 from ..errors import InputFormatError
-from ..model import Date, DateError, Name, Record, Section
+from ..model import Date, DateError, Name, Record, Section, preprint_type
 from .latex import LatexError, latex_to_rich, latex_to_text
 
 # --- entry types --------------------------------------------------------------------------
@@ -850,7 +850,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
     keywords = fields.get("keywords") or fields.get("keyword")
     return Record(
         title=title or "",
-        type=csl_type,
+        type=preprint_type(csl_type, variables.get("genre")),
         names=names, dates=dates, variables=variables,
         ISSN=_identifiers(fields["issn"]) if fields.get("issn") else (),
         ISBN=_identifiers(fields["isbn"]) if fields.get("isbn") else (),

@@ -26,9 +26,10 @@ from typing import Any
 
 from .. import doi as doi_mod
 from .. import markup
+from ..abstracts import sections_from_text
 from ..diagnostics import warn
 from ..errors import InputFormatError
-from ..model import Date, DateError, Name, Record, Section
+from ..model import Date, DateError, Name, Record, preprint_type
 
 # RIS TY → CSL type. The RIS specification's type list (RefMan 2011) plus the EndNote spellings
 # seen in exports (WEB, INTV, OTHER). Where Zotero and citation-js read a type differently the
@@ -514,6 +515,7 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
     for tag, rest in tags.rest().items():
         leftover.setdefault(tag, []).extend(rest)
     custom: dict[str, Any] = {}
+    csl_type = preprint_type(csl_type, variables.get("genre"))
     if raw_ty != RIS_TYPES.get(csl_type, "GEN"):
         leftover["TY"] = [raw_ty]
     if leftover:
@@ -528,7 +530,7 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
         ISBN=isbn,
         keyword=keywords,
         affiliation=affiliation,
-        abstract=(Section(None, (rich(abstract),)),) if abstract else (),
+        abstract=sections_from_text(rich(abstract)) if abstract else (),
         custom=custom,
         id=record_id,
         source="ris",
