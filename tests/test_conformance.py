@@ -1,9 +1,11 @@
-"""APA, AMA and Vancouver against citeproc-js's output for the conformance corpus (copied from
-../shared/conformance into tests/data/conformance)."""
+"""APA, AMA and Vancouver against citeproc-js's output with the official styles, for both
+conformance corpora (copied from ../shared/conformance into tests/data/conformance): 25 journal
+articles, and 60 references of every kind a health-policy reference list holds (types/)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,38 +14,49 @@ from quarterly_cli.readers.csljson import read
 
 from .conftest import DATA
 
-CORPUS = DATA / "conformance"
+CORPORA = {"journal": DATA / "conformance", "types": DATA / "conformance" / "types"}
 STYLES = ("apa", "ama", "vancouver")
-RECORDS = read((CORPUS / "records.json").read_text("utf-8"), "records.json")
-BY_ID = {r.id: r for r in RECORDS}
 
 
-def expected(style: str, kind: str) -> dict[str, str]:
-    return json.loads((CORPUS / f"{style}.{kind}.json").read_text("utf-8"))
+def records(corpus: str):
+    folder = CORPORA[corpus]
+    return read((folder / "records.json").read_text("utf-8"), "records.json")
 
 
-@pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("item_id", sorted(BY_ID))
-def test_each_item_plain(style, item_id):
-    text = FORMATS[style].render([BY_ID[item_id]], Options())
-    assert text == expected(style, "items")[item_id] + "\n"
+RECORDS = {corpus: records(corpus) for corpus in CORPORA}
+BY_ID = {corpus: {r.id: r for r in recs} for corpus, recs in RECORDS.items()}
+CASES = [(corpus, item_id) for corpus in CORPORA for item_id in sorted(BY_ID[corpus])]
 
 
-@pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("item_id", sorted(BY_ID))
-def test_each_item_html(style, item_id):
-    text = FORMATS[style].render([BY_ID[item_id]], Options(markup="html"))
-    assert text == expected(style, "items.html")[item_id] + "\n"
+def expected(corpus: str, style: str, kind: str) -> dict[str, str]:
+    path: Path = CORPORA[corpus] / f"{style}.{kind}.json"
+    return json.loads(path.read_text("utf-8"))
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_whole_bibliography(style):
-    text = FORMATS[style].render(RECORDS, Options())
-    assert text == (CORPUS / f"{style}.bibliography.txt").read_text("utf-8")
+@pytest.mark.parametrize(("corpus", "item_id"), CASES)
+def test_each_item_plain(corpus, item_id, style):
+    text = FORMATS[style].render([BY_ID[corpus][item_id]], Options())
+    assert text == expected(corpus, style, "items")[item_id] + "\n"
 
 
-def test_corpus_titles_are_left_alone_by_sentence_case():
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize(("corpus", "item_id"), CASES)
+def test_each_item_html(corpus, item_id, style):
+    text = FORMATS[style].render([BY_ID[corpus][item_id]], Options(markup="html"))
+    assert text == expected(corpus, style, "items.html")[item_id] + "\n"
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_whole_bibliography(corpus, style):
+    text = FORMATS[style].render(RECORDS[corpus], Options())
+    assert text == (CORPORA[corpus] / f"{style}.bibliography.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_corpus_titles_are_left_alone_by_sentence_case(corpus):
     from quarterly_cli.casing import sentence_case
 
-    for record in RECORDS:
+    for record in RECORDS[corpus]:
         assert sentence_case(record.title) == (record.title, False)

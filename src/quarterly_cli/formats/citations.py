@@ -1,0 +1,233 @@
+"""In-text citations: `(Mathers et al., 2014; Parry, 2010)` in APA, `1,2` in AMA, `(1,2)` in
+Vancouver — as citeproc-js prints one citation cluster holding the given records.
+
+    citation(records, "apa")                    → "(Mathers et al., 2014)"
+    citation(records, "apa", narrative=True)    → "Mathers et al. (2014)"
+    citation(records, "ama", markup="html")     → "<sup>1</sup>"
+
+APA (apa.csl's `<citation>`, APA 7 §8.10-8.20): cites sorted by author and date; three or more
+authors shortened to the first and `et al.`; works by the same author collapsed
+(`Walsh, 2022a, 2022b`); ambiguous cites told apart first by adding names, then by initials when
+first authors share a surname (§8.20), then by year letters (§8.19). The year letters are the
+ones the reference list prints, so both come from `apa_disambiguation`. AMA and Vancouver number
+the records in input order, three or more consecutive numbers as a range (`1–3`).
+
+The narrative form is not a citeproc-js output (citeproc-js has no narrative cluster); it is the
+parenthetical one's author, then its date in parentheses, cites joined as a series.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Name, Record
+from . import Options, apa
+from ._citeproc import I_OFF, I_ON, glue, rich
+from ._fields import letters
+from ._text import (
+    EN_DASH,
+    collation,
+    given_first_name,
+    parts,
+    short_name,
+    to_html,
+    to_markdown,
+    to_plain,
+)
+
+STYLES = ("apa", "ama", "vancouver")
+FALLBACK = {"apa": apa.FALLBACK_TYPES, "ama": frozenset(), "vancouver": frozenset()}
+
+
+@dataclass
+class Disambiguation:
+    """Per record (by input index): how many names its in-text author shows (None: the style's
+    default), whether its first author gets initials, and its year letter."""
+
+    names_shown: list[int | None]
+    initials: list[bool]
+    year_suffix: list[str]
+
+
+def apa_bibliography_order(records: Sequence[Record], keep_case: bool) -> list[int]:
+    """Input indexes in the order of APA's reference list."""
+    keys = [apa.sort_key(r, keep_case) for r in records]
+    return sorted(range(len(records)), key=keys.__getitem__)
+
+
+def _author_names(e: apa.Entry) -> tuple[Name, ...] | None:
+    """The names the in-text author is made of (the first non-empty creator in apa.csl's order),
+    or None when it is an organisation in another variable or a title."""
+    for role in ("composer", "author", "illustrator"):
+        if e.record.names.get(role):
+            return e.record.names[role]
+    if e.type == "broadcast" and e.record.names.get("script-writer"):
+        return e.record.names["script-writer"]
+    for role in ("director", "guest", "producer"):
+        if e.record.names.get(role):
+            return e.record.names[role]
+    return None
+
+
+def _given_key(name: Name) -> str:
+    p = parts(name)
+    return to_plain(rich(given_first_name(name))) if p.given else ""
+
+
+def apa_disambiguation(records: Sequence[Record], keep_case: bool,
+                       order: Sequence[int] | None = None) -> Disambiguation:
+    """citeproc-js's disambiguation for apa.csl (`disambiguate-add-names`,
+    `-add-givenname` with `primary-name-with-initials`, `-add-year-suffix`)."""
+    count = len(records)
+    if order is None:
+        order = apa_bibliography_order(records, keep_case)
+    entries = [apa.Entry(r, keep_case, citation=True) for r in records]
+    names = [_author_names(e) for e in entries]
+    shown: list[int | None] = [None] * count
+    initials = [False] * count
+    # Primary names that share a family name but not initials get initials everywhere (§8.20).
+    by_family: dict[str, set[str]] = defaultdict(set)
+    for found in names:
+        if found and found[0].literal is None:
+            by_family[short_name(found[0])].add(_given_key(found[0]))
+    for i, found in enumerate(names):
+        if found and found[0].literal is None and len(by_family[short_name(found[0])]) > 1:
+            initials[i] = True
+
+    def form(i: int) -> tuple[str, str]:
+        e = apa.Entry(records[i], keep_case, citation=True)
+        who = apa.author_short(e, shown[i], {0} if initials[i] else set())
+        return to_plain(who), to_plain(apa.date_short(e))
+
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in range(count):
+        if records[i].type not in apa.FALLBACK_TYPES:
+            groups[form(i)].append(i)
+    suffix = [""] * count
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        unresolved = _add_names(members, names, shown, form)
+        position = {i: n for n, i in enumerate(order)}
+        for n, i in enumerate(sorted(unresolved, key=position.__getitem__)):
+            suffix[i] = letters(n)
+    return Disambiguation(shown, initials, suffix)
+
+
+def _add_names(members: list[int], names, shown: list[int | None], form) -> list[int]:
+    """Show more names for ambiguous cites until each is told apart; return those that are not
+    (their names go back to the default: extra names that do not help are not printed)."""
+    most = max((len(names[i]) for i in members if names[i]), default=0)
+    pending = list(members)
+    for k in range(2, most + 1):
+        for i in pending:
+            if names[i] and len(names[i]) >= 3:
+                shown[i] = min(k, len(names[i]))
+        rendered: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i in members:
+            rendered[form(i)].append(i)
+        resolved = [i for i in pending if len(rendered[form(i)]) == 1]
+        pending = [i for i in pending if i not in resolved]
+        if not pending:
+            return []
+    for i in pending:
+        shown[i] = None
+    return pending
+
+
+# --- clusters ---------------------------------------------------------------------------------
+
+def _apa_cluster_key(record: Record, keep_case: bool) -> tuple:
+    """apa.csl's citation sort: author (first name only when there are three or more), date."""
+    e = apa.Entry(record, keep_case, citation=True)
+    who = apa.author_short(e, None, set()) if record.type not in apa.FALLBACK_TYPES else e.title
+    full = apa.sort_key(record, keep_case)
+    return (collation(to_plain(who)),) + full[1:4]
+
+
+def citation(records: Sequence[Record], style: str, narrative: bool = False,
+             markup: str = "text", keep_case: bool = False) -> str:
+    """The in-text citation of `records` cited together, in `markup` (text, html, markdown)."""
+    if not records:
+        return ""
+    if style == "apa":
+        text = _apa(records, narrative, keep_case)
+    else:
+        text = _numbers(len(records), style, markup)
+        if markup == "html" or style == "vancouver" or markup == "text":
+            return text if markup != "markdown" else text
+        return text
+    return {"text": to_plain, "html": to_html, "markdown": to_markdown,
+            "ansi": to_plain}[markup](text)
+
+
+def _apa(records: Sequence[Record], narrative: bool, keep_case: bool) -> str:
+    info = apa_disambiguation(records, keep_case)
+    keys = [_apa_cluster_key(r, keep_case) for r in records]
+    ordered = sorted(range(len(records)), key=keys.__getitem__)
+    cites: list[tuple[str, list[str]]] = []  # (author, dates) collapsed by author
+    for i in ordered:
+        e = apa.Entry(records[i], keep_case, info.year_suffix[i], citation=True)
+        who = apa.author_short(e, info.names_shown[i], {0} if info.initials[i] else set())
+        when = apa.date_short(e)
+        if cites and cites[-1][0] == who:
+            cites[-1][1].append(when)
+        else:
+            cites.append((who, [when]))
+    if narrative:
+        pieces = [f"{who} ({', '.join(dates)})" if who else f"({', '.join(dates)})"
+                  for who, dates in cites]
+        if len(pieces) <= 2:
+            return " and ".join(pieces)
+        return ", ".join(pieces[:-1]) + ", and " + pieces[-1]
+    pieces = [glue(who, ", ") + ", ".join(dates) if who else ", ".join(dates)
+              for who, dates in cites]
+    return "(" + "; ".join(pieces) + ")"
+
+
+def _numbers(count: int, style: str, markup: str) -> str:
+    """`1`, `1,2`, `1–3`: numbers in input order, three or more in a row as a range."""
+    text = ",".join(_ranges(list(range(1, count + 1))))
+    if style == "vancouver":
+        return f"({text})"
+    if markup == "html":
+        return f"<sup>{text}</sup>"
+    if markup == "markdown":
+        return f"<sup>{text}</sup>"
+    return text
+
+
+def _ranges(numbers: list[int]) -> list[str]:
+    out: list[str] = []
+    start = 0
+    while start < len(numbers):
+        end = start
+        while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
+            end += 1
+        if end - start >= 2:
+            out.append(f"{numbers[start]}{EN_DASH}{numbers[end]}")
+        else:
+            out.extend(str(n) for n in numbers[start:end + 1])
+        start = end + 1
+    return out
+
+
+# --- records the native writers leave to the CSL engine --------------------------------------
+
+def fallback_entries(records: Sequence[Record], style: str, options: Options) -> dict[int, str]:
+    """Styled entries, by input index, for the records whose type `style` does not lay out
+    itself: those go to the CSL engine (citeproc-py) with the official style."""
+    types = FALLBACK[style]
+    indexes = [i for i, r in enumerate(records) if r.type in types]
+    if not indexes:
+        return {}
+    from ..csl import fallback_entries as engine
+
+    texts = engine([records[i] for i in indexes], style, numbered=style != "apa")
+    return dict(zip(indexes, texts, strict=True))
+
+
+def italic_marks(text: str) -> bool:
+    return I_ON in text or I_OFF in text
