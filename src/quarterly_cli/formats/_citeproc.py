@@ -112,6 +112,10 @@ _TAG_SPLIT = re.compile(f"({_TAG_PATTERN})")
 _HAS_TAG = re.compile(r"""['"<“‘’”]""")
 _NARROW = re.compile(r" ([:;?!\u00bb])")
 _SPACE_APOSTROPHE = re.compile(r"\s+'")
+
+
+def _narrow_space(m: re.Match) -> str:
+    return "\u202f" + m.group(1)
 _OPEN_MARK = {("@font-style", "italic"): I_ON, ("@font-style", "normal"): N_ON,
               ("@font-weight", "bold"): B_ON, ("@font-weight", "normal"): BW_ON,
               ("@font-variant", "small-caps"): SC_ON, ("@font-variant", "normal"): SCN_ON,
@@ -148,9 +152,9 @@ def rich(text: str, italic_context: bool = False, quoted_context: bool = False) 
     `<i>`, `<b>`, `<sup>`, `<sub>`, `<sc>` become formatting (an `<i>` inside an italic field is
     set upright). Unbalanced marks stay as text. Returns styled text."""
     text = clean(text)
-    if " " in text or "«" in text:
+    if _NARROW.search(text) or "« " in text:
         # `Queue.append`: a space before : ; ? ! » becomes a narrow no-break space.
-        text = _NARROW.sub("\u202f\\1", text).replace("« ", "«\u202f")
+        text = _NARROW.sub(_narrow_space, text).replace("« ", "«\u202f")
     if not _HAS_TAG.search(text):
         return text
     text = _SPACE_APOSTROPHE.sub(" '", text)
@@ -491,6 +495,7 @@ def strip_periods(text: str) -> str:
     return re.sub(r"\.([^a-z]|$)", r"\1", text)
 
 
+@lru_cache(maxsize=256)
 def is_english(language: str | None) -> bool:
     """citeproc-js applies `text-case="title"` only to items in English (or of no language)."""
     return not language or language.lower().replace("_", "-").split("-")[0] == "en"
@@ -548,6 +553,9 @@ def _tidy(joined: str) -> str:
     return re.sub("\u2013([a-z])", r"-\1", out)
 
 
+_PLAIN_GIVEN = re.compile("[A-Z\u00c0-\u00d6\u00d8-\u00de][a-z\u00df-\u00f6\u00f8-\u00ff]+")
+
+
 @lru_cache(maxsize=1 << 15)  # given names repeat across a library
 def initials(given: str, terminator: str, hyphen: bool = True) -> str:
     """Initials of a given name as citeproc-js makes them (`initializeWith`/`doInitialize`):
@@ -557,6 +565,8 @@ def initials(given: str, terminator: str, hyphen: bool = True) -> str:
     `initialize-with-hyphen="false"`."""
     if not given:
         return ""
+    if _PLAIN_GIVEN.fullmatch(given):  # `Jonathan`: what the general path makes of it, at once
+        return given[0] + terminator.rstrip()
     namelist = _name_list(given, hyphen)
     if namelist is None:
         return given
@@ -630,6 +640,8 @@ def normalize_initials(text: str, terminator: str, hyphen: bool = True) -> str:
     return _tidy("".join(namelist))
 
 
+_PARTICLE_HINT = re.compile("[ \\-'\u2019\u02bb]")
+_SUFFIX_OR_PARTICLE_HINT = re.compile("[ ,'\u2019\u02bb]")
 _PARTICLE_FAMILY = re.compile(r"^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$")
 _PARTICLE_GIVEN = re.compile(r"^([^ ]+(?:\u02bb |\u2019 | |' ) *)(.+)$")
 
@@ -671,6 +683,8 @@ def parse_name(family: str, given: str, suffix: str | None, dropping: str | None
     `van der Meer` → particle `van der` + `Meer`; `Harold E., III` → suffix `III`; `Ludwig van`
     → dropping particle `van`. Returns (family, given, suffix, dropping particle,
     non-dropping particle, comma before suffix)."""
+    if not _PARTICLE_HINT.search(family) and not _SUFFIX_OR_PARTICLE_HINT.search(given):
+        return family, given, suffix, dropping, None, False  # nothing to split (most names)
     rest, found = _split_particles(family, given=False)
     non_dropping = "".join(found)
     last = non_dropping[-1:]
@@ -841,12 +855,28 @@ def page_range(text: str, fmt: str, delimiter: str) -> str:
     return _stringify(parts, delimiter)
 
 
+_SIMPLE_RANGE = re.compile(r"([1-9][0-9]*)\s*[-\u2013]\s*([1-9][0-9]*)")
+
+
 @lru_cache(maxsize=1 << 14)
 def number(variable: str, text: str, range_format: str = "expanded",
            range_delimiter: str = "\u2013") -> str:
     """A number variable (`page`, `volume`, `issue`, `number`, `edition`, …) as citeproc-js prints
     it: `4-6` → `4–6`, `725-53` → `725–753` (expanded) or `725–53` (minimal), `E550-556` as is."""
     text = clean(text)
+    if text.isdigit():
+        return text
+    simple = _SIMPLE_RANGE.fullmatch(text)
+    if simple:  # the common `725-753`, worked out as the general path below would
+        first, last = simple.groups()
+        if variable != "page":
+            return f"{first}{range_delimiter}{last}"
+        expanded = first[:len(first) - len(last)] + last if len(last) < len(first) else last
+        if int(first) >= int(expanded):
+            return f"{first}{range_delimiter}{last}"
+        if range_format == "minimal":
+            expanded = _minimize_end(first, expanded)
+        return f"{first}{range_delimiter}{expanded}"
     values = _parse_number(variable, text)
     if not values:
         return text

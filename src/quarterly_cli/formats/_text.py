@@ -22,7 +22,6 @@ from ._citeproc import (
     I_OFF,
     I_ON,
     LEAF_END,
-    MARKERS,
     N_OFF,
     N_ON,
     QUOTE_END,
@@ -72,22 +71,42 @@ def title_of(record: Record, keep_case: bool) -> str:
 
 # --- a record as a style sees it -------------------------------------------------------------
 
+_PRESENT: dict[int, tuple[Record, frozenset[str]]] = {}
+
+
+def present_variables(record: Record) -> frozenset[str]:
+    """The CSL variables a record holds (what `<if variable=…>` tests), worked out once per
+    record: a style looks at one record several times (sort key, citation, entry)."""
+    found = _PRESENT.get(id(record))
+    if found is not None and found[0] is record:
+        return found[1]
+    present = set(record.variables)
+    present.update(record.dates)
+    present.update(k for k, v in record.names.items() if v)
+    if record.title:
+        present.add("title")
+    if len(_PRESENT) > 1 << 16:
+        _PRESENT.clear()
+    frozen = frozenset(present)
+    _PRESENT[id(record)] = (record, frozen)
+    return frozen
+
 class Fields:
     """A record's CSL variables as a style reads them. Conditions (`has`) read the record;
     printing (`var`, `names`, `text`, `num`) skips what a substitute already printed: as in
     citeproc-js, every variable touched while a `<substitute>` is tried, up to the one that
     printed, is not printed again (CSL 1.0.2, "Substitution")."""
 
-    __slots__ = ("record", "type", "title", "english", "suppressed", "year_suffix", "keep_case",
-                 "citation", "recording", "sorting", "range_delimiter")
+    __slots__ = ("record", "type", "_title", "english", "suppressed", "year_suffix", "keep_case",
+                 "citation", "recording", "sorting", "range_delimiter", "present")
 
     def __init__(self, record: Record, keep_case: bool, year_suffix: str = "",
                  citation: bool = False, sorting: bool = False,
-                 range_delimiter: str = EN_DASH) -> None:
+                 range_delimiter: str = EN_DASH, title: str | None = None) -> None:
         self.record = record
         self.type = record.type
-        self.title = title_of(record, keep_case) if record.title else ""
-        self.english = is_english(record.language)
+        self._title = title  # the title as printed (sentence case), worked out when first used
+        self.english = is_english(record.variables.get("language"))
         self.suppressed: set[str] = set()
         self.year_suffix = year_suffix
         self.keep_case = keep_case
@@ -95,25 +114,32 @@ class Fields:
         self.recording: set[str] | None = None
         self.sorting = sorting  # names as in sort keys: `Family particle G. I. Suffix`, no labels
         self.range_delimiter = range_delimiter  # the locale's page-range-delimiter
+        self.present = present_variables(record)
+
+    @property
+    def title(self) -> str:
+        if self._title is None:
+            self._title = title_of(self.record, self.keep_case) if self.record.title else ""
+        return self._title
 
     def var(self, name: str) -> str:
         """A text variable's value, for printing."""
         if self.recording is not None:
             self.recording.add(name)
-        if name in self.suppressed:
+        if name not in self.present or name in self.suppressed:
             return ""
         if name == "title":
             return self.title
         return self.record.variables.get(name) or ""
 
     def peek(self, name: str) -> str:
-        """A text variable's value, for a condition."""
+        """A text variable's value, for a condition (`is-numeric`) or a sort key."""
         return self.title if name == "title" else self.record.variables.get(name) or ""
 
     def names(self, role: str) -> tuple[Name, ...]:
         if self.recording is not None:
             self.recording.add(role)
-        if role in self.suppressed:
+        if role not in self.present or role in self.suppressed:
             return ()
         return self.record.names.get(role, ())
 
@@ -126,14 +152,10 @@ class Fields:
 
     def has(self, name: str) -> bool:
         """CSL `variable="…"`: a text variable, a name list or a date that is present."""
-        if name == "title":
-            return bool(self.title)
-        record = self.record
-        return bool(record.variables.get(name) or record.names.get(name) or
-                    record.dates.get(name))
+        return name in self.present
 
     def any(self, *names: str) -> bool:
-        return any(self.has(n) for n in names)
+        return not self.present.isdisjoint(names)
 
     def text(self, name: str, case: str | None = None, styled_italic: bool = False,
              short: bool = False, periods: bool = True) -> str:
@@ -354,27 +376,29 @@ def text_date(date: Date, eras: tuple[str, str] = ERAS) -> str:
 
 # --- output -----------------------------------------------------------------------------------
 
-_DROP_MARKERS = dict.fromkeys(map(ord, MARKERS))
-_HTML_MARKS = str.maketrans({
+# str.translate with a dict looks up every character; a regular expression finds the few
+# markers far faster (5-8x on a reference).
+_MARKER = re.compile("[\x01-\x06\x0e-\x19]")
+_HTML_MARKS = {
     I_ON: "<i>", I_OFF: "</i>", N_ON: '<span style="font-style:normal;">', N_OFF: "</span>",
     B_ON: "<b>", B_OFF: "</b>", BW_ON: '<span style="font-weight:normal;">', BW_OFF: "</span>",
     SUP_ON: "<sup>", SUP_OFF: "</sup>", SUB_ON: "<sub>", SUB_OFF: "</sub>",
     SC_ON: '<span style="font-variant:small-caps;">', SC_OFF: "</span>",
     SCN_ON: '<span style="font-variant:normal;">', SCN_OFF: "</span>",
     QUOTE_END: "", LEAF_END: "",
-})
-_MD_MARKS = str.maketrans({
+}
+_MD_MARKS = {
     I_ON: "*", I_OFF: "*", N_ON: "*", N_OFF: "*", B_ON: "**", B_OFF: "**", SUP_ON: "<sup>",
     SUP_OFF: "</sup>", SUB_ON: "<sub>", SUB_OFF: "</sub>", **dict.fromkeys(
         (BW_ON, BW_OFF, SC_ON, SC_OFF, SCN_ON, SCN_OFF, QUOTE_END, LEAF_END), ""),
-})
+}
 # SGR 3/23 italics, 1/22 bold.
-_ANSI_MARKS = str.maketrans({
+_ANSI_MARKS = {
     I_ON: "\x1b[3m", I_OFF: "\x1b[23m", N_ON: "\x1b[23m", N_OFF: "\x1b[3m", B_ON: "\x1b[1m",
     B_OFF: "\x1b[22m", BW_ON: "\x1b[22m", BW_OFF: "\x1b[1m", **dict.fromkeys(
         (SUP_ON, SUP_OFF, SUB_ON, SUB_OFF, SC_ON, SC_OFF, SCN_ON, SCN_OFF, QUOTE_END, LEAF_END),
         ""),
-})
+}
 # Superscript characters citeproc-js's HTML writes as <sup> (CSL.SUPERSCRIPTS).
 _SUPERSCRIPTS = (
     "\u00aa\u00b2\u00b3\u00b9\u00ba\u02b0\u02b1\u02b2\u02b3\u02b4\u02b5\u02b6\u02b7\u02b8\u02e0"
@@ -390,7 +414,16 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def to_plain(text: str) -> str:
-    return text.translate(_DROP_MARKERS)
+    return _MARKER.sub("", text)
+
+
+def _marks(table: dict[str, str]):
+    return lambda m: table[m.group()]
+
+
+_HTML_SUB = _marks(_HTML_MARKS)
+_MD_SUB = _marks(_MD_MARKS)
+_ANSI_SUB = _marks(_ANSI_MARKS)
 
 
 def to_html(text: str) -> str:
@@ -402,15 +435,15 @@ def to_html(text: str) -> str:
     if _SUPERSCRIPT.search(text):
         text = _SUPERSCRIPT.sub(
             lambda m: f"<sup>{unicodedata.normalize('NFKC', m.group())}</sup>", text)
-    return text.translate(_HTML_MARKS)
+    return _MARKER.sub(_HTML_SUB, text)
 
 
 def to_markdown(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text).translate(_MD_MARKS)
+    return _MARKER.sub(_MD_SUB, _MD_SPECIAL.sub(r"\\\1", text))
 
 
 def to_ansi(text: str) -> str:
-    return text.translate(_ANSI_MARKS)
+    return _MARKER.sub(_ANSI_SUB, text)
 
 
 def finish(entries: Iterable[tuple[str, str]], markup_kind: str, numbered: bool) -> str:

@@ -16,6 +16,8 @@ apa.csl; they are formatted by the CSL engine with the official style (`FALLBACK
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import lru_cache
+from itertools import chain
 
 from ..model import Date, Name, Record
 from . import Options
@@ -26,6 +28,7 @@ from ._citeproc import (
     clean,
     glue,
     initials,
+    is_english,
     is_numeric,
     is_plural,
     italic,
@@ -46,10 +49,12 @@ from ._text import (
     given_first_name,
     month_day,
     parts,
+    present_variables,
     same_person,
     short_name,
     sort_order_name,
     text_date,
+    title_of,
     year_text,
 )
 
@@ -161,16 +166,23 @@ def name_list(names: Sequence[Name], sort_order: bool, citation: bool,
     citation: 3+ → first et al.). Returns styled text."""
     if not names:
         return ""
+    if citation and len(names) >= 3:
+        names = names[:1]
+        truncated = True
+    elif not citation and len(names) > MAX_LISTED:
+        names = (*names[:FIRST_WHEN_TRUNCATED], names[-1])
+        truncated = True
+    else:
+        truncated = False
     if short:
         rendered = [rich(short_name(n)) for n in names]
     elif sort_order:
-        rendered = [rich(sort_order_name(n, ". ", ", ")) for n in names]
+        rendered = [_bibliography_name(n) for n in names]
     else:
         rendered = [rich(given_first_name(n)) for n in names]
-    if citation:
-        if len(rendered) >= 3:
+    if truncated:
+        if citation:
             return rendered[0] + " et al."
-    elif len(rendered) > MAX_LISTED:
         return ", ".join(rendered[:FIRST_WHEN_TRUNCATED]) + ", … " + rendered[-1]
     if len(rendered) == 1:
         return rendered[0]
@@ -179,6 +191,11 @@ def name_list(names: Sequence[Name], sort_order: bool, citation: bool,
         comma = delimiter_precedes_last and names[-1].literal is None
         return f"{rendered[0]}{', ' if comma else ' '}& {rendered[1]}"
     return ", ".join(rendered[:-1]) + ", & " + rendered[-1]
+
+
+@lru_cache(maxsize=1 << 15)
+def _bibliography_name(n: Name) -> str:
+    return rich(sort_order_name(n, ". ", ", "))
 
 
 def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
@@ -190,6 +207,13 @@ def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
     return ", ".join(_sort_name(n) for n in names)
 
 
+@lru_cache(maxsize=1 << 15)
+def _sort_name_key(n: Name) -> tuple:
+    """One name's words as a sort key (see `_text.collation`)."""
+    return collation(_sort_name(n))
+
+
+@lru_cache(maxsize=1 << 15)
 def _sort_name(n: Name) -> str:
     if n.literal is not None:
         return n.literal
@@ -330,31 +354,47 @@ def author_and_contributors(e: Entry) -> str:
     return text
 
 
-def short_author_source(e: Entry) -> str | None:
+def short_author_source(record: Record) -> str | None:
     """The name variable the in-text author is made of, following apa.csl's `author-short`
     substitutes; None when a title, publisher or authority stands for it."""
-    record = e.record
-    if e.type in FALLBACK_TYPES:
-        return None
+    if record.type in FALLBACK_TYPES or record.type in ("interview", "personal_communication"):
+        return None if record.type in FALLBACK_TYPES else (
+            "author" if record.names.get("author") else None)
+    names = record.names
+    if names.get("author") and not names.get("composer"):
+        return "author"  # the common case, without walking the chain
+    present = present_variables(record)
     chain: list[str] = ["composer", "author", "illustrator"]
-    if e.type == "broadcast":
+    if record.type == "broadcast":
         chain.append("script-writer")
     chain += ["director", "guest", "host", "producer"]
     for role in chain:
-        if record.names.get(role):
+        if names.get(role):
             return role
-    if e.type in ("entry-dictionary", "entry-encyclopedia") and e.has("publisher"):
+    if record.type in ("entry-dictionary", "entry-encyclopedia") and "publisher" in present:
         return None
-    if e.has("container-title") and e.type in ("book", "classic", "entry", "entry-dictionary",
-                                                "entry-encyclopedia"):
+    if "container-title" in present and record.type in (
+            "book", "classic", "entry", "entry-dictionary", "entry-encyclopedia"):
         return None
     chain = ["executive-producer", "series-creator", "editor", "editorial-director", "compiler"]
-    if e.type in ("event", "performance", "speech"):
+    if record.type in ("event", "performance", "speech"):
         chain += ["chair", "organizer"]
     for role in (*chain, "curator", "collection-editor"):
-        if record.names.get(role):
+        if names.get(role):
             return role
     return None
+
+
+def plain_date_short(record: Record) -> str | None:
+    """`date_short` as plain text for the commonest case (a year, no original date); None when
+    the general path is needed."""
+    issued = record.dates.get("issued")
+    if issued is None or not issued.parts or issued.end or issued.circa or \
+            record.dates.get("original-date") is not None or \
+            record.type in ("interview", "personal_communication"):
+        return None
+    year = issued.parts[0]
+    return str(year) if year >= 1000 else None
 
 
 def author_short(e: Entry, names_shown: int | None = None,
@@ -363,7 +403,7 @@ def author_short(e: Entry, names_shown: int | None = None,
     (`“Title in Title Case,”` / *Title*) for works without one."""
     if e.type in ("interview", "personal_communication"):
         return _personal_author_short(e, names_shown, initials_for)
-    role = short_author_source(e)
+    role = short_author_source(e.record)
     if role is not None:
         if role in ("guest", "host"):
             return join(", ", [_short_names(e, r, names_shown, initials_for)
@@ -557,8 +597,19 @@ def label_edition(e: Entry) -> str:
     return rich(edition)
 
 
+# What an identifier (in parentheses) can be made of.
+IDENTIFIER_VARS = frozenset((
+    "interviewer", "translator", "narrator", "illustrator", "container-author", "editor",
+    "compiler", "chair", "organizer", "curator", "series-creator", "executive-producer",
+    "number", "version", "edition", "collection-title", "collection-number", "volume",
+    "number-of-volumes", "issue", "page", "chapter-number", "volume-title", "part-title",
+    "authority", "genre"))
+
+
 def identifier(e: Entry) -> str:
     t = e.type
+    if t != "patent" and e.present.isdisjoint(IDENTIFIER_VARS):
+        return ""
     if t == "patent":
         parts = [identifier_patent(e)]
     elif t in ("post", "webpage"):
@@ -583,7 +634,14 @@ def identifier(e: Entry) -> str:
     return wrap(join("; ", parts), "(", ")")
 
 
+CONTRIBUTORS = frozenset(("interviewer", "translator", "narrator", "illustrator",
+                          "container-author", "editor", "compiler", "chair", "organizer",
+                          "curator", "series-creator", "executive-producer"))
+
+
 def identifier_contributors(e: Entry) -> str:
+    if e.present.isdisjoint(CONTRIBUTORS):
+        return ""  # the macro prints names only
     if e.type in SERIAL:
         return _contributors_serial(e)
     if e.any(*EDITORIAL):
@@ -722,8 +780,20 @@ def label_chapter_number(e: Entry) -> str:
 
 # --- descriptions [in brackets] ---------------------------------------------------------------
 
+# What a description [in brackets] can be made of: these variables, or a type's own term.
+DESCRIPTION_VARS = frozenset(("genre", "medium", "section", "interviewer", "reviewed-author",
+                              "reviewed-genre", "reviewed-title", "recipient", "composer",
+                              "publisher"))
+DESCRIPTION_TYPES = frozenset((
+    "broadcast", "collection", "dataset", "figure", "graphic", "interview", "manuscript", "map",
+    "motion_picture", "periodical", "personal_communication", "post", "review", "review-book",
+    "software", "song", "thesis"))
+
+
 def description(e: Entry) -> str:
     t = e.type
+    if t not in DESCRIPTION_TYPES and e.present.isdisjoint(DESCRIPTION_VARS):
+        return ""
     if t == "interview" or e.has("interviewer"):
         text = description_interview(e)
     elif e.is_review():
@@ -999,6 +1069,8 @@ def source_publisher(e: Entry) -> str:
 
 
 def source_archive(e: Entry) -> str:
+    if not e.any("archive", "archive_collection", "archive_location", "archive-place"):
+        return ""
     location = wrap(e.text("archive_location"), "(", ")")
     if e.has("archive_collection"):
         return join(", ", [join(" ", [e.text("archive_collection"), location]),
@@ -1032,6 +1104,9 @@ def source_doi_url(e: Entry) -> str:
 
 
 def publication_history(e: Entry) -> str:
+    if not e.any("references", "status", "original-date", "original-title",
+                 "original-publisher"):
+        return ""
     if e.type == "patent":
         return wrap(e.text("references"), "(", ")")
     status = ""
@@ -1052,14 +1127,61 @@ def publication_history(e: Entry) -> str:
 
 # --- the reference ------------------------------------------------------------------------------
 
-def entry(record: Record, options: Options, year_suffix: str = "") -> str:
+def entry(record: Record, options: Options, year_suffix: str = "",
+          title: str | None = None) -> str:
     """One reference as styled text (`bibliography` macro of apa.csl)."""
-    e = Entry(record, options.keep_case, year_suffix)
+    if record.type in FAST_SERIAL_TYPES and record.title and record.names.get("author"):
+        present = present_variables(record)
+        if present <= FAST_SERIAL and "container-title" in present:
+            printed = title if title is not None else title_of(record, options.keep_case)
+            return _serial_entry(record, printed, year_suffix)
+    e = Entry(record, options.keep_case, year_suffix, title=title)
     if not e.any(*ACCESSIBLE) and e.type in ("interview", "personal_communication"):
         return ""  # APA 8.9: personal communications are cited in the text only
     head = join(". ", [author_and_contributors(e), date(e), title_and_descriptions(e),
                        source(e)])
     return join(" ", [glue(head, "."), source_doi_url(e), publication_history(e)])
+
+
+# Variables a journal, magazine or newspaper article may hold for `_serial_entry` to print it:
+# those the macros read for these types when the article has authors, a title and a journal,
+# and those apa.csl never prints for them.
+FAST_SERIAL_TYPES = frozenset(("article-journal", "article-magazine", "article-newspaper"))
+FAST_SERIAL = frozenset((
+    "title", "author", "issued", "container-title", "volume", "issue", "page", "number", "DOI",
+    "URL", "accessed", "container-title-short", "title-short", "publisher", "publisher-place",
+    "PMID", "PMCID", "language", "note", "source", "citation-key", "submitted",
+    "available-date"))
+
+
+def _serial_entry(record: Record, title: str, year_suffix: str) -> str:
+    """`entry` for the commonest reference — an article with authors, a title and a journal — as
+    the macros print it, without walking those that print nothing for it (the conformance tests
+    and scripts/compare_citeproc.py hold both paths to citeproc-js's output)."""
+    variables = record.variables
+    who = name_list(record.names["author"], sort_order=True, citation=False,
+                    delimiter_precedes_last=True)
+    issued = record.dates.get("issued")
+    if issued is not None:
+        year = _circa(issued) + year_text_apa(issued) + year_suffix
+        detail = month_day(issued) if record.type != "article-journal" else ""
+        when = f"({year}, {detail})" if detail else f"({year})"
+    else:
+        when = f"(n.d.-{year_suffix})" if year_suffix else "(n.d.)"
+    journal = variables["container-title"]
+    if is_english(variables.get("language")):
+        journal = title_case(journal)
+    volume, issue = variables.get("volume"), variables.get("issue")
+    numbers = (italic(rich(number("volume", volume))) + LEAF_END if volume else "") + (
+        f"({rich(number('issue', issue))})" if issue else "")
+    article, page = variables.get("number"), variables.get("page")
+    where = ("Article " + rich(number("number", article)) if article
+             else rich(number("page", page)) if page else "")
+    source = join(", ", [italic(rich(journal, True)), numbers, where])
+    head = join(". ", [who, when, rich(title), source])
+    doi = variables.get("DOI")
+    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
+    return join(" ", [glue(head, "."), link])
 
 
 # --- order and disambiguation ----------------------------------------------------------------
@@ -1070,13 +1192,13 @@ YEAR_SORTED = frozenset((
     "patent", "report", "review", "review-book", "thesis"))
 
 
-def _date_sort(e: Entry) -> tuple:
-    issued = e.record.dates.get("issued")
+def _date_sort(record: Record) -> tuple:
+    issued = record.dates.get("issued")
     if issued is None or not issued.parts:
         return UNDEFINED
     parts_ = issued.parts
-    if e.type in YEAR_SORTED or (e.type == "paper-conference" and e.any(
-            *EDITORIAL, "issue", "page", "volume")):
+    if record.type in YEAR_SORTED or (record.type == "paper-conference" and not present_variables(
+            record).isdisjoint((*EDITORIAL, "issue", "page", "volume"))):
         parts_ = parts_[:1]
     return (0, (*parts_, 0, 0)[:3])
 
@@ -1088,23 +1210,61 @@ def _defined(text: str) -> tuple:
     return (0, collation(text)) if text else UNDEFINED
 
 
-def sort_key(record: Record, keep_case: bool, citation: bool = False) -> tuple:
+def sort_key(record: Record, keep_case: bool, citation: bool = False,
+             printed_title: str | None = None) -> tuple:
     """apa.csl's sort keys: author (or what stands for it), undated before dated before in press,
-    date, status; the bibliography adds title, volume, event date, original date, archive. For
-    citations the author key has the first name only when there are three or more."""
-    e = Entry(record, keep_case, citation=citation, sorting=True)
-    who = e.title if e.type in FALLBACK_TYPES else author(e)
-    e = Entry(record, keep_case)
-    group = "1" if e.has("issued") else "2" if e.has("status") else "0"
-    keys = (_defined(who), group, _date_sort(e), _defined(e.peek("status")))
+    date, status; the bibliography adds title, volume, event date, original date, archive (worked
+    out only for the records that tie on the first four). For citations the author key has the
+    first name only when there are three or more. `printed_title` is the title when the caller
+    has it already."""
+    authors = record.names.get("author")
+    present = present_variables(record)
+    title_text = printed_title
+    if authors and "composer" not in present and record.type not in FALLBACK_TYPES:
+        shown = authors[:1] if citation and len(authors) >= 3 else authors
+        if not citation and len(authors) > MAX_LISTED:
+            shown = (*authors[:FIRST_WHEN_TRUNCATED], authors[-1])
+        who_key = (0, tuple(chain.from_iterable(map(_sort_name_key, shown))))
+    else:
+        e = Entry(record, keep_case, citation=citation, sorting=True, title=printed_title)
+        who_key = _defined(e.title if e.type in FALLBACK_TYPES else author(e))
+        title_text = e._title
+    group = "1" if "issued" in present else "2" if "status" in present else "0"
+    keys = (who_key, group, _date_sort(record), _defined(record.variables.get("status", "")))
     if citation:
         return keys
-    event = e.record.dates.get("event-date")
-    original = e.record.dates.get("original-date")
-    return keys + (_defined(title(e)), _defined(e.peek("volume")),
-                   (0, event.parts) if event and event.parts else UNDEFINED,
-                   (0, original.parts) if original and original.parts else UNDEFINED,
-                   _defined(source_archive(e)))
+    return (*keys, _LaterKeys(record, keep_case, title_text))
+
+
+class _LaterKeys:
+    """The bibliography's sort keys after the status, compared only on a tie."""
+
+    __slots__ = ("record", "keep_case", "title", "keys")
+
+    def __init__(self, record: Record, keep_case: bool, title: str | None) -> None:
+        self.record = record
+        self.keep_case = keep_case
+        self.title = title
+        self.keys: tuple | None = None
+
+    def get(self) -> tuple:
+        if self.keys is None:
+            e = Entry(self.record, self.keep_case, title=self.title)
+            event = e.record.dates.get("event-date")
+            original = e.record.dates.get("original-date")
+            self.keys = (_defined(title(e)), _defined(e.peek("volume")),
+                         (0, event.parts) if event and event.parts else UNDEFINED,
+                         (0, original.parts) if original and original.parts else UNDEFINED,
+                         _defined(source_archive(e)))
+        return self.keys
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _LaterKeys) and self.get() == other.get()
+
+    def __lt__(self, other: _LaterKeys) -> bool:
+        return self.get() < other.get()
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def render(records: Sequence[Record], options: Options) -> str:
@@ -1113,13 +1273,15 @@ def render(records: Sequence[Record], options: Options) -> str:
     from . import citations
     from ._text import entry_id, finish
 
-    order = citations.apa_bibliography_order(records, options.keep_case)
-    suffixes = citations.apa_disambiguation(records, options.keep_case, order).year_suffix
+    titles = [title_of(r, options.keep_case) for r in records]  # sentence case once each
+    order = citations.apa_bibliography_order(records, options.keep_case, titles)
+    suffixes = citations.apa_disambiguation(records, options.keep_case, order,
+                                            titles).year_suffix
     fallback = citations.fallback_entries(records, "apa", options)
     entries = []
     for i in order:
         record = records[i]
-        text = fallback[i] if i in fallback else entry(record, options, suffixes[i])
+        text = fallback[i] if i in fallback else entry(record, options, suffixes[i], titles[i])
         if text:
             entries.append((entry_id(record, i), text))
     return finish(entries, options.markup, numbered=False)

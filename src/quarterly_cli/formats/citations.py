@@ -50,16 +50,12 @@ class Disambiguation:
     year_suffix: list[str]
 
 
-def apa_bibliography_order(records: Sequence[Record], keep_case: bool) -> list[int]:
+def apa_bibliography_order(records: Sequence[Record], keep_case: bool,
+                           titles: Sequence[str] | None = None) -> list[int]:
     """Input indexes in the order of APA's reference list."""
-    keys = [apa.sort_key(r, keep_case) for r in records]
+    keys = [apa.sort_key(r, keep_case, printed_title=titles[i] if titles else None)
+            for i, r in enumerate(records)]
     return sorted(range(len(records)), key=keys.__getitem__)
-
-
-def _author_names(e: apa.Entry) -> tuple[Name, ...] | None:
-    """The names the in-text author is made of, or None when it is a title or a publisher."""
-    role = apa.short_author_source(e)
-    return e.record.names[role] if role is not None else None
 
 
 def _given_key(name: Name) -> str:
@@ -69,14 +65,26 @@ def _given_key(name: Name) -> str:
 
 
 def apa_disambiguation(records: Sequence[Record], keep_case: bool,
-                       order: Sequence[int] | None = None) -> Disambiguation:
+                       order: Sequence[int] | None = None,
+                       titles: Sequence[str] | None = None) -> Disambiguation:
     """citeproc-js's disambiguation for apa.csl (`disambiguate-add-names`,
     `-add-givenname` with `primary-name-with-initials`, `-add-year-suffix`)."""
     count = len(records)
     if order is None:
-        order = apa_bibliography_order(records, keep_case)
-    entries = [apa.Entry(r, keep_case, citation=True) for r in records]
-    names = [_author_names(e) for e in entries]
+        order = apa_bibliography_order(records, keep_case, titles)
+    entries: dict[int, apa.Entry] = {}
+
+    def entry(i: int) -> apa.Entry:
+        found = entries.get(i)
+        if found is None:
+            found = entries[i] = apa.Entry(records[i], keep_case, citation=True,
+                                           title=titles[i] if titles else None)
+        return found
+
+    names: list[tuple[Name, ...] | None] = []
+    for record in records:
+        role = apa.short_author_source(record)
+        names.append(record.names[role] if role is not None else None)
     shown: list[int | None] = [None] * count
     initials = [False] * count
     # Primary names that share a family name but not initials get initials everywhere (§8.20).
@@ -87,22 +95,39 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
     for i, found in enumerate(names):
         if found and found[0].literal is None and len(by_family[short_name(found[0])]) > 1:
             initials[i] = True
+    dates = [apa.plain_date_short(r) or to_plain(apa.date_short(entry(i)))
+             for i, r in enumerate(records)]  # in-text dates (no letters yet)
+    forms: dict[tuple[int, int | None], tuple[str, str]] = {}
 
     def form(i: int) -> tuple[str, str]:
-        e = apa.Entry(records[i], keep_case, citation=True)
-        who = apa.author_short(e, shown[i], {0} if initials[i] else set())
-        return to_plain(who), to_plain(apa.date_short(e))
+        key = (i, shown[i])
+        found = forms.get(key)
+        if found is None:
+            e = entry(i)
+            e.suppressed.clear()
+            who = apa.author_short(e, shown[i], (0,) if initials[i] else ())
+            found = forms[key] = (to_plain(who), dates[i])
+        return found
 
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    # Citations can only be the same if their first authors' names and their years are: only
+    # records that share those are rendered and compared.
+    rough: dict[object, list[int]] = defaultdict(list)
     for i in range(count):
-        if records[i].type not in apa.FALLBACK_TYPES:
-            groups[form(i)].append(i)
+        if records[i].type in apa.FALLBACK_TYPES:
+            continue
+        found = names[i]
+        rough[(short_name(found[0]) if found else None, dates[i])].append(i)
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for members in rough.values():
+        if len(members) > 1:
+            for i in members:
+                groups[form(i)].append(i)
     suffix = [""] * count
+    position = {i: n for n, i in enumerate(order)}
     for members in groups.values():
         if len(members) < 2:
             continue
         unresolved = _add_names(members, names, shown, form)
-        position = {i: n for n, i in enumerate(order)}
         for n, i in enumerate(sorted(unresolved, key=position.__getitem__)):
             suffix[i] = letters(n)
     return Disambiguation(shown, initials, suffix)
@@ -117,14 +142,17 @@ def _add_names(members: list[int], names, shown: list[int | None], form) -> list
     best: dict[int, tuple[int, int | None]] = {}  # cite → (clashes, names shown)
 
     def clashes() -> dict[int, int]:
-        rendered: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for i in members:
-            rendered[form(i)].append(i)
-        return {i: len(rendered[form(i)]) for i in members}
+        rendered: dict[tuple[str, str], int] = defaultdict(int)
+        current = {i: form(i) for i in members}
+        for f in current.values():
+            rendered[f] += 1
+        return {i: rendered[f] for i, f in current.items()}
 
     for i, n in clashes().items():
         best[i] = (n, None)
     for k in range(2, most + 1):
+        if all(n == 1 for n, _ in best.values()):
+            break  # every cite is told apart already
         for i in expandable:
             shown[i] = min(k, len(names[i]))
         for i, n in clashes().items():
@@ -159,7 +187,7 @@ def _apa_order(records: Sequence[Record], info: Disambiguation, keep_case: bool)
     printed: list[str | None] = []
     for i, record in enumerate(records):
         e = apa.Entry(record, keep_case, citation=True)
-        by_names = apa.short_author_source(e) is not None
+        by_names = apa.short_author_source(record) is not None
         printed.append(to_plain(apa.author_short(e, info.names_shown[i], {0} if info.initials[i]
                                                  else ())) if by_names else None)
     keys = [apa.sort_key(r, keep_case, citation=True) for r in records]
@@ -188,7 +216,7 @@ def _apa(records: Sequence[Record], narrative: bool, keep_case: bool) -> str:
         e = apa.Entry(records[i], keep_case, info.year_suffix[i], citation=True)
         who = apa.author_short(e, info.names_shown[i], {0} if info.initials[i] else ())
         when = apa.date_short(e)
-        by_names = apa.short_author_source(e) is not None
+        by_names = apa.short_author_source(records[i]) is not None
         if cites and by_names and last_by_names and cites[-1][0] == who:
             cites[-1][1].append(when)  # collapse="year": one author, several dates
         else:
