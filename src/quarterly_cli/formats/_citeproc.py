@@ -721,9 +721,12 @@ _LABEL_WORD = re.compile(
     r"|annot|illus|princ|intro|sched|subdiv|subsec)(?:\.| ) *)")
 
 
+_LEADING_INT = re.compile(r"\s*[-+]?\d+")
+
+
 def _parse_int(value: str) -> int | None:
     """JavaScript's parseInt: the leading digits, or None (NaN)."""
-    m = re.match(r"\s*[-+]?\d+", value)
+    m = _LEADING_INT.match(value)
     return int(m.group()) if m else None
 
 

@@ -276,6 +276,10 @@ def author(e: Entry) -> str:
     text = _author_names(e, "composer", "short")
     if text:
         return text
+    if "author" in e.present and not e.recording:  # the substitute's first choice, at once
+        text = _author_names(e, "author", "short")
+        e.suppressed.add("author")
+        return text
     e.substituting()
     text = _author_substitute(e)
     e.substituted()
