@@ -18,7 +18,7 @@ its docstring (https://github.com/Juris-M/citeproc-js, `src/util_flipflop.js`, `
   moved inside closing quotes).
 
 Output is *styled text*: plain Unicode in which a few C0 control characters mark formatting
-(italic on/off, …). Every field goes through `rich()` or `plain_field()`, which drop C0 controls
+(italic on/off, …). Every field goes through `rich()` or `clean()`, which drop C0 controls
 from the data, so the markers cannot be forged by a record; `_text.finish()` turns the markers into
 plain text, HTML, Markdown or terminal escapes.
 """
@@ -27,6 +27,21 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+
+class _Lazy:
+    """A regular expression compiled when first used: most of these serve rare inputs, and
+    compiling them all would add milliseconds to every `quarterly cite`."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+
+    def __getattr__(self, name: str):
+        compiled = re.compile(*self._args)
+        for method in ("search", "match", "fullmatch", "sub", "split", "findall"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
 
 # --- styled text markers ---------------------------------------------------------------------
 
@@ -72,9 +87,9 @@ OPEN_INNER, CLOSE_INNER = "‘", "’"
 _ROMANESQUE = (r"\u0e01-\u0e5b\u00c0-\u017f\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
                r"\u1f00-\u1fff\u0600-\u06ff\u200c\u200d\u200e\u0218\u0219\u021a\u021b"
                r"\u202a-\u202e")
-ROMANESQUE = re.compile(f"[-0-9a-zA-Z{_ROMANESQUE}]")
-STARTS_ROMANESQUE = re.compile(f"^[&a-zA-Z{_ROMANESQUE}]")
-_APOSTROPHE_BETWEEN = re.compile(f"([-0-9a-zA-Z{_ROMANESQUE}])’(?=[-0-9a-zA-Z{_ROMANESQUE}])")
+ROMANESQUE = _Lazy(f"[-0-9a-zA-Z{_ROMANESQUE}]")
+STARTS_ROMANESQUE = _Lazy(f"^[&a-zA-Z{_ROMANESQUE}]")
+_APOSTROPHE_BETWEEN = _Lazy(f"([-0-9a-zA-Z{_ROMANESQUE}])’(?=[-0-9a-zA-Z{_ROMANESQUE}])")
 
 # (attribute, value when not nested, flip-flop) for each opening tag, as citeproc-js's table.
 _NOCASE = '<span class="nocase">'
@@ -108,7 +123,7 @@ _QUOTE_OPENERS = (' "', " '", '("', "('")
 _QUOTE_OUTER = {' "': "true", " '": "inner", '("': "true", "('": "inner"}
 _QUOTE_FLIP = {' "': " '", " '": ' "', '("': "('", "('": '("'}
 _TAG_PATTERN = "|".join(re.escape(t) for t in (*_TAGS, *dict.fromkeys(v[2] for v in _TAGS.values())))
-_TAG_SPLIT = re.compile(f"({_TAG_PATTERN})")
+_TAG_SPLIT = _Lazy(f"({_TAG_PATTERN})")
 _HAS_TAG = re.compile(r"""['"<“‘’”]""")
 _NARROW = re.compile(r" ([:;?!\u00bb])")
 _SPACE_APOSTROPHE = re.compile(r"\s+'")
@@ -276,11 +291,6 @@ def _assemble(strings: list[str], tags: list[str], leading_space: bool, outer: d
     while stack:
         out.append(_CLOSE_MARK.get(stack.pop(), ""))
     return "".join(out)
-
-
-def plain_field(text: str) -> str:
-    """A field that citeproc-js prints without parsing (DOI, URL): controls removed only."""
-    return clean(text)
 
 
 # --- text-case: CSL.Output.Formatters ---------------------------------------------------------
@@ -503,12 +513,12 @@ def is_english(language: str | None) -> bool:
 
 # --- names: CSL.Util.Names.initializeWith, CSL.parseParticles --------------------------------
 
-_INITIAL = re.compile(
+_INITIAL = _Lazy(
     r"^([A-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u042f\u0590-\u05d4\u05d6-\u05ff\u0600-\u06ff\u0370"
     r"\u0372\u0376\u0386\u0388-\u03ab\u03e2\u03e4\u03e6\u03e8\u03ea\u03ec\u03ee\u03f4\u03f7"
     r"\u03fd-\u03ff])([a-zA-Z\u0e01-\u0e5b\u00c0-\u017f\u0400-\u052f\u0600-\u06ff\u0370-\u03ff"
     r"\u1f00-\u1fff]*|)(\.)*")
-_NAME_SPLIT = re.compile(
+_NAME_SPLIT = _Lazy(
     r'((?:[-\s]*</*(?:span\s+class="no(?:case|decor)"|i|sc|b|sub|sup)>[-\s]*|[-\s]+))')
 
 
@@ -642,8 +652,8 @@ def normalize_initials(text: str, terminator: str, hyphen: bool = True) -> str:
 
 _PARTICLE_HINT = re.compile("[ \\-'\u2019\u02bb]")
 _SUFFIX_OR_PARTICLE_HINT = re.compile("[ ,'\u2019\u02bb]")
-_PARTICLE_FAMILY = re.compile(r"^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$")
-_PARTICLE_GIVEN = re.compile(r"^([^ ]+(?:\u02bb |\u2019 | |' ) *)(.+)$")
+_PARTICLE_FAMILY = _Lazy(r"^([^ ]+(?:-|\u02bb|\u2019| |') *)(.+)$")
+_PARTICLE_GIVEN = _Lazy(r"^([^ ]+(?:\u02bb |\u2019 | |' ) *)(.+)$")
 
 
 def _split_particles(value: str, given: bool) -> tuple[str, list[str]]:
@@ -714,9 +724,9 @@ def parse_name(family: str, given: str, suffix: str | None, dropping: str | None
 
 # --- numbers: CSL.Engine.processNumber, CSL.Util.PageRangeMangler ------------------------------
 
-_JOINER = re.compile(r"(\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+|\s*\\*[-\u2013]+\s*)")
-_PARTICLE_VALUE = re.compile(r"^([0-9]*[a-zA-Z]+0*)?([0-9]+(?:[a-zA-Z]*|[-,a-zA-Z]+))$")
-_LABEL_WORD = re.compile(
+_JOINER = _Lazy(r"(\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+|\s*\\*[-\u2013]+\s*)")
+_PARTICLE_VALUE = _Lazy(r"^([0-9]*[a-zA-Z]+0*)?([0-9]+(?:[a-zA-Z]*|[-,a-zA-Z]+))$")
+_LABEL_WORD = _Lazy(
     r"((?:^| )(?:[a-z]|[a-z][a-z]|[a-z][a-z][a-z]|[a-z][a-z][a-z][a-z]|subpara|subch|amend|bibliog"
     r"|annot|illus|princ|intro|sched|subdiv|subsec)(?:\.| ) *)")
 

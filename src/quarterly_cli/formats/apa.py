@@ -128,14 +128,6 @@ class Entry(Fields):
 
     __slots__ = ()
 
-    def serial(self) -> bool:
-        """The choice apa.csl makes in many macros: serial (journal-like) or monographic."""
-        if self.type in SERIAL:
-            return True
-        if self.any(*EDITORIAL):
-            return False
-        return self.type in ("interview", "paper-conference")
-
     def is_review(self) -> bool:
         return self.type in ("review", "review-book") or self.any(
             "reviewed-author", "reviewed-genre", "reviewed-title")
@@ -631,10 +623,9 @@ def identifier(e: Entry) -> str:
         parts.append(identifier_contributors(e))
         if t in ("broadcast", "graphic", "map", "motion_picture"):
             parts.append(identifier_number(e))
-        parts.append(identifier_serial(e))
+        # identifier-serial prints part-number only, which records here do not carry
     else:
-        parts = [identifier_contributors(e), identifier_number(e), identifier_monographic(e),
-                 identifier_serial(e)]
+        parts = [identifier_contributors(e), identifier_number(e), identifier_monographic(e)]
     return wrap(join("; ", parts), "(", ")")
 
 
@@ -760,10 +751,6 @@ def identifier_number_volume(e: Entry) -> str:
 def identifier_patent(e: Entry) -> str:
     genre = e.text("genre", "capitalize-first") if e.has("genre") else "Patent"
     return join(" ", [e.text("authority"), genre, label_number(e)])
-
-
-def identifier_serial(e: Entry) -> str:
-    return ""  # part-number only, which quarterly's records do not carry
 
 
 def identifier_series(e: Entry) -> str:
