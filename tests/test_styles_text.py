@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from quarterly_cli.formats import FORMATS, Options, apa
 from quarterly_cli.formats._citeproc import (
     glue,
+    ordinal,
     initials,
     italic,
     italic_leaf,
@@ -121,6 +122,14 @@ def test_number_ranges(variable, value, expanded, minimal):
     assert number(variable, value) == expanded
     assert number(variable, value, "minimal") == minimal
     assert number(variable, value, "expanded", "-") == expanded.replace("–", "-")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("1", "1st"), ("2", "2nd"), ("3", "3rd"), ("4", "4th"), ("11", "11th"), ("12", "12th"),
+    ("21", "21st"), ("112", "112th"), ("0", "0"), ("Rev.", "Rev."),
+])
+def test_ordinals(value, expected):
+    assert ordinal(value) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [

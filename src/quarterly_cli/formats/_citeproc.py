@@ -963,6 +963,8 @@ def ordinal(value: str) -> str:
     n = _parse_int(value)
     if n is None:
         return value
+    if n == 0:  # citeproc-js prints no ordinal for zero (`0 ed.`, seen on Crossref records)
+        return "0"
     digits = str(n)
     if digits[-2:] in ("11", "12", "13"):
         return digits + "th"
