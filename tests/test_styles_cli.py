@@ -136,6 +136,24 @@ def test_personal_communication_is_cited_in_text_only(runner, tmp_path):
     path.write_text(json.dumps([{"type": "personal_communication", "title": "Email",
                                  "author": [{"family": "Brennan", "given": "Siobhan"}],
                                  "issued": {"date-parts": [[2021, 3, 9]]}}]), "utf-8")
-    assert run(runner, "cite", str(path)).stdout == ""
-    assert run(runner, "cite", "--in-text", str(path)).stdout == (
-        "(S. Brennan, personal communication, March 9, 2021)\n")
+    assert outcome(run(runner, "cite", str(path))) == (
+        0, "", "Note: 1 personal communication(s) left out of the reference list: APA cites "
+               "them in the text only (see --in-text).\n")
+    assert outcome(run(runner, "cite", "--in-text", str(path))) == (
+        0, "(S. Brennan, personal communication, March 9, 2021)\n", "")
+    assert run(runner, "cite", "-f", "ama", str(path)).stdout.startswith("1. Brennan S.")
+
+
+def test_in_text_cites_what_resolved_and_reports_the_rest(runner):
+    result = run(runner, "cite", "--in-text", "--offline", "10.1111/1468-0009.12090",
+                 "10.1000/unknown")
+    assert result.exit_code == 1
+    assert result.stdout == "(Mathers et al., 2014)\n"
+    assert result.stderr.startswith("Error: 10.1000/unknown: ")
+    assert result.stderr.count("\n") == 1
+
+
+def test_in_text_to_a_file(runner, tmp_path):
+    target = tmp_path / "cite.txt"
+    assert outcome(run(runner, "cite", "--narrative", "-o", str(target))) == (0, "", "")
+    assert target.read_text("utf-8") == "Mathers et al. (2014)\n"

@@ -213,6 +213,9 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     guessed: list[bool] = []
     if fmt.is_style and not keep_case and sys.stderr.isatty():
         records = _watch_case(records, guessed)
+    in_text_only: list[bool] = []
+    if fmt.name == "apa" and not in_text and not as_json:
+        records = _watch_letters(records, in_text_only)
     if as_json:
         chunks = iter((_per_item_json(result, fmt, options),))
     elif in_text:
@@ -224,6 +227,9 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     if any(guessed):
         click.echo("Note: titles were converted to sentence case by rule; check proper nouns, "
                    "or use --keep-case.", err=True)
+    if in_text_only:
+        click.echo(f"Note: {len(in_text_only)} personal communication(s) left out of the "
+                   "reference list: APA cites them in the text only (see --in-text).", err=True)
     _report(result.failures)
     sys.exit(1 if result.failures else 0)
 
@@ -289,6 +295,16 @@ def _write(chunks, output: str | None, ansi: bool = False) -> None:
     for piece in pieces:
         out.write(piece)
     out.flush()
+
+
+def _watch_letters(records, left_out: list[bool]):
+    """Pass records through, noting those APA leaves out of the reference list (APA 7 §8.9)."""
+    from .formats.apa import cited_in_text_only
+
+    for record in records:
+        if cited_in_text_only(record):
+            left_out.append(True)
+        yield record
 
 
 def _watch_case(records, guessed: list[bool]):

@@ -1126,12 +1126,19 @@ def entry(record: Record, options: Options, year_suffix: str = "",
         if present <= FAST_SERIAL and "container-title" in present:
             printed = title if title is not None else title_of(record, options.keep_case)
             return _serial_entry(record, printed, year_suffix)
+    if cited_in_text_only(record):
+        return ""
     e = Entry(record, options.keep_case, year_suffix, title=title)
-    if not e.any(*ACCESSIBLE) and e.type in ("interview", "personal_communication"):
-        return ""  # APA 8.9: personal communications are cited in the text only
     head = join(". ", [author_and_contributors(e), date(e), title_and_descriptions(e),
                        source(e)])
     return join(" ", [glue(head, "."), source_doi_url(e), publication_history(e)])
+
+
+def cited_in_text_only(record: Record) -> bool:
+    """APA 7 §8.9: an interview or letter the reader cannot retrieve has no reference-list entry
+    (apa.csl: no archive, container, DOI, number, publisher, references or URL)."""
+    return record.type in ("interview", "personal_communication") and present_variables(
+        record).isdisjoint(ACCESSIBLE)
 
 
 # Variables a journal, magazine or newspaper article may hold for `_serial_entry` to print it:
