@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from quarterly_cli.formats import FORMATS, Options, apa
 from quarterly_cli.formats._citeproc import (
     glue,
-    ordinal,
     initials,
     italic,
     italic_leaf,
     normalize_initials,
     number,
+    ordinal,
     parse_name,
     rich,
     title_case,
