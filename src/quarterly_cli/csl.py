@@ -187,18 +187,14 @@ def _styled(fragment: str) -> str:
     return "".join(out)
 
 
-def fallback_entries(records: Sequence[Record], style: str, numbered: bool) -> list[str]:
-    """Each record alone in the official style of a native writer (`apa`, `ama`, `vancouver`),
-    through citeproc-py, as styled text without the citation number."""
+def fallback_entries(records: Sequence[Record], style: str) -> list[str]:
+    """Each record alone in the official style of a native writer (`apa`), through citeproc-py,
+    as styled text."""
     path = data_path("styles", f"{OFFICIAL[style]}.csl")
     out = []
     for record in records:
-        items = _items([record])
-        entries = [str(e) for e in _engine(path, items, True).bibliography()]
-        text = _styled(entries[0]) if entries else ""
-        if numbered:
-            text = re.sub(r"^\s*1\.\s*", "", text)
-        out.append(text)
+        entries = [str(e) for e in _engine(path, _items([record]), True).bibliography()]
+        out.append(_styled(entries[0]) if entries else "")
     return out
 
 

@@ -21,7 +21,6 @@ MAX_LISTED = 6
 FIRST_WHEN_TRUNCATED = 3
 RANGE = "-"  # ama.csl's page-range-delimiter
 
-FALLBACK_TYPES: frozenset[str] = frozenset()
 TITLE_ITALIC = frozenset(("bill", "book", "graphic", "legal_case", "legislation",
                           "motion_picture", "report", "song", "thesis"))
 BOOKLIKE = frozenset(("bill", "book", "graphic", "legislation", "motion_picture", "report",

@@ -1275,7 +1275,7 @@ def render(records: Sequence[Record], options: Options) -> str:
     order = citations.apa_bibliography_order(records, options.keep_case, titles)
     suffixes = citations.apa_disambiguation(records, options.keep_case, order,
                                             titles).year_suffix
-    fallback = citations.fallback_entries(records, "apa", options)
+    fallback = citations.fallback_entries(records, "apa")
     entries = []
     for i in order:
         record = records[i]

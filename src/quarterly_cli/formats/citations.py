@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model import Name, Record
-from . import Options, apa
+from . import apa
 from ._citeproc import glue, initials
 from ._fields import letters
 from ._text import (
@@ -262,14 +262,15 @@ def _ranges(numbers: list[int]) -> list[str]:
 
 # --- records the native writers leave to the CSL engine --------------------------------------
 
-def fallback_entries(records: Sequence[Record], style: str, options: Options) -> dict[int, str]:
+def fallback_entries(records: Sequence[Record], style: str) -> dict[int, str]:
     """Styled entries, by input index, for the records whose type `style` does not lay out
-    itself: those go to the CSL engine (citeproc-py) with the official style."""
+    itself: those go to the CSL engine (citeproc-py) with the official style. Only APA has such
+    types (the legal ones); AMA and Vancouver lay out every type."""
     types = FALLBACK[style]
     indexes = [i for i, r in enumerate(records) if r.type in types]
     if not indexes:
         return {}
     from ..csl import fallback_entries as engine
 
-    texts = engine([records[i] for i in indexes], style, numbered=style != "apa")
+    texts = engine([records[i] for i in indexes], style)
     return dict(zip(indexes, texts, strict=True))

@@ -18,7 +18,6 @@ from ._citeproc import is_numeric, join, ordinal, rich, wrap
 from ._text import EN_DASH, Fields, numbered, sort_order_name, year_text
 
 MAX_LISTED = 6
-FALLBACK_TYPES: frozenset[str] = frozenset()
 SERIAL = frozenset(("article-journal", "article-magazine", "article-newspaper", "periodical",
                     "post-weblog", "review", "review-book"))
 IN_CONTAINER = frozenset(("chapter", "paper-conference", "entry-dictionary",
