@@ -199,10 +199,39 @@ def test_the_fast_path_for_articles_prints_what_the_macros_print(
                  page=page, number=article, language=language, DOI="10.1/x" if doi else None,
                  URL="https://example.org/x")
     assert rec.type in apa.FAST_SERIAL_TYPES
-    fast = apa.entry(rec, Options(keep_case=True))
+    assert apa.entry(rec, Options(keep_case=True)) == general_path(rec)
+
+
+def general_path(rec: Record) -> str:
+    """apa.entry's general branch: every macro of apa.csl's bibliography."""
     e = apa.Entry(rec, True)
     head = apa.join(". ", [apa.author_and_contributors(e), apa.date(e),
                            apa.title_and_descriptions(e), apa.source(e)])
-    general = apa.join(" ", [apa.glue(head, "."), apa.source_doi_url(e),
-                             apa.publication_history(e)])
-    assert fast == general
+    return apa.join(" ", [apa.glue(head, "."), apa.source_doi_url(e),
+                          apa.publication_history(e)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=TEXT, kind=st.sampled_from(["book", "report"]),
+       families=st.lists(TEXT, min_size=1, max_size=22),
+       edition=st.sampled_from(["", "2", "Rev. ed.", "0", "3-4"]),
+       volume=st.sampled_from(["", "2", "IV", "1-3"]),
+       numbered=st.sampled_from(["", "10127", "WHO/UHL/2023.2", "12-14"]),
+       genre=st.sampled_from(["", "Technical report", "issue brief", "'Working' paper"]),
+       series=st.sampled_from(["", "health systems in transition"]),
+       series_number=st.sampled_from(["", "25(2)", "162"]), publisher=TEXT,
+       language=st.sampled_from(["", "en-GB", "fr"]), doi=st.booleans())
+def test_the_fast_path_for_books_and_reports_prints_what_the_macros_print(
+        title, kind, families, edition, volume, numbered, genre, series, series_number,
+        publisher, language, doi):
+    fields = {"edition": edition, "language": language, "publisher": publisher or None,
+              "DOI": "10.1/x" if doi else None, "URL": "https://example.org/x"}
+    if kind == "book":
+        fields["volume"] = volume
+    else:
+        fields.update(number=numbered, genre=genre, collection_title=series,
+                      collection_number=series_number)
+    rec = Record(title or "t", kind, author=tuple(Name(f or "x", "Ann") for f in families),
+                 issued=Date.of(2021), **fields)
+    assert apa.present_variables(rec) <= apa.FAST_MONOGRAPH[kind]
+    assert apa.entry(rec, Options(keep_case=True)) == general_path(rec)

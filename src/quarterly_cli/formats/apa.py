@@ -1126,12 +1126,80 @@ def entry(record: Record, options: Options, year_suffix: str = "",
         if present <= FAST_SERIAL and "container-title" in present:
             printed = title if title is not None else title_of(record, options.keep_case)
             return _serial_entry(record, printed, year_suffix)
+    if record.type in FAST_MONOGRAPH and record.title and record.names.get("author") and \
+            "issued" in record.dates and present_variables(record) <= FAST_MONOGRAPH[
+                record.type]:
+        printed = title if title is not None else title_of(record, options.keep_case)
+        return _monograph_entry(record, printed, year_suffix)
     if cited_in_text_only(record):
         return ""
     e = Entry(record, options.keep_case, year_suffix, title=title)
     head = join(". ", [author_and_contributors(e), date(e), title_and_descriptions(e),
                        source(e)])
     return join(" ", [glue(head, "."), source_doi_url(e), publication_history(e)])
+
+
+# Books and reports with authors, a title and a date, holding only these variables, are printed
+# by `_monograph_entry`.
+_INERT = ("title-short", "language", "note", "source", "citation-key", "submitted",
+          "available-date", "PMID", "PMCID", "accessed", "number-of-pages", "publisher-place")
+FAST_MONOGRAPH = {
+    "book": frozenset(("title", "author", "issued", "publisher", "edition", "volume", "DOI",
+                       "URL", *_INERT)),
+    "report": frozenset(("title", "author", "issued", "publisher", "edition", "number", "genre",
+                         "collection-title", "collection-number", "DOI", "URL", *_INERT)),
+}
+
+
+def _monograph_entry(record: Record, title: str, year_suffix: str) -> str:
+    """`entry` for a book or a report with authors, a title and a date, as the macros print it
+    (title-monographic, identifier, description-format, source-publisher), without walking those
+    that print nothing for it; a property test holds it to the general path."""
+    variables = record.variables
+    english = is_english(variables.get("language"))
+    who = name_list(record.names["author"], sort_order=True, citation=False,
+                    delimiter_precedes_last=True)
+    issued = record.dates["issued"]
+    when = f"({_circa(issued)}{year_text_apa(issued)}{year_suffix})"
+    edition = variables.get("edition")
+    if edition:
+        edition = f"{ordinal(edition)} ed." if is_numeric("edition", edition) else rich(edition)
+    volume = variables.get("volume")
+    volume_in_title = ""
+    if volume:
+        printed = number("volume", volume)
+        if is_numeric("volume", volume):
+            volume = ("Vols. " if is_plural("volume", volume) else "Vol. ") + rich(printed)
+        else:
+            volume_in_title, volume = rich(capitalize_first(printed)), ""
+    heading = italic(join(": ", [rich(title, True), volume_in_title]))
+    description = ""
+    if record.type == "report":
+        genre = variables.get("genre")
+        numbered = variables.get("number")
+        id_number = ""
+        if numbered:
+            label = "" if not is_numeric("number", numbered) else (
+                "Nos." if is_plural("number", numbered) else "No.")
+            id_number = join(" ", [rich(title_case(genre) if english else genre) if genre else "",
+                                   join(" ", [label, rich(capitalize_first(
+                                       number("number", numbered)))])])
+        series = variables.get("collection-title")
+        series_number = variables.get("collection-number")
+        series = join(" ", [rich(title_case(series) if english else series) if series else "",
+                            rich(number("collection-number", series_number))
+                            if series_number else ""])
+        identifier = join("; ", [id_number, join(", ", [edition or "", series])])
+        if genre and not numbered:
+            description = f"[{rich(capitalize_first(genre))}]"
+    else:
+        identifier = join(", ", [edition or "", volume or ""])
+    heading = join(" ", [heading, f"({identifier})" if identifier else "", description])
+    publisher = variables.get("publisher")
+    head = join(". ", [who, when, heading, rich(publisher) if publisher else ""])
+    doi = variables.get("DOI")
+    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
+    return join(" ", [glue(head, "."), link])
 
 
 def cited_in_text_only(record: Record) -> bool:
