@@ -31,6 +31,7 @@ from ._text import (
     collation_flat,
     parts,
     short_name,
+    to_ansi,
     to_html,
     to_markdown,
     to_plain,
@@ -176,7 +177,7 @@ def citation(records: Sequence[Record], style: str, narrative: bool = False,
     if style != "apa":
         return _numbers(len(records), style, markup)
     text = _apa(records, narrative, keep_case)
-    return {"html": to_html, "markdown": to_markdown}.get(markup, to_plain)(text)
+    return {"html": to_html, "markdown": to_markdown, "ansi": to_ansi}.get(markup, to_plain)(text)
 
 
 def _apa_order(records: Sequence[Record], info: Disambiguation, keep_case: bool) -> list[int]:
