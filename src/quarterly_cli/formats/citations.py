@@ -6,10 +6,11 @@ Vancouver — as citeproc-js prints one citation cluster holding the given recor
     citation(records, "ama", markup="html")     → "<sup>1</sup>"
 
 APA (apa.csl's `<citation>`, APA 7 §8.10-8.20): cites sorted by author and date; three or more
-authors shortened to the first and `et al.`; works by the same author collapsed
-(`Walsh, 2022a, 2022b`); ambiguous cites told apart first by adding names, then by initials when
-first authors share a surname (§8.20), then by year letters (§8.19). The year letters are the
-ones the reference list prints, so both come from `apa_disambiguation`. AMA and Vancouver number
+authors shortened to the first and `et al.`; works by the same author collapsed, in the order
+they are cited (`Walsh, 2022b, 2022a`, as citeproc-js prints them); ambiguous cites told apart
+first by adding names, then by initials when first authors share a surname (§8.20), then by
+year letters (§8.19). The year letters are the ones the reference list prints, so both come from
+`apa_disambiguation`. AMA and Vancouver number
 the records in input order, three or more consecutive numbers as a range (`1–3`).
 
 The narrative form is not a citeproc-js output (citeproc-js has no narrative cluster); it is the
@@ -37,7 +38,6 @@ from ._text import (
     to_plain,
 )
 
-STYLES = ("apa", "ama", "vancouver")
 FALLBACK = {"apa": apa.FALLBACK_TYPES, "ama": frozenset(), "vancouver": frozenset()}
 
 
@@ -239,11 +239,7 @@ def _numbers(count: int, style: str, markup: str) -> str:
     text = ",".join(_ranges(list(range(1, count + 1))))
     if style == "vancouver":
         return f"({text})"
-    if markup == "html":
-        return f"<sup>{text}</sup>"
-    if markup == "markdown":
-        return f"<sup>{text}</sup>"
-    return text
+    return f"<sup>{text}</sup>" if markup in ("html", "markdown") else text
 
 
 def _ranges(numbers: list[int]) -> list[str]:
