@@ -7,9 +7,9 @@ Vancouver — as citeproc-js prints one citation cluster holding the given recor
 
 APA (apa.csl's `<citation>`, APA 7 §8.10-8.20): cites sorted by author and date; three or more
 authors shortened to the first and `et al.`; works by the same author collapsed, in the order
-they are cited (`Walsh, 2022b, 2022a`, as citeproc-js prints them); ambiguous cites told apart
-first by adding names, then by initials when first authors share a surname (§8.20), then by
-year letters (§8.19). The year letters are the ones the reference list prints, so both come from
+they are cited (`Walsh, 2022b, 2022a`, as citeproc-js prints them); first authors who share a
+surname get initials everywhere (§8.20), cites that still look alike get more authors, then year
+letters (§8.19). The year letters are the ones the reference list prints, so both come from
 `apa_disambiguation`. AMA and Vancouver number
 the records in input order, three or more consecutive numbers as a range (`1–3`).
 
