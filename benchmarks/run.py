@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/run.py            # everything (installs citation-js on first run)
     .venv/bin/python benchmarks/run.py --quick    # fewer repeats, no citation-js
+    .venv/bin/python benchmarks/run.py --apa      # only native APA against citeproc-py
 
-Sections: start-up against a bare `import click`; APA for 10,000 records against citeproc-py;
-RIS → BibTeX and CSL-JSON → APA against citation-js (Node.js, skipped when node is absent), and
-RIS → BibTeX and BibTeX → RIS on 10,000 records taken from real exports in ../shared/real-world;
+Sections: start-up against a bare `import click`; APA for 10,000 records of mixed types against
+citeproc-py; RIS → BibTeX and CSL-JSON → APA against citation-js (Node.js, skipped when node is
+absent), and RIS → BibTeX and BibTeX → RIS on 10,000 records taken from real exports in
+../shared/real-world;
 CSL-JSON → RIS at 10k/50k/100k records with peak memory. Records come from benchmarks/corpus.py.
 """
 
@@ -25,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from corpus import csl_items  # noqa: E402
+from corpus import mixed_items  # noqa: E402
 
 PYTHON = sys.executable
 QUARTERLY = str(Path(PYTHON).with_name("quarterly"))
@@ -89,6 +91,9 @@ def startup(repeats: int, env: dict) -> None:
 
 
 def apa_vs_citeproc(count: int, subset: int, repeats: int) -> None:
+    """Native APA on a mixed-type library (benchmarks/corpus.py: mixed_items — journal articles,
+    reports, books, chapters, web pages, news, preprints, theses, data sets) against citeproc-py
+    with the official apa.csl on the same records."""
     from citeproc import (
         Citation,
         CitationItem,
@@ -101,22 +106,24 @@ def apa_vs_citeproc(count: int, subset: int, repeats: int) -> None:
     from quarterly_cli.formats import FORMATS, Options
     from quarterly_cli.readers.csljson import record_from_item
 
-    items = csl_items(count)
+    items = mixed_items(count)
     records = [record_from_item(i) for i in items]
     apa = FORMATS["apa"]
     ours = median_call(lambda: apa.render(records, Options()), repeats)
     style_file = HERE.parent / "tests" / "data" / "conformance" / "apa.csl"
+    sample = [{k: v for k, v in item.items() if k != "custom"} for item in items[:subset]]
 
     def citeproc_run() -> None:
         style = CitationStylesStyle(str(style_file), validate=False)
-        bib = CitationStylesBibliography(style, CiteProcJSON(items[:subset]), formatter.plain)
-        for item in items[:subset]:
+        bib = CitationStylesBibliography(style, CiteProcJSON(sample), formatter.plain)
+        for item in sample:
             bib.register(Citation([CitationItem(item["id"])]))
         [str(e) for e in bib.bibliography()]
 
     theirs = median_call(citeproc_run, max(1, repeats // 2))
     ours_rate, theirs_rate = count / ours, subset / theirs
-    print(f"APA, in process (median of {repeats}; citeproc-py on the first {subset} records)")
+    print(f"APA on a mixed-type library, in process (median of {repeats}; citeproc-py on the "
+          f"first {subset} records)")
     line(f"quarterly native APA, {count} records", f"{ours:7.3f} s  {ours_rate:9.0f} rec/s "
          "(target >= 20000)")
     line(f"citeproc-py apa.csl, {subset} records", f"{theirs:7.3f} s  {theirs_rate:9.0f} rec/s")
@@ -295,7 +302,12 @@ def scaling(counts: list[int], env: dict, workdir: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no citation-js")
+    parser.add_argument("--apa", action="store_true",
+                        help="only native APA against citeproc-py (mixed-type library)")
     args = parser.parse_args()
+    if args.apa:
+        apa_vs_citeproc(10_000, 200 if args.quick else 500, 5 if args.quick else 7)
+        return
     repeats = 5 if args.quick else 11
     # An installed wheel has its bytecode compiled by pip; an editable checkout may not (and
     # PYTHONDONTWRITEBYTECODE stops Python writing it), which would add ~10 ms of compiling to

@@ -126,11 +126,10 @@ def test_not_a_doi_is_a_usage_error(runner):
         "25492602 or pmid:25492602, a PMCID as PMC4266174, or a .bib, .ris or .json file.\n")
 
 
-def test_unknown_format_is_a_click_usage_error(runner):
+def test_unknown_format_is_a_one_line_usage_error(runner):
     result = run(runner, "cite", "-f", "mla")
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert "Error: Invalid value for '-f' / '--format': 'mla' is not one of" in result.stderr
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "Error: Unknown format 'mla'. Run quarterly formats for the list.\n")
 
 
 def test_unresolvable_doi_exits_1_with_one_line(runner):
@@ -161,7 +160,8 @@ def test_output_file_with_unknown_extension(runner, tmp_path):
 def test_formats_command_lists_registry(runner):
     result = run(runner, "formats")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert [line.split()[0] for line in result.stdout.splitlines()] == list(FORMATS)
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines[:len(FORMATS)]] == list(FORMATS)
 
 
 def test_version(runner):

@@ -39,7 +39,7 @@ def test_unknown_style_suggests(runner):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.startswith(
-        "Error: Unknown CSL style 'chicago'. Did you mean: chicago-author-date")
+        "Error: Unknown style 'chicago'. Did you mean: chicago-author-date")
     assert result.stderr.count("\n") == 1
 
 

