@@ -8,10 +8,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
 GOLDEN = HERE / "golden"
+
+# Property tests run the same examples on every run (a fixed budget, no example database), so CI
+# is repeatable; `--hypothesis-seed` or a local profile explores further.
+settings.register_profile("quarterly", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", max_examples=2000, database=None, deadline=None)
+settings.load_profile(os.environ.get("QUARTERLY_HYPOTHESIS", "quarterly"))
 
 # Small backoff so retry tests run quickly; read before the shared session is built.
 os.environ["QUARTERLY_BACKOFF"] = "0.05"

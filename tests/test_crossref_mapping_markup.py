@@ -253,3 +253,12 @@ def test_any_shape_of_work_record_is_mapped_or_refused_with_a_source_error(field
         return
     assert record.DOI == "10.1/x" and balanced(record.title)
 
+
+
+def test_an_issn_type_that_is_not_a_string_is_ignored():
+    from quarterly_cli.sources.crossref import record_from_work
+
+    record = record_from_work({"DOI": "10.5555/i", "title": ["T"], "ISSN": ["1234-5678"],
+                               "issn-type": [{"type": [], "value": "x"}, {"type": "print",
+                                                                           "value": "1234-5678"}]})
+    assert record.ISSN == ("1234-5678",)

@@ -104,7 +104,7 @@ def test_pmid_through_efetch_with_tool_email_and_key(runner, eutils, monkeypatch
     result = run(runner, "cite", "-f", "vancouver", "pmid:90000001")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == ("1. Mathers J. Peer support in primary care 90000001. Milbank Q. "
-                             "2014 Dec;92(4):725–53.\n")
+                             "2014 Dec;92(4):725–53. PubMed PMID: 90000001.\n")
     [(_, method, params)] = fetch.calls
     assert method == "GET"
     assert params == {"db": "pubmed", "retmode": "xml", "id": "90000001", "tool": "quarterly-cli",

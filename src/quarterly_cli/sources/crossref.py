@@ -286,7 +286,8 @@ def _isbns(message: dict[str, Any]) -> tuple[tuple[str, ...], list[dict[str, str
 
 
 def _issns(message: dict[str, Any]) -> tuple[str, ...]:
-    typed = {t.get("type"): t.get("value") for t in _dicts(message.get("issn-type"))}
+    typed = {t["type"]: t.get("value") for t in _dicts(message.get("issn-type"))
+             if isinstance(t.get("type"), str)}
     ordered = [typed.get("print"), typed.get("electronic"), *_strings(message.get("ISSN"))]
     out: list[str] = []
     for issn in ordered:
