@@ -399,8 +399,8 @@ def test_pubmed_unreachable_for_the_abstract_warns_and_does_not_store(runner, cr
     assert result.stdout.startswith("Alvarez, M., Brennan, T., & Chen, L. (2019).")
     assert result.stderr == (
         f"Warning: doi:{STRUCTURED}: PubMed could not be asked for an abstract (Cannot reach "
-        "PubMed at http://127.0.0.1:9. Check your connection, or use --offline for stored "
-        "records.); not stored, so the next lookup asks again.\n")
+        "PubMed at http://127.0.0.1:9. Check your connection, and QUARTERLY_EUTILS_URL if you "
+        "set it.); not stored, so the next lookup asks again.\n")
     assert Store().get(STRUCTURED) is None
 
 

@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING
 from . import doi as doi_mod
 from . import identifiers
 from .bundled import bundled_record
-from .errors import BadReferenceError, NotFoundError, OfflineError, QuarterlyError, UsageError
+from .errors import (
+    BadReferenceError,
+    NotFoundError,
+    OfflineError,
+    QuarterlyError,
+    SourceError,
+    UsageError,
+)
 from .identifiers import Identifier
 from .model import Record
 from .sources import AUTO, choices
@@ -187,7 +194,6 @@ class Resolver:
         the store may be used, as they arrive."""
         from concurrent.futures import ThreadPoolExecutor
 
-        from .errors import SourceError
         from .sources.http import Cancelled
 
         events: queue.Queue = queue.Queue()
@@ -242,7 +248,7 @@ class Resolver:
         from .diagnostics import warn
 
         if chain.record is None:
-            return chain.failure()
+            return self._hint(chain.identifier, chain.failure())
         for note in chain.notes:
             warn(f"{chain.identifier}: {note}")
         # A record a source could not complete (an abstract source that failed) is shown but
@@ -250,6 +256,17 @@ class Resolver:
         if not chain.notes and identifiers.of_record(chain.record) and self._writable():
             self.store.put(chain.record)
         return chain.record
+
+    def _hint(self, identifier: Identifier, error: QuarterlyError) -> QuarterlyError:
+        """A network failure under --refresh for a record the store holds: say that the stored
+        copy is still there. That is the only case where --offline would help: without --refresh
+        a record is fetched only because it is not stored."""
+        if not (self.refresh and isinstance(error, SourceError)):
+            return error
+        if self.store.find(identifier) is None:
+            return error
+        return SourceError(f"{error} The stored copy is still there: drop --refresh, or use "
+                           "--offline, to use it.")
 
     def _writable(self) -> bool:
         """Whether fetched records can be kept (a store in a read-only place is opened read-only;
