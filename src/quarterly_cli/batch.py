@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 
-from .errors import BadReferenceError, QuarterlyError
+from .errors import BadReferenceError, QuarterlyError, UsageError
 from .model import Record
-from .resolve import Progress, Reference, Resolver, parse_reference
+from .resolve import Progress, Reference, Resolver, TextStream, parse_reference
 from .sources import AUTO
 
 
@@ -53,11 +53,11 @@ class Result:
         return [FailedItem(i.reference, i.error) for i in self.items if i.error is not None]
 
 
-def _stdin_items(text: str) -> list[tuple[str, Reference | QuarterlyError]]:
-    """`-`: a whole BibTeX/RIS/CSL-JSON document, or one reference per line."""
+def _stdin_items(text: str | TextStream) -> list[tuple[str, Reference | QuarterlyError]]:
+    """`-`: a whole BibTeX/RIS/CSL-JSON document (a stream is one), or one reference per line."""
     from .readers import sniff
 
-    if sniff(text) is not None:
+    if not isinstance(text, str) or sniff(text) is not None:
         return [("-", Reference("-", stdin=True))]
     out: list[tuple[str, Reference | QuarterlyError]] = []
     for line in text.splitlines():
@@ -72,10 +72,12 @@ def _stdin_items(text: str) -> list[tuple[str, Reference | QuarterlyError]]:
 
 
 def expand(
-    references: tuple[str, ...], stdin_text: str | None
+    references: tuple[str, ...], stdin_text: str | TextStream | None
 ) -> list[tuple[str, Reference | QuarterlyError]]:
     if not references:
         return [("(bundled)", Reference("(bundled)", bundled=True))]
+    if sum(text.strip() == "-" for text in references) > 1:
+        raise UsageError("`-` (standard input) can be given once: it is read once.")
     out: list[tuple[str, Reference | QuarterlyError]] = []
     for text in references:
         if text.strip() == "-":
@@ -90,11 +92,12 @@ def expand(
     return out
 
 
-def collect(references: tuple[str, ...], *, stdin_text: str | None = None,
+def collect(references: tuple[str, ...], *, stdin_text: str | TextStream | None = None,
             offline: bool = False, refresh: bool = False, strict: bool = False,
             source: str = AUTO, progress: Progress | None = None) -> Result:
-    """Resolve every reference. `stdin_text` is what `-` stands for; `progress(done, total)` is
-    called as network lookups finish."""
+    """Resolve every reference. `stdin_text` is what `-` stands for: its text, or a stream of a
+    CSL-JSON document (read lazily); `progress(done, total)` is called as network lookups
+    finish."""
     resolver = Resolver(offline=offline, refresh=refresh, source=source)
     expanded = expand(references, stdin_text)
     items = [Item(text) for text, _ in expanded]

@@ -15,7 +15,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import QuarterlyError
+from .errors import QuarterlyError, UsageError
 from .formats import DEFAULT_FORMAT, FORMATS, MARKUPS, Options, by_extension
 from .sources import AUTO, choices
 
@@ -100,7 +100,7 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _exit_interrupted()
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise  # Click ends quietly on a closed pipe (`| head`)
@@ -111,6 +111,24 @@ class _Group(click.Group):
             if _debug(ctx):
                 raise
             raise _Bug(_bug_message(exc)) from None
+
+
+def _exit_interrupted() -> None:
+    """Exit 130 now. Lookups still in flight sit in socket reads that nothing can interrupt, and
+    Python joins their threads before it exits (up to QUARTERLY_READ_TIMEOUT later), so with such
+    threads alive the process ends without that join. Records already fetched were committed to
+    the store as they arrived, and the store was closed on the way here."""
+    import threading
+
+    if threading.active_count() == 1:
+        sys.exit(EXIT_INTERRUPTED)
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            try:
+                stream.flush()
+            except OSError:
+                pass  # a closed pipe: nothing more can be said on it
+    os._exit(EXIT_INTERRUPTED)
 
 
 def _bug_message(exc: BaseException) -> str:
@@ -145,7 +163,7 @@ def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: 
              progress: bool | None, source: str):
     from .batch import collect
 
-    stdin_text = sys.stdin.read() if any(r.strip() == "-" for r in references) else None
+    stdin_text = _stdin() if any(r.strip() == "-" for r in references) else None
     bar = None
     if progress or (progress is None and sys.stderr.isatty()):
         from .render import ProgressBar
@@ -159,9 +177,28 @@ def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: 
             bar.stop()
 
 
+def _stdin():
+    """Standard input for `-`: refused when closed (`quarterly cite - <&-`); on a terminal, a
+    line on stderr says that it is waiting and how to end."""
+    from .fileio import stdin_input
+
+    if sys.stdin is None:
+        raise UsageError("Standard input is closed: give references as arguments, or pipe them "
+                         "in (… | quarterly cite -).")
+    raw = sys.stdin.buffer
+    if raw.isatty():
+        end = "Ctrl-Z then Enter" if os.name == "nt" else "Ctrl-D"
+        click.echo(f"Reading references from standard input, one per line; {end} to end.",
+                   err=True)
+    return stdin_input(raw)
+
+
 def _report(failures) -> None:
+    """One line per failed reference; the reference is the user's text (a line of stdin may hold
+    anything), so it goes through the same control-character policy as the message."""
     for failure in failures:
-        click.echo(f"Error: {failure.reference}: {failure.error}", err=True)
+        click.echo(f"Error: {one_line(failure.reference)}: {one_line(str(failure.error))}",
+                   err=True)
 
 
 @main.command()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
-from .errors import QuarterlyError
+from .errors import InputFormatError, QuarterlyError
 
 SPILL_BYTES = 8 << 20  # above this, buffered output moves to a temporary file
 
@@ -82,3 +83,82 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+STDIN_CHUNK = 64 << 10
+
+
+class StdinText:
+    """Standard input as text, decoded as it is read: the first bytes that are not text (invalid
+    UTF-8, a NUL byte) stop the run with their line, before the rest is read — `quarterly cite -`
+    fed a binary file fails at once, in constant memory. `read(size)` is what the streaming
+    CSL-JSON reader calls; `head()` looks ahead without consuming, to tell a document from a list
+    of references."""
+
+    NAME = "Standard input"
+
+    def __init__(self, raw: BinaryIO) -> None:
+        import codecs
+
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self._text = ""  # decoded, not yet handed out
+        self._lines = 0  # newlines in text already handed out or decoded before `_text`
+        self._eof = False
+
+    def _more(self) -> bool:
+        if self._eof:
+            return False
+        data = self._raw.read(STDIN_CHUNK)
+        # A buffered read returns fewer bytes than asked only at the end of input (io docs:
+        # "size bytes, or … until EOF"); stopping there means one Ctrl-D ends a terminal's input.
+        self._eof = len(data) < STDIN_CHUNK
+        pending = self._decoder.getstate()[0]
+        try:
+            text = self._decoder.decode(data, final=self._eof)
+        except UnicodeDecodeError as exc:
+            good = (pending + data)[: exc.start].decode("utf-8", "replace")
+            line = self._line_at(good, len(good))
+            raise InputFormatError(
+                f"{self.NAME} is not UTF-8 text (line {line}). Give one reference per line, or "
+                "a BibTeX, RIS or CSL-JSON document saved as UTF-8.") from None
+        nul = text.find("\0")
+        if nul >= 0:
+            raise InputFormatError(
+                f"{self.NAME} holds a NUL byte (line {self._line_at(text, nul)}): it is not text. "
+                "Give one reference per line, or a BibTeX, RIS or CSL-JSON document.")
+        self._text += text
+        return bool(text) or not self._eof
+
+    def _line_at(self, text: str, index: int) -> int:
+        return self._lines + self._text.count("\n") + text.count("\n", 0, index) + 1
+
+    def head(self, size: int = STDIN_CHUNK) -> str:
+        """At least `size` characters (fewer at the end of input), not consumed."""
+        while len(self._text) < size and self._more():
+            pass
+        return self._text[:size]
+
+    def read(self, size: int = -1) -> str:
+        if size < 0:
+            while self._more():
+                pass
+        else:
+            while len(self._text) < size and self._more():
+                pass
+        size = len(self._text) if size < 0 else size
+        out, self._text = self._text[:size], self._text[size:]
+        self._lines += out.count("\n")
+        return out
+
+
+def stdin_input(raw: BinaryIO) -> str | StdinText:
+    """What `-` stands for: a CSL-JSON document as a stream (read item by item, like a file);
+    anything else — reference lines, a BibTeX or RIS document, whose readers take whole text —
+    as text, read chunk by chunk so that bad bytes stop it early."""
+    from .readers import sniff
+
+    text = StdinText(raw)
+    if sniff(text.head()) == "csl-json":
+        return text
+    return text.read()

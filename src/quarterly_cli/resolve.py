@@ -24,7 +24,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
 from . import doi as doi_mod
 from . import identifiers
@@ -47,6 +47,14 @@ if TYPE_CHECKING:
     from .store import Store
 
 Outcome = Record | QuarterlyError
+
+
+class TextStream(Protocol):
+    """Standard input as a stream of text (`fileio.StdinText`)."""
+
+    def read(self, size: int = -1, /) -> str: ...
+
+
 Progress = Callable[[int, int], None]  # (done, total) network lookups
 
 
@@ -110,7 +118,8 @@ class Resolver:
         return self._store
 
     # -- without the network --
-    def local(self, ref: Reference, stdin_text: str | None = None) -> Iterable[Record] | None:
+    def local(self, ref: Reference,
+              stdin_text: str | TextStream | None = None) -> Iterable[Record] | None:
         """The records for `ref` without the network, or None when they must be fetched.
         Raises OfflineError when they must be fetched and --offline forbids it."""
         if ref.bundled:
@@ -118,9 +127,14 @@ class Resolver:
         if ref.identifier is None:
             from .readers import iter_path, read_text
 
-            if ref.stdin or ref.path is None:
+            if ref.path is not None:
+                return iter_path(ref.path)
+            if stdin_text is None or isinstance(stdin_text, str):
                 return read_text(stdin_text or "", "standard input")
-            return iter_path(ref.path)
+            from .readers.csljson import iter_items
+
+            # A CSL-JSON document, streamed: iter_items only ever calls read(size).
+            return iter_items(cast("IO[str]", stdin_text), "standard input")
         if not self.refresh:
             stored = self.store.find(ref.identifier)
             if stored is not None:
@@ -225,6 +239,7 @@ class Resolver:
                 events.put(finished)
 
         pool = ThreadPoolExecutor(max_workers=len(work))
+        interrupted = False
         try:
             for name, numbers in work.items():
                 pool.submit(drive, by_name[name], self._gate(by_name[name]), numbers)
@@ -237,12 +252,15 @@ class Resolver:
                     raise event
                 else:
                     yield event
-        except BaseException:
+        except BaseException as exc:
+            interrupted = isinstance(exc, KeyboardInterrupt)
             for gate in self._gates.values():
-                gate.cancel()
+                gate.cancel()  # requests not yet started are never sent
             raise
         finally:
-            pool.shutdown(wait=True)
+            # Ctrl-C does not wait for requests in flight (a socket read cannot be interrupted);
+            # the CLI ends the process. What was settled is already in the store.
+            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
 
     def _finish(self, chain: _Chain) -> Outcome:
         from .diagnostics import warn
