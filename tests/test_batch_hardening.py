@@ -86,3 +86,54 @@ def test_ctrl_c_ends_a_batch_keeps_what_was_fetched_and_exits_130(threaded_serve
     store = Store()
     assert store.get("10.5555/fast") is not None
     assert store.get("10.5555/slow") is None
+
+
+def _read_all(fd: int, into: list[bytes]) -> None:
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # EIO: the other side of the pty was closed
+            return
+        if not chunk:
+            return
+        into.append(chunk)
+
+
+def test_a_slow_lookup_on_a_terminal_shows_a_spinner_with_the_reference(crossref):
+    import pty
+    import time
+
+    def slow(request):
+        time.sleep(1.5)  # three times the spinner's delay
+        return Response(json.dumps(crossref_payload("structured")),
+                        content_type="application/json")
+
+    crossref.expect_request(f"/works/{STRUCTURED}").respond_with_handler(slow)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "quarterly_cli", "cite", STRUCTURED],
+                            stdout=subprocess.PIPE, stderr=follower, text=True,
+                            env=dict(os.environ, COLUMNS="100", QUARTERLY_READ_TIMEOUT="30"))
+    os.close(follower)
+    drawn: list[bytes] = []
+    reader = threading.Thread(target=_read_all, args=(leader, drawn))
+    reader.start()
+    out, _ = proc.communicate(timeout=60)
+    reader.join(10)
+    os.close(leader)
+    assert proc.returncode == 0
+    assert out.startswith("Alvarez, M., Brennan, T., & Chen, L. (2019).")  # stdout stays clean
+    assert f"Looking up {STRUCTURED}" in b"".join(drawn).decode("utf-8", "replace")
+
+
+def test_the_spinner_waits_and_shows_references_without_escapes():
+    from quarterly_cli.render import ProgressBar
+
+    bar = ProgressBar()
+    bar.DELAY_S = 60.0
+    bar.waiting("\x1b]52;c;aGk=\x07\x1b[2J10.5555/x\x9b1m")
+    bar(0, 2)
+    assert bar._description() == "Looking up 10.5555/x1m · 0/2 done"
+    bar.stop()  # settled before the delay: the timer is cancelled and nothing is drawn
+    assert bar.timer is not None
+    bar.timer.join(5)
+    assert bar.progress is None and not bar.timer.is_alive()

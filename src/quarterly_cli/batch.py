@@ -13,14 +13,17 @@ progress callback. Where records come from, and how hard each source may be aske
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import BadReferenceError, QuarterlyError, UsageError
 from .model import Record
 from .resolve import Progress, Reference, Resolver, TextStream, parse_reference
 from .sources import AUTO
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -94,10 +97,12 @@ def expand(
 
 def collect(references: tuple[str, ...], *, stdin_text: str | TextStream | None = None,
             offline: bool = False, refresh: bool = False, strict: bool = False,
-            source: str = AUTO, progress: Progress | None = None) -> Result:
+            source: str = AUTO, progress: Progress | None = None,
+            waiting: Callable[[str], None] | None = None) -> Result:
     """Resolve every reference. `stdin_text` is what `-` stands for: its text, or a stream of a
     CSL-JSON document (read lazily); `progress(done, total)` is called as network lookups
-    finish."""
+    finish, and `waiting(reference)` with the reference the output waits on (the first in input
+    order not yet settled) as they start and settle."""
     resolver = Resolver(offline=offline, refresh=refresh, source=source)
     expanded = expand(references, stdin_text)
     items = [Item(text) for text, _ in expanded]
@@ -125,7 +130,8 @@ def collect(references: tuple[str, ...], *, stdin_text: str | TextStream | None 
             wanted = [ref.identifier for n in to_fetch
                       for ref in [expanded[n][1]] if isinstance(ref, Reference) and ref.identifier]
             with closing(resolver.fetch(wanted, progress)) as outcomes:
-                for n, outcome in zip(to_fetch, outcomes, strict=True):
+                for n, outcome in zip(to_fetch, _announced(outcomes, to_fetch, items, waiting),
+                                      strict=True):
                     if isinstance(outcome, QuarterlyError):
                         items[n].error = outcome
                         if strict:
@@ -139,3 +145,16 @@ def collect(references: tuple[str, ...], *, stdin_text: str | TextStream | None 
             if item.error is not None:
                 return Result(items[: n + 1])
     return Result(items)
+
+
+def _announced(outcomes: Iterator[T], numbers: list[int], items: list[Item],
+               waiting: Callable[[str], None] | None) -> Iterator[T]:
+    """`outcomes`, telling `waiting` before each which reference is awaited."""
+    for n in numbers:
+        if waiting is not None:
+            waiting(items[n].reference)
+        try:
+            outcome = next(outcomes)
+        except StopIteration:
+            return
+        yield outcome

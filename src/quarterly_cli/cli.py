@@ -171,7 +171,8 @@ def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: 
         bar = ProgressBar(always=bool(progress))
     try:
         return collect(references, stdin_text=stdin_text, offline=offline, refresh=refresh,
-                       strict=strict, source=source, progress=bar)
+                       strict=strict, source=source, progress=bar,
+                       waiting=bar.waiting if bar is not None else None)
     finally:
         if bar is not None:
             bar.stop()

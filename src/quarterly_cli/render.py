@@ -185,29 +185,78 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 class ProgressBar:
-    """Network lookups done / total, as a Rich bar on stderr. Called as `bar(done, total)` by the
-    batch; drawn only for more than PROGRESS_THRESHOLD lookups unless `always` (Rich is imported
-    only then)."""
+    """Network lookups on stderr: after DELAY_S, a spinner with the reference the output waits on
+    (`Looking up 10.1111/… · 2/7 done`), with a bar for more than
+    PROGRESS_THRESHOLD lookups. A lookup answered sooner draws nothing; `always` draws even for
+    a pipe (Rich is imported only when something is drawn). Called from the batch as
+    `bar(done, total)` and `bar.waiting(reference)`; drawn from a timer thread, hence the lock."""
 
     PROGRESS_THRESHOLD = 5
+    DELAY_S = 0.5
+    MAX_REFERENCE = 60  # characters of the reference shown; a long one ends in `…`
 
     def __init__(self, always: bool = False) -> None:
+        import threading
+
         self.always = always
         self.progress: Any = None
         self.task: Any = None
+        self.done, self.total, self.reference = 0, 0, ""
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+        self.stopped = False
+
+    def waiting(self, reference: str) -> None:
+        import threading
+
+        with self.lock:
+            self.reference = _short(markup.squash_space(_clean(reference)), self.MAX_REFERENCE)
+            if self.timer is None and not self.stopped:
+                self.timer = threading.Timer(self.DELAY_S, self._show)
+                self.timer.daemon = True
+                self.timer.start()
+            self._update()
 
     def __call__(self, done: int, total: int) -> None:
-        if self.progress is None:
-            if not (self.always or total > self.PROGRESS_THRESHOLD):
-                return
-            from rich.console import Console
-            from rich.progress import Progress
+        with self.lock:
+            self.done, self.total = done, total
+            self._update()
 
-            self.progress = Progress(console=Console(stderr=True), transient=True)
-            self.task = self.progress.add_task("Looking up references", total=total)
+    def _description(self) -> str:
+        count = f" · {self.done}/{self.total} done" if self.total > 1 else ""
+        return f"Looking up {self.reference}{count}"
+
+    def _show(self) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
+        with self.lock:
+            if self.stopped or self.progress is not None:
+                return
+            console = Console(stderr=True, highlight=False)
+            if not (self.always or console.is_terminal):
+                return
+            columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}", markup=False)]
+            if self.total > self.PROGRESS_THRESHOLD:
+                columns.append(BarColumn())
+            self.progress = Progress(*columns, console=console, transient=True)
+            self.task = self.progress.add_task(self._description(), total=self.total or None,
+                                               completed=self.done)
             self.progress.start()
-        self.progress.update(self.task, completed=done, total=total)
+
+    def _update(self) -> None:
+        if self.progress is not None:
+            self.progress.update(self.task, description=self._description(), completed=self.done,
+                                 total=self.total or None)
 
     def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
+        with self.lock:
+            self.stopped = True
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.progress is not None:
+                self.progress.stop()
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
