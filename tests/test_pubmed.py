@@ -510,7 +510,8 @@ def test_show_lays_out_a_pubmed_record_on_a_terminal():
     assert "\x9b" not in text and "[bold red]literal[/bold red]" in text
     no_doi = own()["90000003"]
     assert plain_view(no_doi).splitlines()[3:] == [
-        "https://pubmed.ncbi.nlm.nih.gov/90000003/", "", "No abstract."]
+        "Article (Preprint)", "https://pubmed.ncbi.nlm.nih.gov/90000003/",
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC9000003/", "", "No abstract."]
     console = Console(record=True, width=80, force_terminal=True)
     console.print(rich_view(no_doi))
     assert "No abstract." in console.export_text(clear=False)

@@ -47,10 +47,15 @@ class _Bug(click.ClickException):
     exit_code = EXIT_BUG
 
 
-def _use_color(flag: bool | None, stream=None) -> bool:
+def _color_flag(flag: bool | None) -> bool | None:
     if flag is None:  # `quarterly --no-color show` sets it for every command
         ctx = click.get_current_context(silent=True)
         flag = ctx.find_root().params.get("color") if ctx is not None else None
+    return flag
+
+
+def _use_color(flag: bool | None, stream=None) -> bool:
+    flag = _color_flag(flag)
     if flag is not None:
         return flag
     if os.environ.get("NO_COLOR"):
@@ -59,9 +64,21 @@ def _use_color(flag: bool | None, stream=None) -> bool:
     return stream is not None and stream.isatty()
 
 
+def _layout(flag: bool | None) -> tuple[bool, bool]:
+    """(laid out, in colour) for `show`, `list` and `search`: laid out on a terminal (or with
+    --color, into a pipe too); NO_COLOR and --no-color take the colour away, never the layout
+    (https://no-color.org), so words still wrap between words."""
+    flag = _color_flag(flag)
+    terminal = sys.stdout is not None and sys.stdout.isatty()
+    if flag is not None:
+        return flag or terminal, flag
+    return terminal, terminal and not os.environ.get("NO_COLOR")
+
+
 _color_option = click.option(
     "--color/--no-color", default=None,
-    help="Force colour and layout on or off (default: on for a terminal, off when NO_COLOR is set).",
+    help="Colour on or off (default: on for a terminal unless NO_COLOR is set); --color also "
+         "lays out output for a pipe.",
 )
 _offline_option = click.option("--offline", is_flag=True,
                                help="Never use the network; fail for records not stored locally.")
@@ -202,10 +219,34 @@ def _report(failures) -> None:
                    err=True)
 
 
+# What --section completes to when the references typed so far name no record held locally.
+COMMON_SECTIONS = ("policy-points", "background", "context", "objective", "methods", "results",
+                   "findings", "conclusions", "abstract")
+
+
+def _complete_sections(ctx, param, incomplete: str):
+    """The sections of the records named so far (the bundled article when none), as far as they
+    can be read without the network; the common section names otherwise."""
+    from itertools import islice
+
+    from .batch import collect
+    from .render import sections
+
+    # While completing, Click leaves the references typed before `--section` in ctx.args.
+    typed = ctx.params.get("references") or tuple(ctx.args)
+    references = tuple(r for r in typed if r.strip() != "-")
+    try:
+        records = list(islice(collect(references, offline=True).iter_records(), 50))
+    except QuarterlyError:
+        records = []
+    names = list(dict.fromkeys(name for r in records for name in sections(r))) or COMMON_SECTIONS
+    return [name for name in names if name.startswith(incomplete.lower())]
+
+
 @main.command()
 @click.argument("references", nargs=-1, metavar="[REFERENCE]...")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
-@click.option("--section", metavar="NAME",
+@click.option("--section", metavar="NAME", shell_complete=_complete_sections,
               help="Print only one section's text: policy-points, context, methods, findings, "
                    "conclusions, … (for scripts).")
 @_color_option
@@ -225,19 +266,25 @@ def show(references: tuple[str, ...], as_json: bool, section: str | None, color:
       quarterly show --json doi:10.1111/1468-0009.12090
       quarterly show pmid:25492602
     """
+    if section is not None and as_json:
+        raise UsageError("--section and --json cannot be combined: --json prints every section "
+                         "(under \"abstract\"); choose one.")
     result = _collect(references, offline, refresh, strict=False, progress=None, source=source)
     records = result.records
+    laid_out, in_color = _layout(color)
     if as_json:
-        data = [r.to_dict() for r in records]
+        from .render import json_view
+
+        data = [json_view(r) for r in records]
         if records:
             click.echo(json.dumps(data[0] if len(data) == 1 and len(references) <= 1 else data,
                                   ensure_ascii=False, indent=2))
     elif section is not None:
         _print_section(records, section)
-    elif records and _use_color(color):
+    elif records and laid_out:
         from .render import print_rich
 
-        print_rich(records, color=True)
+        print_rich(records, color=in_color)
     else:
         from .render import plain_view
 
@@ -442,10 +489,10 @@ def _listing(stored, as_json: bool, color: bool | None) -> None:
                         "source": item.source, "fetched-at": item.fetched_at})
     if as_json:
         click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
-    elif _use_color(color):
+    elif _layout(color)[0]:
         from .render import print_table
 
-        print_table(rows)
+        print_table(rows, color=_layout(color)[1])
     else:
         for row in rows:
             click.echo("\t".join(one_line(markup.plain(c)) for c in row))
