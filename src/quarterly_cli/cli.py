@@ -337,6 +337,9 @@ def _complete_styles(ctx, param, incomplete: str):
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array, one object per reference: status ok/error and the "
                    "citation or the message.")
+@click.option("--append", is_flag=True,
+              help="With -o FILE: add only the records whose DOI, PMID, PMCID or citation key "
+                   "FILE does not hold yet (bibtex, biblatex, ris, csl-json, json).")
 @click.option("--strict", is_flag=True, help="Stop at the first reference that fails.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar on stderr (default: on a terminal, for many lookups).")
@@ -346,8 +349,8 @@ def _complete_styles(ctx, param, incomplete: str):
 @_source_option
 def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
-         as_json: bool, strict: bool, progress: bool | None, color: bool | None, offline: bool,
-         refresh: bool, source: str) -> None:
+         as_json: bool, append: bool, strict: bool, progress: bool | None, color: bool | None,
+         offline: bool, refresh: bool, source: str) -> None:
     """Print citations for DOIs, PMIDs, PMCIDs or files of records (BibTeX, RIS, CSL-JSON).
 
     With no reference, the bundled article. `-` reads references (one per line) or a whole
@@ -358,9 +361,11 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
       quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
       quarterly cite -f vancouver 25492602 PMC4266174
       quarterly cite refs.ris -o refs.bib
+      quarterly cite 10.1111/1468-0009.12090 -o refs.bib --append
       quarterly cite --format ama --markup html doi:10.1111/1468-0009.12090
     """
     fmt = _choose_format(format_name, output)
+    appending = _appending(append, output, fmt.name, as_json, style)
     to_terminal = output is None and _use_color(color)
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
@@ -369,6 +374,10 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     guessed: list[bool] = []
     if fmt.is_style and not keep_case and not style and sys.stderr.isatty():
         records = _watch_case(records, guessed)
+    if appending is not None:
+        _append(appending, records, fmt, options)
+        _report(result.failures)
+        sys.exit(1 if result.failures else 0)
     if as_json:
         chunks = iter((_per_item_json(result, fmt, options, style),))
     elif style:
@@ -383,6 +392,37 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
                    "or use --keep-case.", err=True)
     _report(result.failures)
     sys.exit(1 if result.failures else 0)
+
+
+def _appending(append: bool, output: str | None, format_name: str, as_json: bool,
+               style: str | None):
+    """`--append`: FILE read (and checked) before anything is looked up; None without it."""
+    if not append:
+        return None
+    if output is None:
+        raise UsageError("--append adds to the file named by -o FILE (it reads FILE to skip what "
+                         "is there); on standard output use >>.")
+    if as_json or style:
+        raise UsageError(f"--append cannot be combined with {'--json' if as_json else '--style'}: "
+                         "it adds entries in a format quarterly reads back.")
+    from .fileio import Appending
+
+    return Appending.read(output, format_name)
+
+
+def _append(appending, records, fmt, options: Options) -> None:
+    """Write FILE's text and the records it does not hold yet, all at once; say what was
+    skipped, and leave FILE untouched when nothing is new."""
+    from .fileio import write_atomically
+
+    fresh = list(appending.new(records))
+    if fresh:
+        write_atomically(appending.path, appending.chunks(fmt.render_iter(fresh, options)))
+    if appending.skipped:
+        shown = ", ".join(one_line(s) for s in appending.skipped[:3])
+        more = f" and {len(appending.skipped) - 3} more" if len(appending.skipped) > 3 else ""
+        click.echo(f"Note: {len(appending.skipped)} already in {appending.path}, not added "
+                   f"again: {shown}{more}.", err=True)
 
 
 def _choose_format(format_name: str | None, output: str | None):
