@@ -154,24 +154,29 @@ def _bug_message(exc: BaseException) -> str:
         "with the command you ran; QUARTERLY_DEBUG=1 or --traceback shows the traceback.")
 
 
-@click.group(cls=_Group, invoke_without_command=True,
+_MAIN_HELP = f"""Read and cite journal articles: structured abstracts, and references in
+{", ".join(FORMATS)} (`quarterly formats` describes each).
+
+With no reference, commands use the bundled article (Mathers et al., The Milbank Quarterly,
+2014, doi:10.1111/1468-0009.12090).
+
+\b
+  quarterly show
+  quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
+"""
+
+
+@click.group(cls=_Group, invoke_without_command=True, help=_MAIN_HELP,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quarterly")
 @click.option("--color/--no-color", default=None,
-              help="Colour and layout on or off for every command (default: on for a terminal).")
+              help="Colour on or off for every command (default: on for a terminal unless "
+                   "NO_COLOR is set); --color also lays out output for a pipe.")
 @click.option("--traceback", is_flag=True,
               help="Show the traceback of an unexpected error (as QUARTERLY_DEBUG=1 does).")
 @click.pass_context
 def main(ctx: click.Context, color: bool | None, traceback: bool) -> None:
-    """Read and cite journal articles: structured abstracts and APA, AMA, Vancouver, BibTeX, RIS.
-
-    With no reference, commands use the bundled article (Mathers et al., The Milbank Quarterly,
-    2014, doi:10.1111/1468-0009.12090).
-
-    \b
-      quarterly show
-      quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
-    """
+    # The help text is _MAIN_HELP, built from the format registry so that it lists every format.
     if ctx.invoked_subcommand is None:  # `quarterly` alone: help on stdout, success
         click.echo(ctx.get_help())
 
@@ -245,10 +250,12 @@ def _complete_sections(ctx, param, incomplete: str):
 
 @main.command()
 @click.argument("references", nargs=-1, metavar="[REFERENCE]...")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the whole record as JSON, titles as plain text (the marked-up form "
+                   "under title-markup).")
 @click.option("--section", metavar="NAME", shell_complete=_complete_sections,
               help="Print only one section's text: policy-points, context, methods, findings, "
-                   "conclusions, … (for scripts).")
+                   "conclusions, … (for scripts; not with --json).")
 @_color_option
 @_offline_option
 @_refresh_option
