@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 from werkzeug import Response
 
@@ -74,6 +75,14 @@ def test_ctrl_c_ends_a_batch_keeps_what_was_fetched_and_exits_130(threaded_serve
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         assert arrived.wait(60), "the second lookup never started"
+        # The first record is committed as it arrives; wait for that before the signal, which
+        # would otherwise roll back a write it happened to interrupt.
+        store = Store()
+        for _ in range(600):
+            if store.get("10.5555/fast") is not None:
+                break
+            time.sleep(0.05)
+        store.close()
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=5)  # generous: the server would answer in 60 s
     finally:
@@ -101,7 +110,6 @@ def _read_all(fd: int, into: list[bytes]) -> None:
 
 def test_a_slow_lookup_on_a_terminal_shows_a_spinner_with_the_reference(crossref):
     import pty
-    import time
 
     def slow(request):
         time.sleep(1.5)  # three times the spinner's delay

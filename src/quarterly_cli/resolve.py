@@ -239,7 +239,6 @@ class Resolver:
                 events.put(finished)
 
         pool = ThreadPoolExecutor(max_workers=len(work))
-        interrupted = False
         try:
             for name, numbers in work.items():
                 pool.submit(drive, by_name[name], self._gate(by_name[name]), numbers)
@@ -252,15 +251,15 @@ class Resolver:
                     raise event
                 else:
                     yield event
-        except BaseException as exc:
-            interrupted = isinstance(exc, KeyboardInterrupt)
+        except BaseException:  # Ctrl-C (wherever the main thread was), --strict, a bug
             for gate in self._gates.values():
                 gate.cancel()  # requests not yet started are never sent
             raise
         finally:
-            # Ctrl-C does not wait for requests in flight (a socket read cannot be interrupted);
-            # the CLI ends the process. What was settled is already in the store.
-            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
+            # Never wait here for requests in flight: a socket read cannot be interrupted, and
+            # Ctrl-C must end the run at once (the CLI ends the process; what was settled is
+            # already in the store). After a normal round every thread has finished anyway.
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _finish(self, chain: _Chain) -> Outcome:
         from .diagnostics import warn
