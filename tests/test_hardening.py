@@ -197,3 +197,23 @@ def test_an_impossible_date_in_a_csl_json_file_is_one_error_line(runner, tmp_pat
     result = runner.invoke(main, ["cite", "-f", "ris", str(path)])
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == f"Error: {path}: item 2 is not CSL-JSON: {reason}\n"
+
+
+# --- every value on stdout or stderr goes through one control-character policy ---------------
+
+def test_json_output_escapes_c1_controls_from_a_stdin_line(runner):
+    hostile = "\x9b31mnot-a-doi\x7f"
+    result = runner.invoke(main, ["cite", "--json", "-"], input=f"{BUNDLED}\n{hostile}\n")
+    assert result.exit_code == 1
+    assert not any(c in result.stdout for c in "\x9b\x7f\x1b")
+    items = json.loads(result.stdout)
+    assert items[1]["reference"] == hostile  # the value itself is kept, escaped
+    assert "\\u009b" in result.stdout
+
+
+def test_warnings_carry_no_control_characters(capsys):
+    from quarterly_cli.diagnostics import warn
+
+    warn("10.5555/x\x1b]52;c;aGk=\x07: dropped\x9b2J a field\nwith a line break")
+    # The C1 CSI is removed; what followed it is plain text.
+    assert capsys.readouterr().err == "Warning: 10.5555/x: dropped2J a field with a line break\n"

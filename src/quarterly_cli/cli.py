@@ -216,6 +216,16 @@ def _stdin():
     return stdin_input(raw)
 
 
+def _json_text(data) -> str:
+    """JSON for stdout. json.dumps escapes C0 controls but, with ensure_ascii=False, writes DEL
+    and the C1 controls (U+0080-U+009F; U+009B is a CSI to many terminals) as they are: those
+    are escaped too, so no value reaches the terminal as a control character."""
+    import re
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _report(failures) -> None:
     """One line per failed reference; the reference is the user's text (a line of stdin may hold
     anything), so it goes through the same control-character policy as the message."""
@@ -284,8 +294,7 @@ def show(references: tuple[str, ...], as_json: bool, section: str | None, color:
 
         data = [json_view(r) for r in records]
         if records:
-            click.echo(json.dumps(data[0] if len(data) == 1 and len(references) <= 1 else data,
-                                  ensure_ascii=False, indent=2))
+            click.echo(_json_text(data[0] if len(data) == 1 and len(references) <= 1 else data))
     elif section is not None:
         _print_section(records, section)
     elif records and laid_out:
@@ -428,8 +437,8 @@ def _append(appending, records, fmt, options: Options) -> None:
     if appending.skipped:
         shown = ", ".join(one_line(s) for s in appending.skipped[:3])
         more = f" and {len(appending.skipped) - 3} more" if len(appending.skipped) > 3 else ""
-        click.echo(f"Note: {len(appending.skipped)} already in {appending.path}, not added "
-                   f"again: {shown}{more}.", err=True)
+        click.echo(f"Note: {len(appending.skipped)} already in {one_line(appending.path)}, "
+                   f"not added again: {shown}{more}.", err=True)
 
 
 def _choose_format(format_name: str | None, output: str | None):
@@ -460,7 +469,7 @@ def _per_item_json(result, fmt, options: Options, style: str | None) -> str:
         else:
             citation = fmt.render(item.records, options)
         items.append({"reference": item.reference, "status": "ok", "citation": citation})
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return _json_text(items) + "\n"
 
 
 def _write(chunks, output: str | None, ansi: bool = False) -> None:
@@ -535,7 +544,7 @@ def _listing(stored, as_json: bool, color: bool | None) -> None:
                         "year": r.year, "container-title": r.container_title,
                         "source": item.source, "fetched-at": item.fetched_at})
     if as_json:
-        click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
+        click.echo(_json_text(objects))
     elif _layout(color)[0]:
         from .render import print_table
 
