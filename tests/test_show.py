@@ -193,3 +193,9 @@ def test_no_color_keeps_the_layout_on_a_terminal(args, env):
     assert lines[:2] == ["The Challenge of Implementing Peer-Led Interventions in a",
                          "Professionalized Health Service: A Case Study of the"]
     assert all(len(line) <= 60 for line in lines if not line.startswith(("http", "PMID")))
+
+
+def test_list_keeps_its_table_on_a_terminal_without_colour():
+    out = _terminal_output(["list"], {"COLUMNS": "100", "NO_COLOR": "1"})
+    assert not re.search(r"\x1b\[[0-9;]*3[0-9]m", out)
+    assert "┏" in out and "10.1111/1468-0009.12090" in out  # a table, not tab-separated rows

@@ -139,12 +139,12 @@ def _exit_interrupted() -> None:
 
     if threading.active_count() == 1:
         sys.exit(EXIT_INTERRUPTED)
+    from contextlib import suppress
+
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
-            try:
+            with suppress(OSError):  # a closed pipe: nothing more can be said on it
                 stream.flush()
-            except OSError:
-                pass  # a closed pipe: nothing more can be said on it
     os._exit(EXIT_INTERRUPTED)
 
 
@@ -543,12 +543,13 @@ def _listing(stored, as_json: bool, color: bool | None) -> None:
                         "title": markup.plain(r.title), "authors": author_line(r.author),
                         "year": r.year, "container-title": r.container_title,
                         "source": item.source, "fetched-at": item.fetched_at})
+    laid_out, in_color = _layout(color)
     if as_json:
         click.echo(_json_text(objects))
-    elif _layout(color)[0]:
+    elif laid_out:
         from .render import print_table
 
-        print_table(rows, color=_layout(color)[1])
+        print_table(rows, color=in_color)
     else:
         for row in rows:
             click.echo("\t".join(one_line(markup.plain(c)) for c in row))
