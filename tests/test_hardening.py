@@ -9,6 +9,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quarterly_cli.cli import main
 
@@ -217,3 +219,47 @@ def test_warnings_carry_no_control_characters(capsys):
     warn("10.5555/x\x1b]52;c;aGk=\x07: dropped\x9b2J a field\nwith a line break")
     # The C1 CSI is removed; what followed it is plain text.
     assert capsys.readouterr().err == "Warning: 10.5555/x: dropped2J a field with a line break\n"
+
+
+# --- properties of the stdin reader ---------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",))), chunk=st.integers(1, 8))
+def test_stdin_text_reads_any_text_in_any_chunking(text, chunk):
+    """Whatever the chunk size (a multi-byte character may straddle two chunks), the text read
+    back is the text written, or the first NUL is reported on its own line."""
+    from unittest.mock import patch
+
+    from quarterly_cli import fileio
+    from quarterly_cli.errors import InputFormatError
+
+    with patch.object(fileio, "STDIN_CHUNK", chunk):
+        stream = fileio.StdinText(io.BytesIO(text.encode("utf-8")))
+        if "\0" not in text:
+            assert stream.head(3) == text.removeprefix("\ufeff")[:3]
+            assert stream.read() == text.removeprefix("\ufeff")
+            return
+        with pytest.raises(InputFormatError) as caught:
+            stream.read()
+    line = text.removeprefix("\ufeff")[: text.removeprefix("\ufeff").index("\0")].count("\n") + 1
+    assert f"holds a NUL byte (line {line})" in str(caught.value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(before=st.integers(0, 3), after=st.integers(1, 3), indent=st.sampled_from([None, 0, 4]),
+       one_item=st.booleans())
+def test_appending_to_any_csl_json_layout_gives_one_array(before, after, indent, one_item):
+    from quarterly_cli.fileio import Appending
+    from quarterly_cli.formats import FORMATS
+    from quarterly_cli.model import Record
+
+    existing = [{"id": f"old{n}", "type": "book", "title": f"Old {n}"} for n in range(before)]
+    if one_item and before == 1:
+        text = json.dumps(existing[0], indent=indent)  # CSL-JSON may be one item, not an array
+    else:
+        text = json.dumps(existing, indent=indent)
+    state = Appending("refs.json", "csl-json", text=text)
+    new = [Record(f"New {n}", id=f"new{n}", DOI=f"10.5555/new.{n}") for n in range(after)]
+    written = "".join(state.chunks(FORMATS["csl-json"].render_iter(new)))
+    assert [item["id"] for item in json.loads(written)] == (
+        [f"old{n}" for n in range(before)] + [f"new{n}" for n in range(after)])
