@@ -7,8 +7,9 @@
 Sections: start-up against a bare `import click`; APA for 10,000 records of mixed types against
 citeproc-py; RIS → BibTeX and CSL-JSON → APA against citation-js (Node.js, skipped when node is
 absent), and RIS → BibTeX and BibTeX → RIS on 10,000 records taken from real exports in
-../shared/real-world;
-CSL-JSON → RIS at 10k/50k/100k records with peak memory. Records come from benchmarks/corpus.py.
+../shared/real-world; CSL-JSON → RIS at 10k/50k/100k records with peak memory; a 200 MB CSL-JSON
+file with an early syntax error (generated in the temporary folder, deleted after). Records come
+from benchmarks/corpus.py.
 """
 
 from __future__ import annotations
@@ -42,18 +43,23 @@ def write_corpus(path: Path, count: int) -> None:
     subprocess.run([PYTHON, str(HERE / "corpus.py"), str(path), str(count)], check=True)
 
 
-def run_child(argv: list[str], stdin: str | None = None, env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MiB) of one child process, measured with wait4."""
+def run_child(argv: list[str], stdin: str | None = None, env: dict | None = None,
+              stdin_file: Path | None = None, expect: int = 0) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of one child process, measured with wait4; `expect` is
+    the exit code it must end with."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+    source = open(stdin_file, "rb") if stdin_file else None  # closed once the child is done
+    proc = subprocess.Popen(argv, stdin=source or (subprocess.PIPE if stdin else subprocess.DEVNULL),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     if stdin:
         proc.stdin.write(stdin.encode())
         proc.stdin.close()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    if source:
+        source.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if proc.returncode != expect:
         raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.read().decode()[-500:]}")
     return elapsed, usage.ru_maxrss // 1024
 
@@ -299,6 +305,39 @@ def scaling(counts: list[int], env: dict, workdir: Path) -> None:
          "(1.0 = linear)")
 
 
+def write_early_error(path: Path, megabytes: int) -> None:
+    """A CSL-JSON array whose second item is followed by a syntax error (a missing comma), then
+    `megabytes` MB of valid items that a reader must never get to."""
+    item = ('{"type": "article-journal", "title": "Filler record for the early-error benchmark", '
+            '"author": [{"family": "Doe", "given": "Jane"}], "container-title": "Journal", '
+            '"issued": {"date-parts": [[2020, 1]]}, "DOI": "10.5555/filler"}')
+    block = (",\n" + item) * 1000
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("[\n" + item + ",\n" + item + "\n" + item)  # `}\n{`: no comma between items
+        for _ in range(megabytes * 1024 * 1024 // len(block) + 1):
+            out.write(block)
+        out.write("\n]\n")
+
+
+def early_error(env: dict, workdir: Path) -> None:
+    """A big CSL-JSON file with a syntax error near its start fails at once, in constant memory:
+    the reader parses item by item and stops at the error (exit 2), from a file or from stdin."""
+    print("CSL-JSON with a syntax error in its first KB (exit 2; one run each; wall time and "
+          "peak RSS)")
+    for megabytes in (20, 200):
+        path = workdir / f"early-error-{megabytes}.json"
+        write_early_error(path, megabytes)
+        size = path.stat().st_size / 2**20
+        elapsed, rss = run_child([QUARTERLY, "cite", str(path), "-f", "ris"], env=env, expect=2)
+        line(f"{size:.0f} MiB file", f"{elapsed:7.2f} s  peak {rss} MiB (target < 1 s, "
+             "same peak at any size)")
+        if megabytes == 200:
+            elapsed, rss = run_child([QUARTERLY, "cite", "-", "-f", "ris"], env=env,
+                                     stdin_file=path, expect=2)
+            line(f"{size:.0f} MiB on standard input", f"{elapsed:7.2f} s  peak {rss} MiB")
+        path.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no citation-js")
@@ -326,6 +365,8 @@ def main() -> None:
             conversions(10_000, 1_000, 3, env, Path(tmp))
             print()
         scaling([10_000, 50_000, 100_000], env, Path(tmp))
+        print()
+        early_error(env, Path(tmp))
         print()
         # In-process last: children forked from a parent holding 10,000 records would report
         # its memory in their peak RSS.

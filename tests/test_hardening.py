@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quarterly_cli.cli import main
 
@@ -79,3 +83,183 @@ def test_color_before_the_command(runner):
     assert result.exit_code == 0 and "\x1b[3m" in result.stdout  # italics on: the flag took
     plain = runner.invoke(main, ["--no-color", "cite"])
     assert plain.exit_code == 0 and "\x1b" not in plain.stdout
+
+
+# --- standard input -----------------------------------------------------------------------
+
+BUNDLED = "10.1111/1468-0009.12090"
+NOT_TEXT = "Give one reference per line, or a BibTeX, RIS or CSL-JSON document"
+
+
+def test_closed_stdin_is_one_error_line():
+    done = subprocess.run([sys.executable, "-m", "quarterly_cli", "cite", "-"],  # `cite - <&-`
+                          capture_output=True, text=True, stdin=None,
+                          preexec_fn=lambda: os.close(0))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == ("Error: Standard input is closed: give references as arguments, or "
+                           "pipe them in (… | quarterly cite -).\n")
+
+
+def test_a_nul_byte_in_a_reference_line_is_one_error_line(runner):
+    result = runner.invoke(main, ["cite", "-"], input=f"{BUNDLED}\n10.5555/a\x00b\n".encode())
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (f"Error: Standard input holds a NUL byte (line 2): it is not text. "
+                             f"{NOT_TEXT}.\n")
+
+
+def test_bytes_that_are_not_utf8_are_one_error_line(runner):
+    result = runner.invoke(main, ["cite", "-"], input=f"{BUNDLED}\n\n".encode() + b"\xff\xfe")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (f"Error: Standard input is not UTF-8 text (line 3). {NOT_TEXT} "
+                             "saved as UTF-8.\n")
+
+
+class CountingStream(io.BytesIO):
+    """Standard input that counts how much of it was read."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.taken = 0
+
+    def read(self, size=-1):
+        chunk = super().read(size)
+        self.taken += len(chunk)
+        return chunk
+
+
+@pytest.mark.parametrize(("junk", "message"), [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40_000, "not UTF-8 text (line 1)"),
+    (b"10.5555/x\n" + b"\x00" * 10_000_000, "holds a NUL byte (line 2)"),
+    (b'[{"type": "article-journal", "title": "A"},, ' + b" " * 10_000_000,
+     "invalid JSON at line 1, column 44"),
+])
+def test_junk_on_stdin_fails_at_the_first_bad_bytes(runner, junk, message):
+    stream = CountingStream(junk)
+    result = runner.invoke(main, ["cite", "-"], input=stream)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert stream.taken <= 2 << 20  # a chunk or two of 10 MB, not all of it
+
+
+def test_a_csl_json_document_on_stdin_is_streamed(runner):
+    items = [{"type": "article-journal", "title": f"Title {n}", "DOI": f"10.5555/s.{n}"}
+             for n in range(3)]
+    result = runner.invoke(main, ["cite", "-f", "ris", "-"], input=json.dumps(items))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [line for line in result.stdout.splitlines() if line.startswith("DO  - ")] == [
+        f"DO  - 10.5555/s.{n}" for n in range(3)]
+
+
+def test_stdin_given_twice_is_a_usage_error(runner):
+    result = runner.invoke(main, ["cite", "-", "-"], input=f"{BUNDLED}\n")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "Error: `-` (standard input) can be given once: it is read once.\n"
+
+
+def test_an_escape_sequence_in_a_failed_stdin_line_never_reaches_the_terminal(runner):
+    hostile = "\x1b]52;c;aGk=\x07\x1b[2Jnot-a-doi\x9b31m"
+    result = runner.invoke(main, ["cite", "-"], input=f"{BUNDLED}\n{hostile}\n")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("Mathers, J.")
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: not-a-doi31m: Not a DOI, PMID, PMCID or file: ")
+    assert not any(c in result.stderr for c in "\x1b\x07\x9b")
+
+
+def test_cite_dash_on_a_terminal_says_it_is_waiting():
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "quarterly_cli", "cite", "-"], stdin=follower,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(follower)
+    try:
+        os.write(leader, f"{BUNDLED}\n".encode() + b"\x04")  # a line, then Ctrl-D
+        out, err = proc.communicate(timeout=60)
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    assert err == "Reading references from standard input, one per line; Ctrl-D to end.\n"
+    assert out.startswith("Mathers, J., Taylor, R., & Parry, J. (2014).")
+
+
+# --- impossible dates in files ------------------------------------------------------------
+
+@pytest.mark.parametrize(("parts", "reason"), [
+    ("[[2020, 13]]", "'issued' month 13 is not 1-12."),
+    ("[[1e400]]", "'issued' year inf is not a whole number."),
+    ('"2020"', "'issued' date-parts must look like [[2014, 12]] or [[2016], [2017]]."),
+    ("[[2020, 2, 99]]", "'issued' day 99 does not exist in 2020-02."),
+])
+def test_an_impossible_date_in_a_csl_json_file_is_one_error_line(runner, tmp_path, parts, reason):
+    path = tmp_path / "dates.json"
+    path.write_text('[{"type": "article-journal", "title": "A", "DOI": "10.5555/ok"},\n'
+                    '{"type": "article-journal", "title": "B", "issued": {"date-parts": '
+                    f"{parts}}}}}]", "utf-8")
+    result = runner.invoke(main, ["cite", "-f", "ris", str(path)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {path}: item 2 is not CSL-JSON: {reason}\n"
+
+
+# --- every value on stdout or stderr goes through one control-character policy ---------------
+
+def test_json_output_escapes_c1_controls_from_a_stdin_line(runner):
+    hostile = "\x9b31mnot-a-doi\x7f"
+    result = runner.invoke(main, ["cite", "--json", "-"], input=f"{BUNDLED}\n{hostile}\n")
+    assert result.exit_code == 1
+    assert not any(c in result.stdout for c in "\x9b\x7f\x1b")
+    items = json.loads(result.stdout)
+    assert items[1]["reference"] == hostile  # the value itself is kept, escaped
+    assert "\\u009b" in result.stdout
+
+
+def test_warnings_carry_no_control_characters(capsys):
+    from quarterly_cli.diagnostics import warn
+
+    warn("10.5555/x\x1b]52;c;aGk=\x07: dropped\x9b2J a field\nwith a line break")
+    # The C1 CSI is removed; what followed it is plain text.
+    assert capsys.readouterr().err == "Warning: 10.5555/x: dropped2J a field with a line break\n"
+
+
+# --- properties of the stdin reader ---------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",))), chunk=st.integers(1, 8))
+def test_stdin_text_reads_any_text_in_any_chunking(text, chunk):
+    """Whatever the chunk size (a multi-byte character may straddle two chunks), the text read
+    back is the text written, or the first NUL is reported on its own line."""
+    from unittest.mock import patch
+
+    from quarterly_cli import fileio
+    from quarterly_cli.errors import InputFormatError
+
+    with patch.object(fileio, "STDIN_CHUNK", chunk):
+        stream = fileio.StdinText(io.BytesIO(text.encode("utf-8")))
+        if "\0" not in text:
+            assert stream.head(3) == text.removeprefix("\ufeff")[:3]
+            assert stream.read() == text.removeprefix("\ufeff")
+            return
+        with pytest.raises(InputFormatError) as caught:
+            stream.read()
+    line = text.removeprefix("\ufeff")[: text.removeprefix("\ufeff").index("\0")].count("\n") + 1
+    assert f"holds a NUL byte (line {line})" in str(caught.value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(before=st.integers(0, 3), after=st.integers(1, 3), indent=st.sampled_from([None, 0, 4]),
+       one_item=st.booleans())
+def test_appending_to_any_csl_json_layout_gives_one_array(before, after, indent, one_item):
+    from quarterly_cli.fileio import Appending
+    from quarterly_cli.formats import FORMATS
+    from quarterly_cli.model import Record
+
+    existing = [{"id": f"old{n}", "type": "book", "title": f"Old {n}"} for n in range(before)]
+    if one_item and before == 1:
+        text = json.dumps(existing[0], indent=indent)  # CSL-JSON may be one item, not an array
+    else:
+        text = json.dumps(existing, indent=indent)
+    state = Appending("refs.json", "csl-json", text=text)
+    new = [Record(f"New {n}", id=f"new{n}", DOI=f"10.5555/new.{n}") for n in range(after)]
+    written = "".join(state.chunks(FORMATS["csl-json"].render_iter(new)))
+    assert [item["id"] for item in json.loads(written)] == (
+        [f"old{n}" for n in range(before)] + [f"new{n}" for n in range(after)])

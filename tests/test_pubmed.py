@@ -511,7 +511,9 @@ def test_show_lays_out_a_pubmed_record_on_a_terminal():
     no_doi = own()["90000003"]
     lines = plain_view(no_doi).splitlines()  # a preprint PubMed says was updated: banner first
     assert lines[0].startswith("NEW VERSION: New version, 2021, Milbank Q. 2021;99(1):1-20.")
-    assert lines[5:] == ["https://pubmed.ncbi.nlm.nih.gov/90000003/", "", "No abstract."]
+    assert lines[lines.index("") + 1:][3:] == [
+        "Article (Preprint)", "https://pubmed.ncbi.nlm.nih.gov/90000003/",
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC9000003/", "", "No abstract."]
     console = Console(record=True, width=80, force_terminal=True)
     console.print(rich_view(no_doi))
     assert "No abstract." in console.export_text(clear=False)

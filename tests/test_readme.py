@@ -23,3 +23,15 @@ def test_readme_format_table_matches_registry():
     readme = (ROOT / "README.md").read_text("utf-8")
     for fmt in FORMATS.values():
         assert f"| `{fmt.name}`" in readme
+
+
+def test_readme_shows_how_to_run_quarterly_and_install_extras_from_a_checkout():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    top = readme.split("## ")[0]  # before the first section: what a newcomer reads first
+    assert "source .venv/bin/activate" in top and "`.venv/bin/quarterly`" in top
+    assert "pip install '.[styles]'" in top
+
+
+def test_known_limitations_come_before_the_benchmark_tables():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert readme.index("\n## Known limitations\n") < readme.index("\n## Benchmarks\n")

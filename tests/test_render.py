@@ -22,7 +22,7 @@ def test_layout_wraps_to_width_and_holds_every_part():
     assert lines[0] == "The Challenge of Implementing Peer-Led Interventions in a"
     assert all(len(line) <= 60 for line in lines)
     assert "Jonathan Mathers, Rebecca Taylor, Jayne Parry" in text
-    assert "The Milbank Quarterly · 2014 · 92(4) · 725–753" in text
+    assert "The Milbank Quarterly · December 2014 · 92(4) · 725–753" in text
     assert "  • In 2004, England’s National Health Service introduced" in text
     for label in ("Policy Points", "Context", "Methods", "Findings", "Conclusions"):
         assert f"\n{label}\n" in text

@@ -13,14 +13,17 @@ progress callback. Where records come from, and how hard each source may be aske
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from typing import TypeVar
 
-from .errors import BadReferenceError, QuarterlyError
+from .errors import BadReferenceError, QuarterlyError, UsageError
 from .model import Record
-from .resolve import Progress, Reference, Resolver, parse_reference
+from .resolve import Progress, Reference, Resolver, TextStream, parse_reference
 from .sources import AUTO
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -53,11 +56,11 @@ class Result:
         return [FailedItem(i.reference, i.error) for i in self.items if i.error is not None]
 
 
-def _stdin_items(text: str) -> list[tuple[str, Reference | QuarterlyError]]:
-    """`-`: a whole BibTeX/RIS/CSL-JSON document, or one reference per line."""
+def _stdin_items(text: str | TextStream) -> list[tuple[str, Reference | QuarterlyError]]:
+    """`-`: a whole BibTeX/RIS/CSL-JSON document (a stream is one), or one reference per line."""
     from .readers import sniff
 
-    if sniff(text) is not None:
+    if not isinstance(text, str) or sniff(text) is not None:
         return [("-", Reference("-", stdin=True))]
     out: list[tuple[str, Reference | QuarterlyError]] = []
     for line in text.splitlines():
@@ -72,10 +75,12 @@ def _stdin_items(text: str) -> list[tuple[str, Reference | QuarterlyError]]:
 
 
 def expand(
-    references: tuple[str, ...], stdin_text: str | None
+    references: tuple[str, ...], stdin_text: str | TextStream | None
 ) -> list[tuple[str, Reference | QuarterlyError]]:
     if not references:
         return [("(bundled)", Reference("(bundled)", bundled=True))]
+    if sum(text.strip() == "-" for text in references) > 1:
+        raise UsageError("`-` (standard input) can be given once: it is read once.")
     out: list[tuple[str, Reference | QuarterlyError]] = []
     for text in references:
         if text.strip() == "-":
@@ -90,11 +95,14 @@ def expand(
     return out
 
 
-def collect(references: tuple[str, ...], *, stdin_text: str | None = None,
+def collect(references: tuple[str, ...], *, stdin_text: str | TextStream | None = None,
             offline: bool = False, refresh: bool = False, strict: bool = False,
-            source: str = AUTO, progress: Progress | None = None) -> Result:
-    """Resolve every reference. `stdin_text` is what `-` stands for; `progress(done, total)` is
-    called as network lookups finish."""
+            source: str = AUTO, progress: Progress | None = None,
+            waiting: Callable[[str], None] | None = None) -> Result:
+    """Resolve every reference. `stdin_text` is what `-` stands for: its text, or a stream of a
+    CSL-JSON document (read lazily); `progress(done, total)` is called as network lookups
+    finish, and `waiting(reference)` with the reference the output waits on (the first in input
+    order not yet settled) as they start and settle."""
     resolver = Resolver(offline=offline, refresh=refresh, source=source)
     expanded = expand(references, stdin_text)
     items = [Item(text) for text, _ in expanded]
@@ -122,7 +130,8 @@ def collect(references: tuple[str, ...], *, stdin_text: str | None = None,
             wanted = [ref.identifier for n in to_fetch
                       for ref in [expanded[n][1]] if isinstance(ref, Reference) and ref.identifier]
             with closing(resolver.fetch(wanted, progress)) as outcomes:
-                for n, outcome in zip(to_fetch, outcomes, strict=True):
+                for n, outcome in zip(to_fetch, _announced(outcomes, to_fetch, items, waiting),
+                                      strict=True):
                     if isinstance(outcome, QuarterlyError):
                         items[n].error = outcome
                         if strict:
@@ -136,3 +145,16 @@ def collect(references: tuple[str, ...], *, stdin_text: str | None = None,
             if item.error is not None:
                 return Result(items[: n + 1])
     return Result(items)
+
+
+def _announced(outcomes: Iterator[T], numbers: list[int], items: list[Item],
+               waiting: Callable[[str], None] | None) -> Iterator[T]:
+    """`outcomes`, telling `waiting` before each which reference is awaited."""
+    for n in numbers:
+        if waiting is not None:
+            waiting(items[n].reference)
+        try:
+            outcome = next(outcomes)
+        except StopIteration:
+            return
+        yield outcome

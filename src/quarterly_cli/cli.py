@@ -48,10 +48,15 @@ class _Bug(click.ClickException):
     exit_code = EXIT_BUG
 
 
-def _use_color(flag: bool | None, stream=None) -> bool:
+def _color_flag(flag: bool | None) -> bool | None:
     if flag is None:  # `quarterly --no-color show` sets it for every command
         ctx = click.get_current_context(silent=True)
         flag = ctx.find_root().params.get("color") if ctx is not None else None
+    return flag
+
+
+def _use_color(flag: bool | None, stream=None) -> bool:
+    flag = _color_flag(flag)
     if flag is not None:
         return flag
     if os.environ.get("NO_COLOR"):
@@ -60,9 +65,21 @@ def _use_color(flag: bool | None, stream=None) -> bool:
     return stream is not None and stream.isatty()
 
 
+def _layout(flag: bool | None) -> tuple[bool, bool]:
+    """(laid out, in colour) for `show`, `list` and `search`: laid out on a terminal (or with
+    --color, into a pipe too); NO_COLOR and --no-color take the colour away, never the layout
+    (https://no-color.org), so words still wrap between words."""
+    flag = _color_flag(flag)
+    terminal = sys.stdout is not None and sys.stdout.isatty()
+    if flag is not None:
+        return flag or terminal, flag
+    return terminal, terminal and not os.environ.get("NO_COLOR")
+
+
 _color_option = click.option(
     "--color/--no-color", default=None,
-    help="Force colour and layout on or off (default: on for a terminal, off when NO_COLOR is set).",
+    help="Colour on or off (default: on for a terminal unless NO_COLOR is set); --color also "
+         "lays out output for a pipe.",
 )
 _offline_option = click.option("--offline", is_flag=True,
                                help="Never use the network; fail for records not stored locally.")
@@ -101,7 +118,7 @@ class _Group(click.Group):
             raise
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _exit_interrupted()
         except OSError as exc:
             if exc.errno == errno.EPIPE:
                 raise  # Click ends quietly on a closed pipe (`| head`)
@@ -114,30 +131,53 @@ class _Group(click.Group):
             raise _Bug(_bug_message(exc)) from None
 
 
+def _exit_interrupted() -> None:
+    """Exit 130 now. Lookups still in flight sit in socket reads that nothing can interrupt, and
+    Python joins their threads before it exits (up to QUARTERLY_READ_TIMEOUT later), so with such
+    threads alive the process ends without that join. Records already fetched were committed to
+    the store as they arrived, and the store was closed on the way here."""
+    import threading
+
+    if threading.active_count() == 1:
+        sys.exit(EXIT_INTERRUPTED)
+    from contextlib import suppress
+
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with suppress(OSError):  # a closed pipe: nothing more can be said on it
+                stream.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
 def _bug_message(exc: BaseException) -> str:
     return one_line(
         f"quarterly hit a bug ({type(exc).__name__}: {exc}). Please report it at {ISSUES_URL} "
         "with the command you ran; QUARTERLY_DEBUG=1 or --traceback shows the traceback.")
 
 
-@click.group(cls=_Group, invoke_without_command=True,
+_MAIN_HELP = f"""Read and cite journal articles: structured abstracts, and references in
+{", ".join(FORMATS)} (`quarterly formats` describes each).
+
+With no reference, commands use the bundled article (Mathers et al., The Milbank Quarterly,
+2014, doi:10.1111/1468-0009.12090).
+
+\b
+  quarterly show
+  quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
+"""
+
+
+@click.group(cls=_Group, invoke_without_command=True, help=_MAIN_HELP,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quarterly")
 @click.option("--color/--no-color", default=None,
-              help="Colour and layout on or off for every command (default: on for a terminal).")
+              help="Colour on or off for every command (default: on for a terminal unless "
+                   "NO_COLOR is set); --color also lays out output for a pipe.")
 @click.option("--traceback", is_flag=True,
               help="Show the traceback of an unexpected error (as QUARTERLY_DEBUG=1 does).")
 @click.pass_context
 def main(ctx: click.Context, color: bool | None, traceback: bool) -> None:
-    """Read and cite journal articles: structured abstracts and APA, AMA, Vancouver, BibTeX, RIS.
-
-    With no reference, commands use the bundled article (Mathers et al., The Milbank Quarterly,
-    2014, doi:10.1111/1468-0009.12090).
-
-    \b
-      quarterly show
-      quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
-    """
+    # The help text is _MAIN_HELP, built from the format registry so that it lists every format.
     if ctx.invoked_subcommand is None:  # `quarterly` alone: help on stdout, success
         click.echo(ctx.get_help())
 
@@ -146,7 +186,7 @@ def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: 
              progress: bool | None, source: str):
     from .batch import collect
 
-    stdin_text = sys.stdin.read() if any(r.strip() == "-" for r in references) else None
+    stdin_text = _stdin() if any(r.strip() == "-" for r in references) else None
     bar = None
     if progress or (progress is None and sys.stderr.isatty()):
         from .render import ProgressBar
@@ -154,23 +194,79 @@ def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: 
         bar = ProgressBar(always=bool(progress))
     try:
         return collect(references, stdin_text=stdin_text, offline=offline, refresh=refresh,
-                       strict=strict, source=source, progress=bar)
+                       strict=strict, source=source, progress=bar,
+                       waiting=bar.waiting if bar is not None else None)
     finally:
         if bar is not None:
             bar.stop()
 
 
+def _stdin():
+    """Standard input for `-`: refused when closed (`quarterly cite - <&-`); on a terminal, a
+    line on stderr says that it is waiting and how to end."""
+    from .fileio import stdin_input
+
+    if sys.stdin is None:
+        raise UsageError("Standard input is closed: give references as arguments, or pipe them "
+                         "in (… | quarterly cite -).")
+    raw = sys.stdin.buffer
+    if raw.isatty():
+        end = "Ctrl-Z then Enter" if os.name == "nt" else "Ctrl-D"
+        click.echo(f"Reading references from standard input, one per line; {end} to end.",
+                   err=True)
+    return stdin_input(raw)
+
+
+def _json_text(data) -> str:
+    """JSON for stdout. json.dumps escapes C0 controls but, with ensure_ascii=False, writes DEL
+    and the C1 controls (U+0080-U+009F; U+009B is a CSI to many terminals) as they are: those
+    are escaped too, so no value reaches the terminal as a control character."""
+    import re
+
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _report(failures) -> None:
+    """One line per failed reference; the reference is the user's text (a line of stdin may hold
+    anything), so it goes through the same control-character policy as the message."""
     for failure in failures:
-        click.echo(f"Error: {failure.reference}: {failure.error}", err=True)
+        click.echo(f"Error: {one_line(failure.reference)}: {one_line(str(failure.error))}",
+                   err=True)
+
+
+# What --section completes to when the references typed so far name no record held locally.
+COMMON_SECTIONS = ("policy-points", "background", "context", "objective", "methods", "results",
+                   "findings", "conclusions", "abstract")
+
+
+def _complete_sections(ctx, param, incomplete: str):
+    """The sections of the records named so far (the bundled article when none), as far as they
+    can be read without the network; the common section names otherwise."""
+    from itertools import islice
+
+    from .batch import collect
+    from .render import sections
+
+    # While completing, Click leaves the references typed before `--section` in ctx.args.
+    typed = ctx.params.get("references") or tuple(ctx.args)
+    references = tuple(r for r in typed if r.strip() != "-")
+    try:
+        records = list(islice(collect(references, offline=True).iter_records(), 50))
+    except QuarterlyError:
+        records = []
+    names = list(dict.fromkeys(name for r in records for name in sections(r))) or COMMON_SECTIONS
+    return [name for name in names if name.startswith(incomplete.lower())]
 
 
 @main.command()
 @click.argument("references", nargs=-1, metavar="[REFERENCE]...")
-@click.option("--json", "as_json", is_flag=True, help="Print the whole record as JSON.")
-@click.option("--section", metavar="NAME",
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the whole record as JSON, titles as plain text (the marked-up form "
+                   "under title-markup).")
+@click.option("--section", metavar="NAME", shell_complete=_complete_sections,
               help="Print only one section's text: policy-points, context, methods, findings, "
-                   "conclusions, … (for scripts).")
+                   "conclusions, … (for scripts; not with --json).")
 @_color_option
 @_offline_option
 @_refresh_option
@@ -188,19 +284,24 @@ def show(references: tuple[str, ...], as_json: bool, section: str | None, color:
       quarterly show --json doi:10.1111/1468-0009.12090
       quarterly show pmid:25492602
     """
+    if section is not None and as_json:
+        raise UsageError("--section and --json cannot be combined: --json prints every section "
+                         "(under \"abstract\"); choose one.")
     result = _collect(references, offline, refresh, strict=False, progress=None, source=source)
     records = result.records
+    laid_out, in_color = _layout(color)
     if as_json:
-        data = [r.to_dict() for r in records]
+        from .render import json_view
+
+        data = [json_view(r) for r in records]
         if records:
-            click.echo(json.dumps(data[0] if len(data) == 1 and len(references) <= 1 else data,
-                                  ensure_ascii=False, indent=2))
+            click.echo(_json_text(data[0] if len(data) == 1 and len(references) <= 1 else data))
     elif section is not None:
         _print_section(records, section)
-    elif records and _use_color(color):
+    elif records and laid_out:
         from .render import print_rich
 
-        print_rich(records, color=True)
+        print_rich(records, color=in_color)
     else:
         from .render import plain_view
 
@@ -260,6 +361,9 @@ def _complete_styles(ctx, param, incomplete: str):
 @click.option("--json", "as_json", is_flag=True,
               help="Print a JSON array, one object per reference: status ok/error and the "
                    "citation or the message.")
+@click.option("--append", is_flag=True,
+              help="With -o FILE: add only the records whose DOI, PMID, PMCID or citation key "
+                   "FILE does not hold yet (bibtex, biblatex, ris, csl-json, json).")
 @click.option("--strict", is_flag=True, help="Stop at the first reference that fails.")
 @click.option("--with-notices", is_flag=True,
               help="Write retraction, correction and other notices into each entry's note "
@@ -274,9 +378,9 @@ def _complete_styles(ctx, param, incomplete: str):
 @_source_option
 def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
-         in_text: bool, narrative: bool, as_json: bool, strict: bool, with_notices: bool,
-         quiet: bool, progress: bool | None, color: bool | None, offline: bool, refresh: bool,
-         source: str) -> None:
+         in_text: bool, narrative: bool, as_json: bool, append: bool, strict: bool,
+         with_notices: bool, quiet: bool, progress: bool | None, color: bool | None,
+         offline: bool, refresh: bool, source: str) -> None:
     """Print citations for DOIs, PMIDs, PMCIDs or files of records (BibTeX, RIS, CSL-JSON).
 
     With no reference, the bundled article. `-` reads references (one per line) or a whole
@@ -287,6 +391,7 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
       quarterly cite --format bibtex 10.1111/1468-0009.12090 >> refs.bib
       quarterly cite -f vancouver 25492602 PMC4266174
       quarterly cite refs.ris -o refs.bib
+      quarterly cite 10.1111/1468-0009.12090 -o refs.bib --append
       quarterly cite --format ama --markup html doi:10.1111/1468-0009.12090
       quarterly cite --in-text refs.bib            # (Mathers et al., 2014; Parry, 2010)
       quarterly cite --style chicago-author-date
@@ -296,8 +401,9 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     if in_text:
         if as_json:
             raise UsageError("--in-text prints one citation for all the references; "
-                                       "it has no --json form. Drop one of them.")
+                             "it has no --json form. Drop one of them.")
         fmt.check_citation(narrative)
+    appending = _appending(append, output, fmt, as_json, in_text)
     to_terminal = output is None and _use_color(color)
     markup_kind = markup_name or ("ansi" if to_terminal and fmt.is_style else "text")
     options = Options(markup=markup_kind, keep_case=keep_case, ascii=ascii_only)
@@ -310,6 +416,10 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     guessed: list[bool] = []
     if fmt.is_style and not keep_case and sys.stderr.isatty():
         records = _watch_case(records, guessed)
+    if appending is not None:
+        _append(appending, records, fmt, options)
+        _report(result.failures)
+        sys.exit(1 if result.failures else 0)
     in_text_only: list[bool] = []
     if fmt.name == "apa" and not in_text and not as_json:
         records = _watch_letters(records, in_text_only)
@@ -329,6 +439,37 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
                    "reference list: APA cites them in the text only (see --in-text).", err=True)
     _report(result.failures)
     sys.exit(1 if result.failures else 0)
+
+
+def _appending(append: bool, output: str | None, fmt, as_json: bool, in_text: bool):
+    """`--append`: FILE read (and checked) before anything is looked up; None without it."""
+    if not append:
+        return None
+    if output is None:
+        raise UsageError("--append adds to the file named by -o FILE (it reads FILE to skip what "
+                         "is there); on standard output use >>.")
+    if as_json or in_text or fmt.kind != DATA:
+        what = "--json" if as_json else "--in-text" if in_text else f"{fmt.name} (a reference list)"
+        raise UsageError(f"--append cannot be combined with {what}: it adds entries in a format "
+                         "quarterly reads back.")
+    from .fileio import Appending
+
+    return Appending.read(output, fmt.name)
+
+
+def _append(appending, records, fmt, options: Options) -> None:
+    """Write FILE's text and the records it does not hold yet, all at once; say what was
+    skipped, and leave FILE untouched when nothing is new."""
+    from .fileio import write_atomically
+
+    fresh = list(appending.new(records))
+    if fresh:
+        write_atomically(appending.path, appending.chunks(fmt.render_iter(fresh, options)))
+    if appending.skipped:
+        shown = ", ".join(one_line(s) for s in appending.skipped[:3])
+        more = f" and {len(appending.skipped) - 3} more" if len(appending.skipped) > 3 else ""
+        click.echo(f"Note: {len(appending.skipped)} already in {one_line(appending.path)}, "
+                   f"not added again: {shown}{more}.", err=True)
 
 
 _STYLE_NAMES = [name for name, fmt in FORMATS.items() if fmt.is_style]
@@ -530,7 +671,7 @@ def _per_item_json(result, fmt, options: Options, noticed: _Noticed) -> str:
         if found:
             out["notices"] = found
         items.append(out)
-    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return _json_text(items) + "\n"
 
 
 def _write(chunks, output: str | None, ansi: bool = False) -> None:
@@ -629,12 +770,13 @@ def _listing(stored, as_json: bool, color: bool | None) -> None:
                         "title": markup.plain(r.title), "authors": author_line(r.author),
                         "year": r.year, "container-title": r.container_title,
                         "source": item.source, "fetched-at": item.fetched_at})
+    laid_out, in_color = _layout(color)
     if as_json:
-        click.echo(json.dumps(objects, ensure_ascii=False, indent=2))
-    elif _use_color(color):
+        click.echo(_json_text(objects))
+    elif laid_out:
         from .render import print_table
 
-        print_table(rows)
+        print_table(rows, color=in_color)
     else:
         for row in rows:
             click.echo("\t".join(one_line(markup.plain(c)) for c in row))

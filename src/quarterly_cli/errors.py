@@ -49,6 +49,22 @@ class SourceError(QuarterlyError):
     """A remote source failed or answered with something unusable."""
 
 
+class RateLimitedError(SourceError):
+    """A source asked to wait longer than quarterly waits for one request; `until` (a monotonic
+    time) is when it said it would answer again."""
+
+    def __init__(self, message: str, until: float) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class SettingError(QuarterlyError):
+    """An environment setting (QUARTERLY_READ_TIMEOUT, …) that cannot be used: it fails every
+    lookup alike, so it ends the run."""
+
+    per_item = False
+
+
 class DamagedRecordError(QuarterlyError):
     """One stored record cannot be read; the others can (fetch it again with --refresh)."""
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO
 
-from .errors import QuarterlyError
+from .errors import InputFormatError, QuarterlyError, UsageError
+
+if TYPE_CHECKING:
+    from .model import Record
 
 SPILL_BYTES = 8 << 20  # above this, buffered output moves to a temporary file
 
@@ -82,3 +87,169 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+STDIN_CHUNK = 64 << 10
+
+
+class StdinText:
+    """Standard input as text, decoded as it is read: the first bytes that are not text (invalid
+    UTF-8, a NUL byte) stop the run with their line, before the rest is read — `quarterly cite -`
+    fed a binary file fails at once, in constant memory. `read(size)` is what the streaming
+    CSL-JSON reader calls; `head()` looks ahead without consuming, to tell a document from a list
+    of references."""
+
+    NAME = "Standard input"
+
+    def __init__(self, raw: BinaryIO) -> None:
+        import codecs
+
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self._text = ""  # decoded, not yet handed out
+        self._lines = 0  # newlines in text already handed out or decoded before `_text`
+        self._eof = False
+
+    def _more(self) -> bool:
+        if self._eof:
+            return False
+        data = self._raw.read(STDIN_CHUNK)
+        # A buffered read returns fewer bytes than asked only at the end of input (io docs:
+        # "size bytes, or … until EOF"); stopping there means one Ctrl-D ends a terminal's input.
+        self._eof = len(data) < STDIN_CHUNK
+        pending = self._decoder.getstate()[0]
+        try:
+            text = self._decoder.decode(data, final=self._eof)
+        except UnicodeDecodeError as exc:
+            good = (pending + data)[: exc.start].decode("utf-8", "replace")
+            line = self._line_at(good, len(good))
+            raise InputFormatError(
+                f"{self.NAME} is not UTF-8 text (line {line}). Give one reference per line, or "
+                "a BibTeX, RIS or CSL-JSON document saved as UTF-8.") from None
+        nul = text.find("\0")
+        if nul >= 0:
+            raise InputFormatError(
+                f"{self.NAME} holds a NUL byte (line {self._line_at(text, nul)}): it is not text. "
+                "Give one reference per line, or a BibTeX, RIS or CSL-JSON document.")
+        self._text += text
+        return bool(text) or not self._eof
+
+    def _line_at(self, text: str, index: int) -> int:
+        return self._lines + self._text.count("\n") + text.count("\n", 0, index) + 1
+
+    def head(self, size: int = STDIN_CHUNK) -> str:
+        """At least `size` characters (fewer at the end of input), not consumed."""
+        while len(self._text) < size and self._more():
+            pass
+        return self._text[:size]
+
+    def read(self, size: int = -1) -> str:
+        if size < 0:
+            while self._more():
+                pass
+        else:
+            while len(self._text) < size and self._more():
+                pass
+        size = len(self._text) if size < 0 else size
+        out, self._text = self._text[:size], self._text[size:]
+        self._lines += out.count("\n")
+        return out
+
+
+def stdin_input(raw: BinaryIO) -> str | StdinText:
+    """What `-` stands for: a CSL-JSON document as a stream (read item by item, like a file);
+    anything else — reference lines, a BibTeX or RIS document, whose readers take whole text —
+    as text, read chunk by chunk so that bad bytes stop it early."""
+    from .readers import sniff
+
+    text = StdinText(raw)
+    if sniff(text.head()) == "csl-json":
+        return text
+    return text.read()
+
+
+# `--append` reads the file back, so it takes only formats quarterly reads: format → reader kind.
+APPENDABLE = {"bibtex": "bibtex", "biblatex": "bibtex", "ris": "ris", "csl-json": "csl-json",
+              "json": "csl-json"}
+
+
+@dataclass
+class Appending:
+    """What `-o FILE --append` found in FILE: its text, and what identifies its records."""
+
+    path: str
+    kind: str  # reader kind of the format being written
+    text: str = ""
+    seen: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) of DOIs, PMIDs, PMCIDs
+    keys: set[str] = field(default_factory=set)  # citation keys
+    skipped: list[str] = field(default_factory=list)  # what was already there, for the note
+
+    @classmethod
+    def read(cls, path: str, format_name: str) -> Appending:
+        """FILE as it is now (absent or empty: nothing yet). Refuses a format quarterly cannot
+        read back, and a file holding another format, before anything is looked up."""
+        from .identifiers import of_record
+        from .readers import read_text, sniff
+
+        kind = APPENDABLE.get(format_name)
+        if kind is None:
+            raise UsageError(f"--append needs a format quarterly can read back to find what "
+                             f"{os.path.basename(path)} already holds: "
+                             f"{', '.join(APPENDABLE)}.")
+        state = cls(path, kind)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except FileNotFoundError:
+            return state
+        except OSError as exc:
+            raise QuarterlyError(f"Cannot read {path} ({exc.strerror}). Check the path.") from None
+        try:
+            state.text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputFormatError(f"{path}: byte {exc.start} is not UTF-8. Save the file as "
+                                   "UTF-8, or write to another file.") from None
+        if not state.text.strip():
+            return state
+        found = sniff(state.text)
+        if found != kind:
+            raise UsageError(f"{path} does not hold {format_name} entries (it reads as "
+                             f"{found or 'none of BibTeX, RIS, CSL-JSON'}); append to a file of "
+                             "the same format.")
+        for record in read_text(state.text, path, kind):
+            state.seen.update((i.kind, i.key) for i in of_record(record))
+            if record.id:
+                state.keys.add(record.id)
+        return state
+
+    def new(self, records: Iterable[Record]) -> Iterator[Record]:
+        """The records not in the file yet — by DOI, PMID or PMCID, or by citation key for a
+        record with none — each once."""
+        from .identifiers import of_record
+
+        for record in records:
+            found = {(i.kind, i.key) for i in of_record(record)}
+            if (found & self.seen) or (not found and record.id and record.id in self.keys):
+                self.skipped.append(record.DOI or (record.id or "") or record.title)
+                continue
+            self.seen |= found
+            if record.id:
+                self.keys.add(record.id)
+            yield record
+
+    def chunks(self, rendered: Iterable[str]) -> Iterator[str]:
+        """The file's text, then the new entries (at least one): after a blank line for BibTeX
+        and RIS, inside the same array for CSL-JSON."""
+        pieces = iter(rendered)
+        first = next((piece for piece in pieces if piece), "")
+        existing = self.text.rstrip()
+        if not existing:
+            yield first
+        elif self.kind != "csl-json":
+            yield existing + "\n\n" + first
+        else:
+            # A CSL-JSON array (or one item) and the writer's `[\n  {…` become one array.
+            body = existing[:-1].rstrip() if existing.startswith("[") else "[\n  " + existing
+            items = first.lstrip()[1:].lstrip()
+            yield (body + ",\n  " if body != "[" else "[\n  ") + items
+        yield from pieces

@@ -24,12 +24,19 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol, cast
 
 from . import doi as doi_mod
 from . import identifiers
 from .bundled import bundled_record
-from .errors import BadReferenceError, NotFoundError, OfflineError, QuarterlyError, UsageError
+from .errors import (
+    BadReferenceError,
+    NotFoundError,
+    OfflineError,
+    QuarterlyError,
+    SourceError,
+    UsageError,
+)
 from .identifiers import Identifier
 from .model import Record
 from .sources import AUTO, choices
@@ -40,6 +47,14 @@ if TYPE_CHECKING:
     from .store import Store
 
 Outcome = Record | QuarterlyError
+
+
+class TextStream(Protocol):
+    """Standard input as a stream of text (`fileio.StdinText`)."""
+
+    def read(self, size: int = -1, /) -> str: ...
+
+
 Progress = Callable[[int, int], None]  # (done, total) network lookups
 
 
@@ -103,7 +118,8 @@ class Resolver:
         return self._store
 
     # -- without the network --
-    def local(self, ref: Reference, stdin_text: str | None = None) -> Iterable[Record] | None:
+    def local(self, ref: Reference,
+              stdin_text: str | TextStream | None = None) -> Iterable[Record] | None:
         """The records for `ref` without the network, or None when they must be fetched.
         Raises OfflineError when they must be fetched and --offline forbids it."""
         if ref.bundled:
@@ -111,9 +127,14 @@ class Resolver:
         if ref.identifier is None:
             from .readers import iter_path, read_text
 
-            if ref.stdin or ref.path is None:
+            if ref.path is not None:
+                return iter_path(ref.path)
+            if stdin_text is None or isinstance(stdin_text, str):
                 return read_text(stdin_text or "", "standard input")
-            return iter_path(ref.path)
+            from .readers.csljson import iter_items
+
+            # A CSL-JSON document, streamed: iter_items only ever calls read(size).
+            return iter_items(cast("IO[str]", stdin_text), "standard input")
         if not self.refresh:
             stored = self.store.find(ref.identifier)
             if stored is not None:
@@ -187,7 +208,6 @@ class Resolver:
         the store may be used, as they arrive."""
         from concurrent.futures import ThreadPoolExecutor
 
-        from .errors import SourceError
         from .sources.http import Cancelled
 
         events: queue.Queue = queue.Queue()
@@ -231,18 +251,21 @@ class Resolver:
                     raise event
                 else:
                     yield event
-        except BaseException:
+        except BaseException:  # Ctrl-C (wherever the main thread was), --strict, a bug
             for gate in self._gates.values():
-                gate.cancel()
+                gate.cancel()  # requests not yet started are never sent
             raise
         finally:
-            pool.shutdown(wait=True)
+            # Never wait here for requests in flight: a socket read cannot be interrupted, and
+            # Ctrl-C must end the run at once (the CLI ends the process; what was settled is
+            # already in the store). After a normal round every thread has finished anyway.
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _finish(self, chain: _Chain) -> Outcome:
         from .diagnostics import warn
 
         if chain.record is None:
-            return chain.failure()
+            return self._hint(chain.identifier, chain.failure())
         for note in chain.notes:
             warn(f"{chain.identifier}: {note}")
         # A record a source could not complete (an abstract source that failed) is shown but
@@ -250,6 +273,17 @@ class Resolver:
         if not chain.notes and identifiers.of_record(chain.record) and self._writable():
             self.store.put(chain.record)
         return chain.record
+
+    def _hint(self, identifier: Identifier, error: QuarterlyError) -> QuarterlyError:
+        """A network failure under --refresh for a record the store holds: say that the stored
+        copy is still there. That is the only case where --offline would help: without --refresh
+        a record is fetched only because it is not stored."""
+        if not (self.refresh and isinstance(error, SourceError)):
+            return error
+        if self.store.find(identifier) is None:
+            return error
+        return SourceError(f"{error} The stored copy is still there: drop --refresh, or use "
+                           "--offline, to use it.")
 
     def _writable(self) -> bool:
         """Whether fetched records can be kept (a store in a read-only place is opened read-only;

@@ -1,0 +1,103 @@
+"""`cite -o FILE --append`: only records FILE does not hold yet (by DOI, PMID, PMCID or citation
+key) are added, after FILE's own text, in one atomic write; FILE is read (and a wrong format
+refused) before anything is looked up."""
+
+from __future__ import annotations
+
+import json
+
+import bibtexparser
+import pytest
+import rispy
+
+from quarterly_cli.cli import main
+
+from .conftest import DATA
+
+BUNDLED = "10.1111/1468-0009.12090"
+LIBRARY_BIB = DATA / "files" / "library.bib"
+
+
+def run(runner, *args):
+    return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def items(tmp_path, *records: dict) -> str:
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps([{"type": "article-journal", **r} for r in records]), "utf-8")
+    return str(path)
+
+
+def test_appending_twice_adds_once_and_says_so(runner, tmp_path):
+    target = tmp_path / "refs.bib"
+    first = run(runner, "cite", "-o", str(target), "--append")
+    assert (first.exit_code, first.stdout, first.stderr) == (0, "", "")
+    written = target.read_text("utf-8")
+    again = run(runner, "cite", BUNDLED, "-o", str(target), "--append")
+    assert (again.exit_code, again.stdout) == (0, "")
+    assert again.stderr == (f"Note: 1 already in {target}, not added again: {BUNDLED}.\n")
+    assert target.read_text("utf-8") == written
+
+
+@pytest.mark.parametrize("suffix", [".bib", ".ris", ".json"])
+def test_new_records_follow_the_existing_text(runner, tmp_path, suffix):
+    target = tmp_path / f"refs{suffix}"
+    assert run(runner, "cite", "-o", str(target)).exit_code == 0  # the bundled article
+    before = target.read_text("utf-8")
+    source = items(tmp_path, {"id": "new1", "title": "One", "DOI": "10.5555/new.1"},
+                   {"id": "dup", "title": "Again", "DOI": BUNDLED.upper()},  # already there
+                   {"id": "new2", "title": "Two", "PMID": "31000002"})
+    result = run(runner, "cite", source, "-o", str(target), "--append")
+    assert result.exit_code == 0
+    assert result.stderr == f"Note: 1 already in {target}, not added again: {BUNDLED.upper()}.\n"
+    after = target.read_text("utf-8")
+    if suffix == ".bib":
+        assert after.startswith(before.rstrip() + "\n\n@article{")
+        entries = bibtexparser.parse_string(after).entries
+        assert [e.key for e in entries] == ["mathers2014challenge", "new1", "new2"]
+    elif suffix == ".ris":
+        assert after.startswith(before.rstrip() + "\n\nTY  - JOUR")
+        assert [e.get("doi") for e in rispy.loads(after)] == [BUNDLED, "10.5555/new.1", None]
+    else:
+        assert [i["id"] for i in json.loads(after)] == ["mathers2014challenge", "new1", "new2"]
+
+
+def test_a_record_without_identifiers_is_known_by_its_key(runner, tmp_path):
+    target = tmp_path / "refs.bib"
+    source = items(tmp_path, {"id": "smith2020notes", "title": "Field notes"})
+    assert run(runner, "cite", source, "-o", str(target), "--append").exit_code == 0
+    again = run(runner, "cite", source, "-o", str(target), "--append")
+    assert again.exit_code == 0 and "not added again: smith2020notes" in again.stderr
+    assert target.read_text("utf-8").count("@article{") == 1
+
+
+def test_a_csl_json_file_holding_one_item_becomes_an_array(runner, tmp_path):
+    target = tmp_path / "refs.json"
+    target.write_text('{"id": "a", "type": "book", "title": "A", "DOI": "10.5555/a"}\n', "utf-8")
+    assert run(runner, "cite", "-o", str(target), "--append").exit_code == 0
+    assert [i["id"] for i in json.loads(target.read_text("utf-8"))] == [
+        "a", "mathers2014challenge"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-o", "{bib}", "-f", "ris"],
+     "{bib} does not hold ris entries (it reads as bibtex); append to a file of the same "
+     "format."),
+    (["-o", "{txt}"], "--append needs a format quarterly can read back to find what refs.txt "
+                      "already holds: bibtex, biblatex, ris, csl-json, json."),
+    ([], "--append adds to the file named by -o FILE (it reads FILE to skip what is there); on "
+         "standard output use >>."),
+    (["-o", "{bib}", "--json"], "--append cannot be combined with --json: it adds entries in a "
+                                "format quarterly reads back."),
+])
+def test_what_append_refuses_is_one_line_before_any_lookup(runner, tmp_path, crossref, args,
+                                                         message):
+    bib, txt = tmp_path / "refs.bib", tmp_path / "refs.txt"
+    bib.write_text(LIBRARY_BIB.read_text("utf-8"), "utf-8")
+    args = [a.format(bib=bib, txt=txt) for a in args]
+    result = runner.invoke(main, ["cite", "10.5555/any", *args, "--append"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {message.format(bib=bib)}\n"
+    assert crossref.log == []  # refused before the network
+    assert bib.read_text("utf-8") == LIBRARY_BIB.read_text("utf-8")
+    assert not txt.exists()
