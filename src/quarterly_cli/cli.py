@@ -448,10 +448,9 @@ def _appending(append: bool, output: str | None, fmt, as_json: bool, in_text: bo
     if output is None:
         raise UsageError("--append adds to the file named by -o FILE (it reads FILE to skip what "
                          "is there); on standard output use >>.")
-    if as_json or in_text or fmt.kind != DATA:
-        what = "--json" if as_json else "--in-text" if in_text else f"{fmt.name} (a reference list)"
-        raise UsageError(f"--append cannot be combined with {what}: it adds entries in a format "
-                         "quarterly reads back.")
+    if as_json or in_text:
+        raise UsageError(f"--append cannot be combined with {'--json' if as_json else '--in-text'}: "
+                         "it adds entries in a format quarterly reads back.")
     from .fileio import Appending
 
     return Appending.read(output, fmt.name)
