@@ -30,10 +30,10 @@ The output differs from the input in letter case only: markup and spacing are ke
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from itertools import chain
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import data_path, markup
 from .words import (
@@ -49,6 +49,9 @@ from .words import (
     SERIES_NOUNS,
     TITLE_CASE_LOWER,
 )
+
+if TYPE_CHECKING:
+    from .model import Record
 
 # Words are separated by white space or an em dash (`age—United States`); the separators are kept.
 _SEP = re.compile(r"(\s*[—―]\s*|\s+)")
@@ -704,3 +707,23 @@ def _names_by_neighbours(words: list[_Word]) -> set[int]:
             if spelled == word.acronym and keys[span[0]] in NAMED_HEADS:
                 keep.update(span)
     return keep
+
+
+def record_names(record: Record) -> Iterator[str]:
+    """The other text of a record that vouches for proper nouns in its title: each person's
+    name, and the container, series and publisher names (read lazily: only a title that is
+    converted asks for them)."""
+    from . import markup
+
+    for names in record.names.values():
+        for name in names:
+            yield name.literal or " ".join(p for p in (name.given, name.full_family) if p)
+    for var in ("container-title", "collection-title", "publisher", "event-title"):
+        value = record.get(var)
+        if value:
+            yield markup.plain(value)
+
+
+def record_sentence_case(record: Record) -> tuple[str, bool]:
+    """`sentence_case` of a record's title, with its language and its names."""
+    return sentence_case(record.title, language=record.language, names=record_names(record))

@@ -647,11 +647,12 @@ class _Noticed:
         from .diagnostics import warn
 
         for record in records:
-            name = _identifier(record) or record.id or one_line(record.title)[:60]
-            line = notices.warning(record, name)
-            if line and name not in self.warned:
-                self.warned.add(name)
-                warn(line)
+            if notices.problems(record):  # most records have none: no name worked out for them
+                name = _identifier(record) or record.id or one_line(record.title)[:60]
+                line = notices.warning(record, name)
+                if line and name not in self.warned:
+                    self.warned.add(name)
+                    warn(line)
             yield notices.with_note(record) if self.with_notices else record
 
 
@@ -714,10 +715,10 @@ def _watch_letters(records, left_out: list[bool]):
 
 def _watch_case(records, guessed: list[bool]):
     """Pass records through, noting whether any title's sentence case was guessed by rule."""
-    from .casing import sentence_case
+    from .casing import record_sentence_case
 
     for record in records:
-        if not guessed and sentence_case(record.title)[1]:
+        if not guessed and record_sentence_case(record)[1]:
             guessed.append(True)
         yield record
 

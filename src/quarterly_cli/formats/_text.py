@@ -62,11 +62,12 @@ SEASONS = ("Spring", "Summer", "Autumn", "Winter")
 def title_of(record: Record, keep_case: bool) -> str:
     """The title as the text styles print it: sentence case unless told otherwise.
 
-    This is the one place a title is converted (APA 7 §6.17; the lead passes the record's
-    language and the words of its names here once `casing` takes them)."""
+    This is the one place a title is converted (APA 7 §6.17), with the record's language (a
+    title in another language is left as it is) and its names (a word that names an author,
+    the journal or the publisher keeps its capital)."""
     if keep_case or not record.title:
         return record.title
-    return casing.sentence_case(record.title)[0]
+    return casing.record_sentence_case(record)[0]
 
 
 # --- a record as a style sees it -------------------------------------------------------------
