@@ -153,7 +153,7 @@ def test_persistent_503_gives_up_cleanly(runner, crossref, monkeypatch):
     result = cite(runner, STRUCTURED)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {STRUCTURED}: Crossref answered 503. Try again later, or use --offline.\n")
+        f"Error: {STRUCTURED}: Crossref answered 503. Try again later.\n")
     assert Store().get(STRUCTURED) is None
 
 

@@ -206,7 +206,7 @@ def test_unknown_pmids(runner, eutils):
     (200, b"<html><body><h1>Down for maintenance</h1>",
      "PubMed sent something that is not XML (a truncated answer or a maintenance page). Try "
      "again later."),
-    (404, b"Not Found", "PubMed answered 404. Try again later, or use --offline."),
+    (404, b"Not Found", "PubMed answered 404. Try again later."),
 ])
 def test_unusable_answers_are_one_line_errors_and_not_stored(runner, eutils, status, body, message):
     eutils.expect_request(EFETCH).respond_with_data(body, status=status)

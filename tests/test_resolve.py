@@ -194,7 +194,7 @@ def test_not_found_everywhere_names_every_source(monkeypatch):
 
 
 def test_a_failing_source_is_reported_over_not_found(monkeypatch):
-    down = SourceError("Second answered 503. Try again later, or use --offline.")
+    down = SourceError("Second answered 503. Try again later.")
     sources(monkeypatch, first=({}, False), second=({"10.5555/x": down}, True))
     [failure] = collect(("10.5555/x",)).failures
     assert failure.error is down  # the very object, typed, until the CLI prints it

@@ -78,7 +78,7 @@ def test_hostile_csl_from_an_agency_is_plain_text(runner, services):
     (200, "<html><body>Landing page</body></html>",
      "doi.org sent something that is not CSL-JSON (a landing page or a truncated answer). Try "
      "again later."),
-    (500, "oops", "doi.org answered 500. Try again later, or use --offline."),
+    (500, "oops", "doi.org answered 500. Try again later."),
 ])
 def test_unusable_answers(runner, services, status, body, message):
     services.expect_request(f"/doi/{ZENODO}").respond_with_data(body, status=status)

@@ -57,7 +57,7 @@ def fetch_work(doi: str, gate: http.Gate | None = None) -> dict[str, Any]:
         raise NotFoundError("no such DOI at Crossref (404). Check the DOI for typos.")
     if response.status != 200:
         raise SourceError(
-            f"Crossref answered {response.status}. Try again later, or use --offline."
+            f"Crossref answered {response.status}. Try again later."
         )
     try:
         payload = json.loads(response.body)
@@ -580,8 +580,7 @@ def _get_list(params: dict[str, str], gate: http.Gate) -> dict[str, Any]:
                             user_agent=http.user_agent(), service="Crossref", setting=SETTING)
     gate.observe(response.headers)
     if response.status != 200:
-        raise SourceError(f"Crossref answered {response.status}. Try again later, or use "
-                          "--offline.")
+        raise SourceError(f"Crossref answered {response.status}. Try again later.")
     try:
         payload = json.loads(response.body)
     except (json.JSONDecodeError, UnicodeDecodeError):

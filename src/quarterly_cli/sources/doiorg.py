@@ -52,7 +52,7 @@ def fetch(doi: str, gate: http.Gate) -> Record:
         raise NotFoundError(f"the DOI's registration agency has no citation data for it "
                             f"({response.status}).")
     if response.status != 200:
-        raise SourceError(f"doi.org answered {response.status}. Try again later, or use --offline.")
+        raise SourceError(f"doi.org answered {response.status}. Try again later.")
     try:
         item = json.loads(response.body)
     except (json.JSONDecodeError, UnicodeDecodeError):

@@ -84,8 +84,7 @@ def _ask(endpoint: str, fields: dict[str, str], gate: http.Gate) -> bytes:
         return response.body
     if "api key" in reason.lower():
         raise SourceError(f"PubMed refused the request{reason}. Check NCBI_API_KEY, or unset it.")
-    raise SourceError(f"PubMed answered {response.status}{reason}. Try again later, or use "
-                      "--offline.")
+    raise SourceError(f"PubMed answered {response.status}{reason}. Try again later.")
 
 
 def _reason(body: bytes) -> str:
