@@ -161,3 +161,9 @@ def test_bad_json_names_the_field(data, field):
     with pytest.raises(FieldError) as caught:
         record_from_dict(data)
     assert caught.value.field == field
+
+
+def test_a_literal_date_loses_its_control_characters():
+    assert Date.from_csl({"literal": "Spring\x1b]52;c;aGk=\x07 term"}).literal == "Spring term"
+    assert Date.from_csl({"raw": "\x1b[2Jsoon"}).literal == "soon"
+    assert Date.from_csl("\x07") is None

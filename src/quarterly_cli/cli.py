@@ -676,7 +676,13 @@ def _per_item_json(result, fmt, options: Options, noticed: _Noticed) -> str:
 
 def _write(chunks, output: str | None, ansi: bool = False) -> None:
     """All or nothing: to a file through a renamed temporary file; to stdout once every piece
-    has been rendered (so a bad record late in a big file leaves stdout empty)."""
+    has been rendered (so a bad record late in a big file leaves stdout empty). Every piece goes
+    through the control-character policy (`markup.clean_chunks`) on the way, except terminal
+    italics, whose text was cleaned before the escapes around it were added."""
+    from .markup import clean_chunks
+
+    if not ansi:
+        chunks = clean_chunks(chunks)
     if output is not None:
         from .fileio import write_atomically
 
@@ -689,8 +695,7 @@ def _write(chunks, output: str | None, ansi: bool = False) -> None:
         for piece in pieces:
             click.echo(piece, nl=False, color=True)
         return
-    # Plain output is already free of control characters; click.echo would scan every byte of a
-    # large conversion again for ANSI codes to strip.
+    # click.echo would scan every byte of a large conversion again for ANSI codes to strip.
     out = sys.stdout
     try:
         for piece in pieces:

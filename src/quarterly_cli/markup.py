@@ -11,6 +11,7 @@ below escapes the text for its own target.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,18 @@ _CONTROLS = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
+
+
+_ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_chunks(chunks: Iterable[str]) -> Iterator[str]:
+    """Output on its way to a file or a terminal, with any control character a writer let
+    through removed (escape sequences whole), newlines and tabs kept: the last line of the
+    control-character policy, under every format. A scan for one control character is cheap
+    (a few ms per MB); the whole-sequence pass runs only on a chunk that has one."""
+    for chunk in chunks:
+        yield strip_controls(chunk) if _ANY_CONTROL.search(chunk) else chunk
 
 
 def strip_controls(text: str) -> str:

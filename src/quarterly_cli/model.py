@@ -232,14 +232,17 @@ class Date:
         `raw`), or an EDTF string. None for an empty date (`[[null]]`, as Crossref sends);
         DateError for one that cannot exist or has the wrong shape."""
         if isinstance(value, str):
-            return Date.parse(value) or (Date(literal=value.strip()) if value.strip() else None)
+            value = _clean_text(value)
+            return Date.parse(value) or (Date(literal=value) if value else None)
         if not isinstance(value, Mapping):
             raise DateError('must look like {"date-parts": [[2014, 12]]}')
         season = _season(value.get("season"))
         circa = bool(value.get("circa")) and value.get("circa") not in ("0", "false")
         literal = value.get("literal")
-        if literal is not None and not isinstance(literal, str):
-            raise DateError("'literal' must be a string")
+        if literal is not None:
+            if not isinstance(literal, str):
+                raise DateError("'literal' must be a string")
+            literal = _clean_text(literal) or None
         raw = value.get("date-parts")
         if raw is not None:
             if not isinstance(raw, list) or not 1 <= len(raw) <= 2 or not all(
@@ -260,6 +263,7 @@ class Date:
                             literal)
         text = value.get("raw")
         if isinstance(text, str) and text.strip():
+            text = _clean_text(text)
             parsed = Date.parse(text)
             if parsed is not None:
                 return parsed
@@ -286,6 +290,13 @@ class Date:
         None when there is no date; DateError when the text names one that cannot exist.
         """
         return _parse_text(text, loose)
+
+
+def _clean_text(text: str) -> str:
+    """A date written as text is printed as it is when it is not a date: controls removed."""
+    from .markup import squash_space, strip_controls
+
+    return squash_space(strip_controls(text))
 
 
 def _season(value: Any) -> int | None:
