@@ -130,3 +130,36 @@ def test_a_hostile_reference_in_an_error_line_carries_no_escape(tmp_path, refere
     assert code in (1, 2)
     assert _foreign(out + err) == []
     assert err.count("\n") == 1 and err.startswith("Error: ")
+
+
+def _evil_work() -> dict:
+    names = [{"family": MARK, "given": MARK, "ORCID": MARK, "affiliation": [{"name": MARK}]},
+             {"name": MARK}]
+    return {"status": "ok", "message-type": "work", "message": {
+        "DOI": "10.5555/evil", "type": "book-chapter", "title": [MARK], "subtitle": [MARK],
+        "container-title": [MARK, MARK], "short-container-title": [MARK], "author": names,
+        "editor": names, "publisher": MARK, "publisher-location": MARK, "volume": MARK,
+        "issue": MARK, "page": MARK, "ISBN": [MARK], "ISSN": [MARK], "URL": MARK,
+        "language": MARK, "subject": [MARK], "abstract": f"<jats:p>{MARK}</jats:p>",
+        "event": {"name": MARK, "location": MARK}, "license": [{"URL": MARK}],
+        "funder": [{"name": MARK}], "issued": {"date-parts": [[2020, 1, 2]]},
+        "updated-by": [{"DOI": "10.5555/notice", "type": "retraction", "label": MARK,
+                        "source": MARK, "record-id": MARK,
+                        "updated": {"date-parts": [[2021, 1, 1]]}}]}}
+
+
+def test_no_escape_from_a_crossref_record_reaches_the_terminal(tmp_path, httpserver):
+    httpserver.expect_request("/works/10.5555/evil").respond_with_json(_evil_work())
+    env = dict(os.environ, QUARTERLY_HOME=str(tmp_path / "home"), COLUMNS="100",
+               QUARTERLY_CROSSREF_URL=httpserver.url_for("").rstrip("/"))
+    env.pop("NO_COLOR", None)
+    for command in (["show"], ["cite"], ["cite", "-f", "bibtex"], ["cite", "-f", "ris"],
+                    ["show", "--json"], ["list"], ["check"]):
+        args = [*command] if command == ["list"] else [*command, "--source", "crossref",
+                                                        "10.5555/evil"]
+        if command == ["check"]:
+            args = ["check", "--offline", "10.5555/evil"]
+        code, out, err = _terminal_run(args, env)
+        assert code in (0, 1), (command, code, err)
+        assert _foreign(out) == [] and _foreign(err) == [], command
+        assert "Traceback" not in err
