@@ -148,6 +148,8 @@ def record_from_item(item: Any) -> Record:
         key = ALIASES.get(raw_key, raw_key)
         if value is None or key in ("type", "id", "abstract"):
             continue
+        if key == "source" and value in PROVENANCE:
+            continue  # quarterly's JSON says where it found the record, not CSL's `source`
         if key == "title":
             title = _rich(value, key)
         elif key in _ROLES:
