@@ -263,3 +263,17 @@ def test_appending_to_any_csl_json_layout_gives_one_array(before, after, indent,
     written = "".join(state.chunks(FORMATS["csl-json"].render_iter(new)))
     assert [item["id"] for item in json.loads(written)] == (
         [f"old{n}" for n in range(before)] + [f"new{n}" for n in range(after)])
+
+
+@pytest.mark.parametrize(("name", "text", "message"), [
+    ("deep.bib", "@article{k, title = {" + "{" * 5000 + "x" + "}" * 5000 + "}}\n",
+     "groups are nested more than 100 deep"),
+    ("deep.json", "[" * 100_000, "nested too deeply"),
+    ("open.bib", "@article{k, title = {" + "{" * 5000 + "x}}\n", "unbalanced braces"),
+])
+def test_deep_nesting_in_a_file_is_one_error_line(runner, tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text)
+    result = runner.invoke(main, ["cite", str(path)])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr
