@@ -201,3 +201,18 @@ def test_bad_input_file_is_one_line_never_a_traceback(runner, tmp_path, command)
     assert result.stdout == ""
     assert result.stderr == (f"Error: {path}: item 1 is not CSL-JSON: 'type' is missing; a CSL "
                              "item needs a type such as article-journal.\n")
+
+
+def test_mesh_headings_become_keywords_only_when_asked(runner, tmp_path):
+    from quarterly_cli.formats import FORMATS, Options
+    from quarterly_cli.model import Record
+
+    path = tmp_path / "mesh.json"
+    path.write_text(FORMATS["json"].render([Record(
+        "T", keyword=("peer support",), mesh=("Humans", "Peer Group", "peer support"),
+        PMID="1", issued=(2014,))], Options()))
+    plain = runner.invoke(main, ["cite", "-f", "ris", str(path)])
+    assert [x for x in plain.stdout.splitlines() if x.startswith("KW")] == ["KW  - peer support"]
+    asked = runner.invoke(main, ["cite", "-f", "ris", "--mesh-keywords", str(path)])
+    assert [x for x in asked.stdout.splitlines() if x.startswith("KW")] == [
+        "KW  - peer support", "KW  - Humans", "KW  - Peer Group"]

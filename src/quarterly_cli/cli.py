@@ -368,6 +368,8 @@ def _complete_styles(ctx, param, incomplete: str):
 @click.option("--with-notices", is_flag=True,
               help="Write retraction, correction and other notices into each entry's note "
                    "(BibTeX/BibLaTeX note, RIS N1, CSL-JSON note).")
+@click.option("--mesh-keywords", is_flag=True,
+              help="Add the MeSH headings of PubMed records to their keywords.")
 @click.option("--quiet", is_flag=True,
               help="No warnings on stderr (notices, input read with problems); errors still.")
 @click.option("--progress/--no-progress", default=None,
@@ -379,8 +381,8 @@ def _complete_styles(ctx, param, incomplete: str):
 def cite(references: tuple[str, ...], format_name: str | None, output: str | None,
          markup_name: str | None, keep_case: bool, ascii_only: bool, style: str | None,
          in_text: bool, narrative: bool, as_json: bool, append: bool, strict: bool,
-         with_notices: bool, quiet: bool, progress: bool | None, color: bool | None,
-         offline: bool, refresh: bool, source: str) -> None:
+         with_notices: bool, mesh_keywords: bool, quiet: bool, progress: bool | None,
+         color: bool | None, offline: bool, refresh: bool, source: str) -> None:
     """Print citations for DOIs, PMIDs, PMCIDs or files of records (BibTeX, RIS, CSL-JSON).
 
     With no reference, the bundled article. `-` reads references (one per line) or a whole
@@ -413,6 +415,8 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     result = _collect(references, offline, refresh, strict, progress, source)
     noticed = _Noticed(with_notices)
     records = noticed(result.iter_records())
+    if mesh_keywords:
+        records = _with_mesh(records)
     guessed: list[bool] = []
     if fmt.is_style and not keep_case and sys.stderr.isatty():
         records = _watch_case(records, guessed)
@@ -631,6 +635,16 @@ def _choose_format(format_name: str | None, style: str | None, output: str | Non
                 f"({', '.join(FORMATS)}).")
         return inferred
     return FORMATS[DEFAULT_FORMAT]
+
+
+def _with_mesh(records):
+    """`--mesh-keywords`: PubMed's MeSH headings joined to the keywords (once each), for writers
+    and styles that print keywords."""
+    for record in records:
+        if record.mesh:
+            extra = [m for m in record.mesh if m not in record.keyword]
+            record = record.with_(keyword=(*record.keyword, *extra))
+        yield record
 
 
 class _Noticed:
