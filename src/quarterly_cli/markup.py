@@ -459,7 +459,7 @@ def _tidy(rich: str) -> str:
 
 _TOKENS = frozenset(("mi", "mn", "mo", "mtext", "ms"))
 _HIDDEN = frozenset(("annotation", "annotation-xml", "mphantom", "none", "mprescripts",
-                     "malignmark", "maligngroup", "mspace"))
+                     "malignmark", "maligngroup"))
 _FIRST_CHILD_ONLY = frozenset(("semantics", "maction"))
 _RELATIONS = frozenset(("=", "≠", "<", ">", "≤", "≥", "≦", "≧", "≪", "≫", "≈", "≃", "≅", "≡",
                         "∼", "∝", "∈", "∉", "∋", "⊂", "⊃", "⊆", "⊇", "→", "←", "↔", "⇒",
@@ -467,7 +467,7 @@ _RELATIONS = frozenset(("=", "≠", "<", ">", "≤", "≥", "≦", "≧", "≪",
 _BINARY = frozenset(("+", "−", "-", "±", "∓", "×", "÷", "·", "⋅", "∙"))
 _ACCENTS = {"→": "\u20d7", "\u20d7": "\u20d7", "¯": "\u0304", "‾": "\u0305", "^": "\u0302",
             "ˆ": "\u0302", "~": "\u0303", "˜": "\u0303", "˙": "\u0307", "¨": "\u0308",
-            "ˇ": "\u030c"}
+            "ˇ": "\u030c", ".": "\u0307"}  # `.` over a letter: a dot accent (V̇O₂, flow rate)
 # Invisible operators (function application, invisible times …) and zero-width space.
 _INVISIBLE = str.maketrans("", "", "\u2061\u2062\u2063\u2064\u200b")
 _WORD = re.compile(r"[\w.]+")
@@ -479,6 +479,19 @@ MAX_NESTING = 64
 def math_to_rich(element: Any) -> str:
     """A MathML element (ElementTree, any namespace spelling) as CSL rich text."""
     return squash_space(_math(element, 0))
+
+
+def _width(value: str | None) -> float:
+    """An `<mspace width>` in em (`0.3em`, `thickmathspace`); unknown widths count as a space."""
+    named = {"veryverythinmathspace": 0.05, "verythinmathspace": 0.11, "thinmathspace": 0.16,
+             "mediummathspace": 0.22, "thickmathspace": 0.27, "verythickmathspace": 0.33}
+    if not value:
+        return 0.0
+    value = value.strip().lower()
+    if value in named:
+        return named[value]
+    match = re.fullmatch(r"(-?\d*\.?\d+)\s*em", value)
+    return float(match.group(1)) if match else 1.0
 
 
 def _script(rich: str, tag: str) -> str:
@@ -497,8 +510,13 @@ def _math(element: Any, depth: int, level: int = 0) -> str:
     name = _local(element.tag)
     inner = level + 1
     if name in _TOKENS:
-        text = squash_space("".join(element.itertext()).translate(_INVISIBLE))
+        raw = "".join(element.itertext()).translate(_INVISIBLE)
+        if name == "mtext" and raw and raw.isspace():
+            return " "  # `<mtext> </mtext>`: the space a formula writes between two words
+        text = squash_space(raw)
         return literal(strip_controls(f'"{text}"' if name == "ms" else text))
+    if name == "mspace":
+        return " " if _width(element.get("width")) >= 0.2 else ""
     if name in _HIDDEN:
         return ""
     if name == "mglyph":

@@ -17,11 +17,10 @@ from urllib.parse import quote
 
 from .. import markup
 from ..errors import NotFoundError, QuarterlyError, SourceError
-from ..identifiers import Identifier
 from ..model import Date, DateError, Name, Record, Relation, Section, Update
 from . import http
 from .jats import parse_abstract
-from .seam import Policy, Source, concurrently
+from .seam import Policy, Source, concurrently, one_request_each
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
 SETTING = "QUARTERLY_CROSSREF_URL"
@@ -85,16 +84,7 @@ def fetch(doi: str, gate: http.Gate | None = None) -> Record:
     return record
 
 
-def fetch_many(identifiers: Sequence[Identifier],
-               gate: http.Gate) -> Iterator[tuple[Identifier, Record | QuarterlyError]]:
-    """One request per DOI, as many at once as the gate allows."""
-    def one(identifier: Identifier) -> Record | QuarterlyError:
-        try:
-            return fetch(identifier.value, gate)
-        except QuarterlyError as exc:
-            return exc
-
-    yield from concurrently(one, identifiers, gate.limit)
+fetch_many = one_request_each(fetch)  # one request per DOI, as many at once as the gate allows
 
 
 SOURCE = Source("crossref", "Crossref", ("doi",), policy, fetch_many, abstracts=True)

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import quote
 
 from .. import doi as doi_mod
-from ..errors import NotFoundError, QuarterlyError, SourceError
-from ..identifiers import Identifier
+from ..errors import NotFoundError, SourceError
 from ..model import Record
 from . import http
-from .seam import Policy, Source, concurrently
+from .seam import Policy, Source, one_request_each
 
 DEFAULT_BASE_URL = "https://doi.org"
 SETTING = "QUARTERLY_DOI_URL"
@@ -83,15 +81,7 @@ def record_from_csl(item: Any, doi: str) -> Record:
                         abstract_source="doi.org" if record.abstract else None)
 
 
-def fetch_many(identifiers: Sequence[Identifier],
-               gate: http.Gate) -> Iterator[tuple[Identifier, Record | QuarterlyError]]:
-    def one(identifier: Identifier) -> Record | QuarterlyError:
-        try:
-            return fetch(identifier.value, gate)
-        except QuarterlyError as exc:
-            return exc
-
-    yield from concurrently(one, identifiers, gate.limit)
+fetch_many = one_request_each(fetch)  # one request per DOI, as many at once as the gate allows
 
 
 SOURCE = Source("doi.org", "doi.org", ("doi",), policy, fetch_many)

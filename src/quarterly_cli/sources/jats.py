@@ -27,16 +27,19 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 
-def _feed(builder: markup.RichText, element: Element, level: int = 0) -> None:
+def _feed(builder: markup.RichText, element: Element, level: int = 0,
+          escaped: bool = True) -> None:
     """An element's content, children included, fed to the builder (below MAX_NESTING levels,
-    its text only: a crafted abstract cannot exhaust the recursion limit)."""
+    its text only: a crafted abstract cannot exhaust the recursion limit). With `escaped`, text
+    that spells tags (`&lt;i&gt;`, which Crossref's deposits carry) is read as markup too."""
+    put = builder.escaped if escaped else builder.text
     if level > markup.MAX_NESTING:
-        builder.escaped("".join(element.itertext()))
+        put("".join(element.itertext()))
         return
     # Inside a formula wrapper, white space only indents the MathML in it.
     indent_only = _local(element.tag) in _FORMULAS
     if element.text and not (indent_only and element.text.isspace()):
-        builder.escaped(element.text)
+        put(element.text)
     for child in element:
         name = _local(child.tag)
         if name == "math":
@@ -47,18 +50,20 @@ def _feed(builder: markup.RichText, element: Element, level: int = 0) -> None:
             if chosen is not None:
                 builder.math(chosen)
             elif len(child):
-                _feed(builder, child[0], level + 1)
+                _feed(builder, child[0], level + 1, escaped)
         elif name not in _PICTURES:
             builder.tag(name)
-            _feed(builder, child, level + 1)
+            _feed(builder, child, level + 1, escaped)
             builder.tag(name, closing=True)
         if child.tail and not (indent_only and child.tail.isspace()):
-            builder.escaped(child.tail)
+            put(child.tail)
 
 
-def _rich(element: Element) -> str:
+def rich_element(element: Element, escaped: bool = True) -> str:
+    """An XML element's content as CSL rich text (JATS, or PubMed's `<i>`/`<sup>`/MathML): the
+    builder every source shares. `escaped=False` reads tags spelled in the text as text."""
     builder = markup.RichText()
-    _feed(builder, element)
+    _feed(builder, element, escaped=escaped)
     return builder.result()
 
 
@@ -71,20 +76,20 @@ def _loose_text(text: str) -> str:
 def _label(title: Element | None) -> str | None:
     if title is None:
         return None
-    text = markup.plain(_rich(title)).rstrip(":").strip()
+    text = markup.plain(rich_element(title)).rstrip(":").strip()
     return text or None
 
 
 def _paragraphs(element: Element) -> list[str]:
     """Block-level text below `element`: its <p> and <list-item> elements, or its own text."""
     found = [
-        _rich(e) for e in element.iter()
+        rich_element(e) for e in element.iter()
         if _local(e.tag) in _BLOCKS and not any(_local(c.tag) in _BLOCKS for c in e.iter() if c is not e)
     ]
     found = [p for p in found if p]
     if found:
         return found
-    text = _rich(element)
+    text = rich_element(element)
     return [text] if text else []
 
 

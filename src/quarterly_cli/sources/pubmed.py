@@ -30,6 +30,7 @@ from ..errors import NotFoundError, QuarterlyError, SourceError
 from ..identifiers import Identifier, trim_prose, valid_pmcid, valid_pmid
 from ..model import Date, DateError, Name, Record, Section, Update
 from . import http
+from .jats import rich_element
 from .seam import Policy, Source, concurrently
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
@@ -260,10 +261,7 @@ def parse_efetch(body: bytes) -> list[tuple[str, Record | SourceError]]:
 
 # --- mapping one article (pure) ----------------------------------------------------------------
 
-_STYLES = {"i": "i", "b": "b", "sup": "sup", "sub": "sub"}
 # MathML accents (`<mover>`) as combining characters: V with a dot above is V̇ (V-dot, flow rate).
-_ACCENTS = {".": "\u0307", "˙": "\u0307", "¯": "\u0304", "‾": "\u0305", "^": "\u0302",
-            "ˆ": "\u0302", "~": "\u0303", "˜": "\u0303", "→": "\u20d7"}
 _LANGUAGES = {  # MEDLINE's ISO 639-2 codes → the BCP 47 tags CSL's `language` holds
     "eng": "en", "ger": "de", "fre": "fr", "spa": "es", "ita": "it", "por": "pt", "dut": "nl",
     "swe": "sv", "nor": "no", "dan": "da", "fin": "fi", "pol": "pl", "rus": "ru", "jpn": "ja",
@@ -286,7 +284,6 @@ _NOTICES = {
     "RepublishedFrom": ("republication", "update-to"),
     "ReprintIn": ("reprint", "updated-by"), "ReprintOf": ("reprint", "update-to"),
 }
-_TOKENS = frozenset(("mi", "mn", "mo", "ms", "mtext"))
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 _RANGE = re.compile(r"(\d+)-(\d+)")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -305,63 +302,15 @@ def _text(element: Element | None) -> str | None:
     return markup.squash_space(markup.strip_controls("".join(element.itertext()))) or None
 
 
-def _math(element: Element) -> str:
-    """MathML as CSL rich text: scripts as <sup>/<sub>, accents as combining marks, tokens as
-    their text (`<sup>3</sup>He`, `V̇O<sub>2max</sub>`). White space between MathML elements is
-    layout, not text; a token's own spaces (a thin space in `<mtext>`) are kept."""
-    tag, kids = _local(element.tag), list(element)
-    if tag in _TOKENS:
-        return markup.literal((element.text or "").strip(" \t\r\n"))
-    if tag in ("msub", "msup") and len(kids) >= 2:
-        style = tag[1:]
-        return f"{_math(kids[0])}<{style}>{_math(kids[1])}</{style}>"
-    if tag == "msubsup" and len(kids) >= 3:
-        return f"{_math(kids[0])}<sub>{_math(kids[1])}</sub><sup>{_math(kids[2])}</sup>"
-    if tag == "mmultiscripts" and kids:
-        post: list[str] = []
-        pre: list[str] = []
-        target = post
-        for kid in kids[1:]:
-            if _local(kid.tag) == "mprescripts":
-                target = pre
-            else:
-                target.append(_math(kid))
-        return _scripts(pre) + _math(kids[0]) + _scripts(post)
-    if tag in ("mover", "munder") and len(kids) >= 2:
-        accent = "".join(kids[1].itertext()).strip()
-        base = _math(kids[0])
-        return base + _ACCENTS[accent] if accent in _ACCENTS else base + _math(kids[1])
-    if tag == "mspace":
-        return " "
-    return "".join(_math(kid) for kid in kids)
-
-
-def _scripts(pairs: list[str]) -> str:
-    """(subscript, superscript) pairs of <mmultiscripts>; <none/> is an empty one."""
-    out = []
-    for n in range(0, len(pairs) - 1, 2):
-        sub, sup = pairs[n], pairs[n + 1]
-        out.append((f"<sub>{sub}</sub>" if sub else "") + (f"<sup>{sup}</sup>" if sup else ""))
-    return "".join(out)
-
-
-def _inline(element: Element) -> str:
-    out = [markup.literal(element.text or "")]
-    for child in element:
-        tag = _local(child.tag)
-        inner = _math(child) if tag == "math" else _inline(child)
-        style = _STYLES.get(tag)
-        out.append(f"<{style}>{inner}</{style}>" if style and inner.strip() else inner)
-        out.append(markup.literal(child.tail or ""))
-    return "".join(out)
-
-
 def _rich(element: Element | None) -> str:
-    """An element's content as CSL rich text: <i>, <b>, <sup>, <sub> kept, other tags' text kept,
-    text that would read as markup neutralised, controls removed, white space folded."""
+    """An element's content as CSL rich text, through the builder every source shares
+    (`markup.RichText`, as Crossref's JATS): <i>, <b>, <sup>, <sub> kept, MathML as text with
+    scripts (`<sup>3</sup>He`), other tags' text kept, text that would read as markup neutralised,
+    controls removed, white space folded, nesting bounded."""
     if element is None:
         return ""
-    return markup.squash_space(markup.strip_controls(_inline(element)))
+    # PubMed marks up with elements; a tag spelled in the text (`&lt;i&gt;`) is text.
+    return rich_element(element, escaped=False)
 
 
 def _literal(element: Element | None) -> str | None:

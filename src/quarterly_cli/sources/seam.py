@@ -60,3 +60,22 @@ def concurrently(work: Callable[[T], R], items: Iterable[T], limit: int) -> Iter
         finally:
             for future in pending:
                 future.cancel()
+
+
+def one_request_each(fetch: Callable[[str, Gate], Record]) -> Callable[
+        [Sequence[Identifier], Gate], Iterator[tuple[Identifier, Outcome]]]:
+    """`fetch_many` for a source that asks one request per identifier (`fetch(value, gate)`),
+    as many at once as its gate allows; an error stays typed, as the identifier's outcome."""
+    from ..errors import QuarterlyError
+
+    def fetch_many(identifiers: Sequence[Identifier],
+                   gate: Gate) -> Iterator[tuple[Identifier, Outcome]]:
+        def one(identifier: Identifier) -> Outcome:
+            try:
+                return fetch(identifier.value, gate)
+            except QuarterlyError as exc:
+                return exc
+
+        yield from concurrently(one, identifiers, gate.limit)
+
+    return fetch_many
