@@ -223,6 +223,42 @@ def test_warnings_carry_no_control_characters(capsys):
 
 # --- properties of the stdin reader ---------------------------------------------------------
 
+@pytest.mark.parametrize(("name", "head", "junk", "message"), [
+    ("refs.ris", b"TY  - JOUR\nTI  - A\n\xff", b"\xfe" * (1 << 20),
+     "refs.ris is not UTF-8 text (line 3). Save the file as UTF-8 and try again."),
+    ("refs.bib", b"@article{a, title={A}}\n", b"\0" * (1 << 20),
+     "refs.bib holds a NUL byte (line 2): it is not text. Give a BibTeX, RIS or CSL-JSON file."),
+    ("refs.txt", b"", b"plain words, not references\n" * 40_000,
+     "refs.txt: not BibTeX, RIS or CSL-JSON. Give a .bib, .ris or .json file."),
+])
+def test_junk_in_a_file_fails_at_the_first_bad_bytes(runner, tmp_path, name, head, junk, message):
+    """The file is a pipe fed by a thread with up to 256 MiB: the reader must stop at the first
+    bad bytes (or at a head that is no document), so the feeder is cut off after a few MiB."""
+    import threading
+
+    path = tmp_path / name
+    os.mkfifo(path)
+    fed = []
+
+    def feed():
+        with open(path, "wb") as pipe:
+            try:
+                pipe.write(head)
+                for _ in range(256):
+                    pipe.write(junk * max(1, (1 << 20) // len(junk)))
+                    fed.append(1)
+            except BrokenPipeError:
+                pass
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    result = runner.invoke(main, ["cite", str(path), "-f", "bibtex"])
+    feeder.join()
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {tmp_path / message}\n"
+    assert len(fed) < 8  # MiB
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(st.characters(blacklist_categories=("Cs",))), chunk=st.integers(1, 8))
 def test_stdin_text_reads_any_text_in_any_chunking(text, chunk):
@@ -277,3 +313,27 @@ def test_deep_nesting_in_a_file_is_one_error_line(runner, tmp_path, name, text, 
     result = runner.invoke(main, ["cite", str(path)])
     assert (result.exit_code, result.stdout) == (2, "")
     assert len(result.stderr.splitlines()) == 1 and message in result.stderr
+
+
+@pytest.mark.parametrize(("name", "document"), [
+    ("63", b"TY  - JOUR\nTI  - Through a pipe\nER  - \n"),  # /dev/fd/63, as `<(…)` gives
+    ("refs.json", b'[{"type": "article-journal", "title": "Through a pipe"}]'),
+])
+def test_a_named_pipe_is_read_once_as_a_file(runner, tmp_path, name, document):
+    """`quarterly cite <(curl …)`: the path is a pipe, which can be read only once — its head
+    (which tells the format) and its body come from one read."""
+    import threading
+
+    path = tmp_path / name
+    os.mkfifo(path)
+
+    def feed():
+        with open(path, "wb") as pipe:
+            pipe.write(document)
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    result = runner.invoke(main, ["cite", str(path), "-f", "csl-json"])
+    feeder.join()
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert [item["title"] for item in json.loads(result.stdout)] == ["Through a pipe"]

@@ -90,51 +90,64 @@ def _umask() -> int:
 
 
 STDIN_CHUNK = 64 << 10
+FILE_CHUNK = 1 << 20  # a file is read in bigger pieces: no one waits on a terminal for them
 
 
 class StdinText:
-    """Standard input as text, decoded as it is read: the first bytes that are not text (invalid
-    UTF-8, a NUL byte) stop the run with their line, before the rest is read — `quarterly cite -`
-    fed a binary file fails at once, in constant memory. `read(size)` is what the streaming
-    CSL-JSON reader calls; `head()` looks ahead without consuming, to tell a document from a list
-    of references."""
+    """Standard input (or a file) as text, decoded as it is read: the first bytes that are not
+    text (invalid UTF-8, a NUL byte) stop the run with their line, before the rest is read —
+    `quarterly cite -` fed a binary file fails at once, in constant memory. `read(size)` is what
+    the streaming CSL-JSON reader calls; `head()` looks ahead without consuming, to tell a
+    document from a list of references, or a RIS file from junk."""
 
     NAME = "Standard input"
+    ADVICE = ("Give one reference per line, or a BibTeX, RIS or CSL-JSON document",
+              "Give one reference per line, or a BibTeX, RIS or CSL-JSON document saved as UTF-8")
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO, name: str | None = None, chunk: int | None = None) -> None:
         import codecs
 
         self._raw = raw
+        self.name = name or self.NAME
+        self._chunk = chunk
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self._text = ""  # decoded, not yet handed out
         self._lines = 0  # newlines in text already handed out or decoded before `_text`
         self._eof = False
 
-    def _more(self) -> bool:
+    def _next(self) -> str | None:
+        """The next decoded piece (possibly empty), or None at the end of input."""
         if self._eof:
-            return False
-        data = self._raw.read(STDIN_CHUNK)
+            return None
+        size = self._chunk or STDIN_CHUNK
+        data = self._raw.read(size)
         # A buffered read returns fewer bytes than asked only at the end of input (io docs:
         # "size bytes, or … until EOF"); stopping there means one Ctrl-D ends a terminal's input.
-        self._eof = len(data) < STDIN_CHUNK
+        self._eof = len(data) < size
         pending = self._decoder.getstate()[0]
         try:
             text = self._decoder.decode(data, final=self._eof)
         except UnicodeDecodeError as exc:
             good = (pending + data)[: exc.start].decode("utf-8", "replace")
-            line = self._line_at(good, len(good))
             raise InputFormatError(
-                f"{self.NAME} is not UTF-8 text (line {line}). Give one reference per line, or "
-                "a BibTeX, RIS or CSL-JSON document saved as UTF-8.") from None
+                f"{self.name} is not UTF-8 text (line {self._line_at(good, len(good))}). "
+                f"{self.ADVICE[1]}.") from None
         nul = text.find("\0")
         if nul >= 0:
             raise InputFormatError(
-                f"{self.NAME} holds a NUL byte (line {self._line_at(text, nul)}): it is not text. "
-                "Give one reference per line, or a BibTeX, RIS or CSL-JSON document.")
+                f"{self.name} holds a NUL byte (line {self._line_at(text, nul)}): it is not text. "
+                f"{self.ADVICE[0]}.")
+        return text
+
+    def _more(self) -> bool:
+        text = self._next()
+        if text is None:
+            return False
         self._text += text
-        return bool(text) or not self._eof
+        return True
 
     def _line_at(self, text: str, index: int) -> int:
+        """The line of `text[index]`, `text` being what was decoded after `self._text`."""
         return self._lines + self._text.count("\n") + text.count("\n", 0, index) + 1
 
     def head(self, size: int = STDIN_CHUNK) -> str:
@@ -145,15 +158,34 @@ class StdinText:
 
     def read(self, size: int = -1) -> str:
         if size < 0:
-            while self._more():
-                pass
-        else:
-            while len(self._text) < size and self._more():
-                pass
-        size = len(self._text) if size < 0 else size
+            # Pieces are joined once at the end: `self._text += piece` would copy the whole text
+            # again for every piece (an attribute gets no in-place concatenation).
+            pieces = [self._text]
+            lines = self._lines + self._text.count("\n")
+            while True:
+                self._text, self._lines = "", lines  # for _line_at, should this piece be bad
+                piece = self._next()
+                if piece is None:
+                    break
+                pieces.append(piece)
+                lines += piece.count("\n")
+            self._lines = lines
+            return "".join(pieces)
+        while len(self._text) < size and self._more():
+            pass
         out, self._text = self._text[:size], self._text[size:]
         self._lines += out.count("\n")
         return out
+
+
+class FileText(StdinText):
+    """A BibTeX or RIS file read as StdinText reads standard input: junk fails at its first bad
+    bytes, and a file that is not a document of references at its head."""
+
+    ADVICE = ("Give a BibTeX, RIS or CSL-JSON file", "Save the file as UTF-8 and try again")
+
+    def __init__(self, raw: BinaryIO, name: str) -> None:
+        super().__init__(raw, name, FILE_CHUNK)
 
 
 def stdin_input(raw: BinaryIO) -> str | StdinText:

@@ -78,7 +78,8 @@ def parse_reference(text: str) -> Reference:
     found = identifiers.parse(stripped)
     if found is None:
         path = os.path.expanduser(stripped)
-        if stripped and os.path.isfile(path):
+        # Any path but a folder: a named pipe too, as `quarterly cite <(curl …)` gives.
+        if stripped and os.path.exists(path) and not os.path.isdir(path):
             return Reference(text, path=path)
         digits = identifiers.trim_prose(stripped)
         pmid = identifiers.valid_pmid(digits) if digits.isdigit() else None

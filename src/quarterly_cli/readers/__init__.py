@@ -61,60 +61,57 @@ def read_text(text: str, name: str, kind: str | None = None) -> list[Record]:
         from .ris import read
 
         return read(text, name)
+    raise refusal(kind, name)
+
+
+def refusal(kind: str | None, name: str) -> InputFormatError:
+    """The error for a text that is none of the formats read: named when it is a known one."""
     if kind in REFUSED:
-        raise InputFormatError(f"{name}: {REFUSED[kind]}.")
-    raise InputFormatError(
-        f"{name}: not BibTeX, RIS or CSL-JSON. Give a .bib, .ris or .json file.")
+        return InputFormatError(f"{name}: {REFUSED[kind]}.")
+    return InputFormatError(f"{name}: not BibTeX, RIS or CSL-JSON. Give a .bib, .ris or .json "
+                            "file.")
 
 
-def _kind_of(path: str, head: str | None = None) -> str | None:
+def _kind_of(path: str, head: str) -> str | None:
     """The format of a file: from its extension when that is `.bib` or `.json`, else from its
-    first 64 KiB (a `.ris` or `.txt` file may be RIS after a preamble, or MEDLINE)."""
+    first 64 KiB, `head` (a `.ris` or `.txt` file may be RIS after a preamble, or MEDLINE)."""
     kind = _EXTENSIONS.get(os.path.splitext(path)[1].lower())
     if kind is not None:
         return kind
-    if head is None:
-        try:
-            with open(path, encoding="utf-8-sig", errors="replace") as handle:
-                head = handle.read(64 << 10)
-        except OSError as exc:
-            raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
     found = sniff(head)
     if found is None and path.lower().endswith(".ris"):
         return "ris"  # the RIS reader then says what is missing
     return found
 
 
-def iter_path(path: str) -> Iterator[Record]:
-    """Records from a file, lazily: CSL-JSON is streamed item by item (libraries of 100,000
-    records); BibTeX and RIS are parsed whole by their libraries. Errors surface on iteration."""
-    kind = _kind_of(path)
-    if kind != "csl-json":
-        yield from read_path(path, kind)
-        return
-    from .csljson import iter_items
+def iter_path(path: str, kind: str | None = None) -> Iterator[Record]:
+    """Records from a file, lazily; `kind` (bibtex, ris, csl-json) when the caller knows it,
+    else the extension (`.bib`, `.json`), else the content decides. Errors surface on iteration.
+
+    The file is opened once (it may be a pipe, as `quarterly cite <(curl …)` gives) and decoded
+    as it is read (fileio.FileText): bytes that are not UTF-8, or a NUL, stop the run where they
+    are, and a file whose first 64 KiB are not a document quarterly reads is refused before the
+    rest is read — a 2 GB binary named `refs.ris` fails at once, in constant memory. CSL-JSON is
+    streamed item by item (libraries of 100,000 records); BibTeX and RIS are read whole."""
+    from ..fileio import FileText
 
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            yield from iter_items(handle, path)
-    except UnicodeDecodeError as exc:
-        raise InputFormatError(f"{path}: not UTF-8 ({exc.reason}). Save it as UTF-8.") from None
+        with open(path, "rb") as handle:
+            text = FileText(handle, path)
+            kind = kind or _kind_of(path, text.head(64 << 10))
+            if kind == "csl-json":
+                from .csljson import iter_items
+
+                yield from iter_items(text, path)
+                return
+            if kind not in ("bibtex", "ris"):
+                raise refusal(kind, path)
+            whole = text.read()
     except OSError as exc:
         raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
+    yield from read_text(whole, path, kind)
 
 
 def read_path(path: str, kind: str | None = None) -> list[Record]:
-    """All records of a file; `kind` (bibtex, ris, csl-json) when the caller knows it, else the
-    extension (`.bib`, `.json`), else the content decides."""
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFormatError(
-            f"{path}: byte {exc.start} is not UTF-8. Save the file as UTF-8 and try again."
-        ) from None
-    return read_text(text, path, kind or _kind_of(path, text[:64 << 10]))
+    """All records of a file (see iter_path)."""
+    return list(iter_path(path, kind))
