@@ -24,7 +24,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
-from typing import IO, TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Protocol
 
 from . import doi as doi_mod
 from . import identifiers
@@ -135,7 +135,7 @@ class Resolver:
             from .readers.csljson import iter_items
 
             # A CSL-JSON document, streamed: iter_items only ever calls read(size).
-            return iter_items(cast("IO[str]", stdin_text), "standard input")
+            return iter_items(stdin_text, "standard input")
         if not self.refresh:
             stored = self.store.find(ref.identifier)
             if stored is not None:

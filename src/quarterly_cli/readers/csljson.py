@@ -18,7 +18,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any, Protocol
 
 from .. import markup
 from ..abstracts import sections_from_text
@@ -234,7 +234,13 @@ def _maybe_truncated(exc: json.JSONDecodeError, size: int) -> bool:
     return exc.msg.startswith("Unterminated string") or exc.pos >= size - 8
 
 
-def iter_items(handle: IO[str], name: str) -> Iterator[Record]:
+class Readable(Protocol):
+    """What iter_items reads from: a text file, io.StringIO, or fileio.StdinText/FileText."""
+
+    def read(self, size: int = -1, /) -> str: ...
+
+
+def iter_items(handle: Readable, name: str) -> Iterator[Record]:
     """Records from a CSL-JSON array (or one item), parsed one item at a time.
 
     The json module has no incremental parser, so the array is walked here: each item is decoded
