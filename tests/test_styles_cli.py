@@ -92,6 +92,17 @@ def test_names_are_case_insensitive(runner, args, same_as):
      "Error: --narrative is for APA's author-date citations; ama has no narrative form here.\n"),
     (["--in-text", "--json"], "Error: --in-text prints one citation for all the references; it "
      "has no --json form. Drop one of them.\n"),
+    # An option the format does not use is refused, never silently ignored.
+    (["-f", "ris", "--markup", "html"], "Error: --markup applies to reference styles (apa, ama, "
+     "vancouver, --style); -f ris does not use it. Drop --markup.\n"),
+    (["-f", "bibtex", "--keep-case"], "Error: --keep-case applies to reference styles (apa, ama, "
+     "vancouver, --style); -f bibtex does not use it. Drop --keep-case.\n"),
+    (["-f", "apa", "--ascii"], "Error: --ascii applies to -f bibtex and -f biblatex; -f apa "
+     "writes UTF-8. Drop --ascii.\n"),
+    (["--style", "ieee", "--keep-case"], "Error: --keep-case applies to apa, ama and vancouver; "
+     "a CSL style cases titles as the style says. Drop --keep-case.\n"),
+    (["--style", "ieee", "--markup", "markdown"], "Error: A CSL style prints text or html "
+     "(citeproc-py has no Markdown); use --markup text or --markup html.\n"),
 ])
 def test_usage_errors_are_one_line(runner, args, message):
     assert outcome(run(runner, "cite", *args)) == (2, "", message)

@@ -201,6 +201,26 @@ def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: 
             bar.stop()
 
 
+def _check_applies(fmt, markup_name: str | None, keep_case: bool, ascii_only: bool) -> None:
+    """An option that the chosen format does not use is a usage error, not silently ignored:
+    `-f ris --markup html` would otherwise print RIS as if the option had been heard."""
+    from .formats import CSL
+
+    if (markup_name or keep_case) and not fmt.is_style:
+        option = "--markup" if markup_name else "--keep-case"
+        raise UsageError(f"{option} applies to reference styles (apa, ama, vancouver, --style); "
+                         f"-f {fmt.name} does not use it. Drop {option}.")
+    if fmt.kind == CSL and keep_case:
+        raise UsageError("--keep-case applies to apa, ama and vancouver; a CSL style cases "
+                         "titles as the style says. Drop --keep-case.")
+    if fmt.kind == CSL and markup_name == "markdown":
+        raise UsageError("A CSL style prints text or html (citeproc-py has no Markdown); "
+                         "use --markup text or --markup html.")
+    if ascii_only and fmt.name not in ("bibtex", "biblatex"):
+        raise UsageError(f"--ascii applies to -f bibtex and -f biblatex; -f {fmt.name} writes "
+                         "UTF-8. Drop --ascii.")
+
+
 def _stdin():
     """Standard input for `-`: refused when closed (`quarterly cite - <&-`); on a terminal, a
     line on stderr says that it is waiting and how to end."""
@@ -399,6 +419,7 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
       quarterly cite --style chicago-author-date
     """
     fmt = _choose_format(format_name, style, output)
+    _check_applies(fmt, markup_name, keep_case, ascii_only)
     in_text = in_text or narrative
     if in_text:
         if as_json:
