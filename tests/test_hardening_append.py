@@ -101,3 +101,23 @@ def test_what_append_refuses_is_one_line_before_any_lookup(runner, tmp_path, cro
     assert crossref.log == []  # refused before the network
     assert bib.read_text("utf-8") == LIBRARY_BIB.read_text("utf-8")
     assert not txt.exists()
+
+
+@pytest.mark.parametrize("suffix", [".bib", ".json"])
+def test_a_new_record_never_reuses_a_key_the_file_has(runner, tmp_path, suffix):
+    """Same first author, year and title word as FILE's entry, another DOI: the generated key
+    gets a letter; a key given in the input that FILE uses is changed too, with a warning."""
+    target = tmp_path / f"refs{suffix}"
+    assert run(runner, "cite", "-o", str(target)).exit_code == 0  # mathers2014challenge
+    twin = {"title": "The challenge of change", "DOI": "10.5555/twin", "issued":
+            {"date-parts": [[2014]]}, "author": [{"family": "Mathers", "given": "J"}]}
+    given = {"id": "mathers2014challenge", "title": "Another", "DOI": "10.5555/given"}
+    result = run(runner, "cite", items(tmp_path, twin, given), "-o", str(target), "--append")
+    assert result.exit_code == 0
+    assert result.stderr == (f"Warning: {target} already has an entry with the key "
+                             "mathers2014challenge; the new one (10.5555/given) is written as "
+                             "mathers2014challengeb.\n")
+    text = target.read_text("utf-8")
+    keys = ([e.key for e in bibtexparser.parse_string(text).entries] if suffix == ".bib"
+            else [i["id"] for i in json.loads(text)])
+    assert keys == ["mathers2014challenge", "mathers2014challengea", "mathers2014challengeb"]

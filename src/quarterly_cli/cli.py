@@ -486,7 +486,7 @@ def _append(appending, records, fmt, options: Options) -> None:
     skipped, and leave FILE untouched when nothing is new."""
     from .fileio import write_atomically
 
-    fresh = list(appending.new(records))
+    fresh = appending.keyed(appending.new(records))
     if fresh:
         write_atomically(appending.path, appending.chunks(fmt.render_iter(fresh, options)))
     if appending.skipped:

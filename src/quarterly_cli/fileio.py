@@ -213,7 +213,8 @@ class Appending:
     kind: str  # reader kind of the format being written
     text: str = ""
     seen: set[tuple[str, str]] = field(default_factory=set)  # (kind, key) of DOIs, PMIDs, PMCIDs
-    keys: set[str] = field(default_factory=set)  # citation keys
+    keys: set[str] = field(default_factory=set)  # citation keys (FILE's, then the new ones')
+    file_keys: frozenset[str] = frozenset()  # FILE's citation keys
     skipped: list[str] = field(default_factory=list)  # what was already there, for the note
 
     @classmethod
@@ -252,6 +253,7 @@ class Appending:
             state.seen.update((i.kind, i.key) for i in of_record(record))
             if record.id:
                 state.keys.add(record.id)
+        state.file_keys = frozenset(state.keys)
         return state
 
     def new(self, records: Iterable[Record]) -> Iterator[Record]:
@@ -268,6 +270,30 @@ class Appending:
             if record.id:
                 self.keys.add(record.id)
             yield record
+
+    def keyed(self, records: Iterable[Record]) -> list[Record]:
+        """The new records, each with a citation key that FILE does not use yet: a new
+        `mathers2014challenge` beside FILE's becomes `mathers2014challengea`. A key the input
+        gave that FILE already uses is changed the same way, with a warning (documents cite
+        keys)."""
+        from .diagnostics import warn
+        from .formats._fields import citation_keys
+        from .markup import plain
+
+        records = list(records)
+        out = []
+        # Keys as the writer would make them on its own, and as they must be beside FILE's: a
+        # record is given its key only where the two differ, so output is otherwise unchanged.
+        for (record, own), (_, key) in zip(citation_keys(records),
+                                           citation_keys(records, self.file_keys), strict=True):
+            if own == key:
+                out.append(record)
+                continue
+            if record.id and record.id in self.file_keys:
+                warn(f"{self.path} already has an entry with the key {record.id}; the new one "
+                     f"({record.DOI or plain(record.title)}) is written as {key}.")
+            out.append(record.with_(id=key))
+        return out
 
     def chunks(self, rendered: Iterable[str]) -> Iterator[str]:
         """The file's text, then the new entries (at least one): after a blank line for BibTeX

@@ -55,11 +55,13 @@ def base_key(record: Record) -> str:
 _KEY = re.compile(r"[A-Za-z0-9_:.+/'!?&*;<>@\[\]|-]+")
 
 
-def citation_keys(records: Iterable[Record]) -> Iterator[tuple[Record, str]]:
+def citation_keys(records: Iterable[Record],
+                  taken: Iterable[str] = ()) -> Iterator[tuple[Record, str]]:
     """Each record with a unique ASCII key, in input order: the second `mathers2014challenge`
     becomes `mathers2014challengea`, then `…b`. A key the input already had (BibTeX, CSL-JSON
-    `id`, RIS `ID`) is kept when it is a valid ASCII key: documents cite those keys."""
-    seen: set[str] = set()
+    `id`, RIS `ID`) is kept when it is a valid ASCII key: documents cite those keys. `taken`:
+    keys in use already (those of the file `--append` adds to), which get a letter too."""
+    seen: set[str] = set(taken)
     for record in records:
         base = record.id if record.id and _KEY.fullmatch(record.id) else base_key(record)
         key, n = base, 0
