@@ -827,20 +827,10 @@ def fixed_copy(text: str, kind: str, entries: Sequence[Entry]) -> tuple[str, lis
 # BibTeX -------------------------------------------------------------------------------------------
 
 def _bib_units(text: str) -> list[tuple[int, int]]:
-    """The span of each entry, in order, as bibtexparser splits the file (the reader's parser)."""
-    import bibtexparser
-    from bibtexparser.model import DuplicateBlockKeyBlock
-    from bibtexparser.model import Entry as BibEntry
+    """The span of each entry, in order, as the reader splits the file."""
+    from .readers.bibtex import spans
 
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    spans = []
-    for block in bibtexparser.parse_string(text).blocks:
-        if isinstance(block, (BibEntry, DuplicateBlockKeyBlock)) and block.raw:
-            start = text.find(block.raw, line_starts[min(block.start_line or 0,
-                                                          len(line_starts) - 1)])
-            if start >= 0:
-                spans.append((start, start + len(block.raw)))
-    return spans
+    return spans(text, "the BibTeX file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -856,8 +846,8 @@ _BARE = re.compile(r"[^\s,#{}()\"]+")
 
 
 def _closing(raw: str, at: int) -> int:
-    """The index after the `}` or `"` closing the value opened at `at`. As bibtexparser splits,
-    a delimiter after a backslash does not count."""
+    """The index after the `}` or `"` closing the value opened at `at`; a delimiter after a
+    backslash does not count."""
     depth = 0
     quote = raw[at] == '"'
     i = at + 1 if quote else at

@@ -1,4 +1,4 @@
-"""Files of records as input: BibTeX (bibtexparser v2), RIS (rispy) and CSL-JSON.
+"""Files of records as input: BibTeX (quarterly's own scanner), RIS (rispy) and CSL-JSON.
 
 The format comes from the content: `.bib` and `.json` files are taken at their word, anything
 else (`.ris`, `.txt`, no extension, standard input) is recognised by what it holds — a RIS

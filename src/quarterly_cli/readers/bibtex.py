@@ -142,12 +142,13 @@ class _Syntax(Exception):
 class Entry:
     """One entry as written: type, key, fields (lower-cased names, LaTeX values) and where."""
 
-    __slots__ = ("type", "key", "fields", "at", "pos")
+    __slots__ = ("type", "key", "fields", "at", "pos", "end")
 
     def __init__(self, type_: str, key: str, pos: int) -> None:
         self.type = type_
         self.key = key
         self.pos = pos  # offset of the `@` in the file (a line number only when one is needed)
+        self.end = pos  # offset after its closing delimiter, once scanned
         self.fields: dict[str, str] = {}
         self.at: dict[str, int] = {}  # field → offset
 
@@ -187,6 +188,7 @@ class _Scanner:
                     pos = self._string(pos, closer)
                 else:
                     entry, pos = self._entry(kind, pos, closer, match.start())
+                    entry.end = pos
                     out.append(entry)
             except _Syntax as exc:
                 raise InputFormatError(
@@ -333,6 +335,12 @@ class _Scanner:
                 # A missing comma before the next `name =` is forgiven (pybtex and
                 # bibtexparser read on too); anything else is an error.
                 raise _Syntax(pos, "',' expected between fields")
+
+
+def spans(text: str, name: str) -> list[tuple[int, int]]:
+    """Where each entry that `read` turns into a record starts and ends in `text`, in order
+    (`check --fix` edits the file entry by entry). No warnings: `read` gave them."""
+    return [(e.pos, e.end) for e in _Scanner(text, name).entries() if e.type != "xdata"]
 
 
 def scan(text: str, name: str) -> tuple[list[Entry], _Scanner]:
