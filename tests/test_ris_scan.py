@@ -66,7 +66,7 @@ def assert_same_as_rispy(text: str) -> None:
     assert stray == parser.stray
     assert extra_ty == parser.extra_ty
     assert len(records) == len(expected)
-    for (ty, tags, pairs), entry in zip(records, expected):
+    for (ty, tags, pairs), entry in zip(records, expected, strict=True):
         assert ty == entry["TY"]
         want = [tuple(pair) for pair in entry["pairs"]]
         assert pairs == want
