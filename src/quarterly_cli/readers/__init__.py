@@ -10,6 +10,7 @@ the position and the reason.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterator
@@ -117,4 +118,16 @@ def read_path(path: str, kind: str | None = None) -> list[Record]:
         raise InputFormatError(
             f"{path}: byte {exc.start} is not UTF-8. Save the file as UTF-8 and try again."
         ) from None
-    return read_text(text, path, kind or _kind_of(path, text[:64 << 10]))
+    kind = kind or _kind_of(path, text[:64 << 10])
+    # Reading a whole file makes objects that all live on (a record's tables, its names, ...), no
+    # reference cycles: the cyclic collector would only walk them again and again as they pile
+    # up. Paused while the file is read (a cycle made meanwhile is collected once it resumes): on
+    # the 10,000 real records of benchmarks/run.py, RIS 1.70 s -> 1.38 s, BibTeX 1.01 s ->
+    # 0.78 s (medians of 4, side by side in one process).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return read_text(text, path, kind)
+    finally:
+        if enabled:
+            gc.enable()
