@@ -187,28 +187,31 @@ def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str
     """One name part, braced when BibTeX's name parser would split or re-read it: commas,
     ` and `, and (in a family name) a lower-case first word, which would become a particle."""
     escaped = escape(text)
-    if _NEEDS_GROUP.search(text) or (not lower_ok and " " in text and any(
-            w[:1].islower() or not w[:1].isalpha() for w in text.split()[:-1])):
+    # A part of letters only (most are) has no comma or white space, and ` and ` only when it
+    # is that word: the regex is spared.
+    if (text.lower() == "and" if text.isalpha() else _NEEDS_GROUP.search(text)) or (
+            not lower_ok and " " in text and any(
+                w[:1].islower() or not w[:1].isalpha() for w in text.split()[:-1])):
         return "{" + escaped + "}"
     return escaped
 
 
 def bib_name(name: Name, escape: Callable[[str], str]) -> str:
     """BibTeX's `von Last, Jr, First`; organisations in an extra pair of braces."""
-    if name.literal is not None:
-        text = escape(name.literal)
+    family, given, suffix, dropping, non_dropping, literal = name[:6]
+    if literal is not None:
+        text = escape(literal)
         # `{\\"U}…` would be a special character; `{}` keeps the group an organisation's name
         return "{" + ("{}" if text.startswith("\\") else "") + text + "}"
-    family = _part(name.family or "", escape, lower_ok=False)
-    particles = " ".join(p for p in (name.dropping_particle, name.non_dropping_particle) if p)
-    if particles:
-        family = f"{_part(particles, escape)} {family}"
-    text = family
-    if name.suffix:
-        text = f"{text}, {_part(name.suffix, escape)}"
-        return f"{text}, {_part(name.given or '', escape)}"
-    if name.given:
-        return f"{text}, {_part(name.given, escape)}"
+    text = _part(family or "", escape, lower_ok=False)
+    if dropping or non_dropping:
+        particles = " ".join(p for p in (dropping, non_dropping) if p)
+        text = f"{_part(particles, escape)} {text}"
+    if suffix:
+        text = f"{text}, {_part(suffix, escape)}"
+        return f"{text}, {_part(given or '', escape)}"
+    if given:
+        return f"{text}, {_part(given, escape)}"
     # Without a given name, `A B` would read as given A, family B and `{de Souza}` as an
     # organisation: a final comma says it is all family name.
     return f"{text}," if text.startswith("{") or " " in text else text
@@ -216,7 +219,7 @@ def bib_name(name: Name, escape: Callable[[str], str]) -> str:
 
 def bib_names(names: tuple[Name, ...], escape: Callable[[str], str], more: bool = False) -> str:
     """A name list; `and others` when the list went on unnamed."""
-    text = " and ".join(bib_name(n, escape) for n in names)
+    text = " and ".join([bib_name(n, escape) for n in names])
     if more:
         text = f"{text} and others" if text else "others"
     return text
@@ -276,7 +279,8 @@ def _clean(value: str) -> str:
 
 
 def _text(value: str) -> str:
-    return markup.escape_latex(_clean(value))
+    # _clean, inlined: this runs for every value and every part of every name.
+    return markup.escape_latex(value if value.isprintable() else markup.strip_controls(value))
 
 
 def _rich(value: str) -> str:
