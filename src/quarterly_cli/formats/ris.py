@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from .. import markup
 from ..model import Date, Name, Record
@@ -118,13 +119,20 @@ def _date(date: Date) -> tuple[str | None, str | None]:
     return f"{date.year:04d}", "/".join(parts) + "/" + other
 
 
+# The tags that hold a variable of their own for a type (TYPE_TAGS), by type.
+_SPECIAL: dict[str, dict[str, str]] = {}
+for (_ty, _tag), _var in TYPE_TAGS.items():
+    _SPECIAL.setdefault(_ty, {})[_tag] = _var
+_NONE: dict[str, str] = {}
+
+
 def tags(record: Record) -> list[tuple[str, str]]:
     ty = ris_type(record)
     kept = _custom(record)
     out: list[tuple[str, str]] = [("TY", ty)]
     get = record.variables.get
 
-    special = {tag: var for (for_type, tag), var in TYPE_TAGS.items() if for_type == ty}
+    special = _SPECIAL.get(ty, _NONE)
 
     def add(tag: str, value: str | None) -> None:
         if value and tag not in special:  # that tag holds another variable for this type
@@ -253,7 +261,19 @@ def _is_standard_number(text: str) -> bool:
     return bool(ISSN_SHAPE.fullmatch(text) or ISBN_SHAPE.fullmatch(text))
 
 
+# Records are joined in batches: one write per thousand records, never the whole file at once.
+BATCH = 1000
+
+
+def _record_text(record: Record) -> str:
+    one_line = markup.one_line
+    return "\n".join([f"{tag}  - {one_line(value)}" for tag, value in tags(record)]) + "\nER  - \n"
+
+
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
-    for n, record in enumerate(records):
-        lines = [f"{tag}  - {markup.one_line(value)}" for tag, value in tags(record)]
-        yield ("\n" if n else "") + "\n".join(lines) + "\nER  - \n"
+    texts = (_record_text(record) for record in records)
+    # Records are separated by a blank line (none before the first).
+    separator = ""
+    for batch in iter(lambda: list(islice(texts, BATCH)), []):
+        yield separator + "\n".join(batch)
+        separator = "\n"
