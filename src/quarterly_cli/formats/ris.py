@@ -68,17 +68,19 @@ def rich(text: str) -> str:
 
 
 def ris_name(name: Name) -> str:
-    if name.literal is not None:
-        return name.literal
-    family = name.full_family
-    if name.dropping_particle:
-        family = f"{name.dropping_particle} {family}"
-    if not name.given and not name.suffix:
+    family, given, suffix, dropping, non_dropping, literal = name[:6]
+    if literal is not None:
+        return literal
+    if non_dropping:  # Name.full_family
+        family = f"{non_dropping} {family}" if family else non_dropping
+    family = family or ""
+    if dropping:
+        family = f"{dropping} {family}"
+    if not given and not suffix:
         return f"{family},"  # `Homerus,`: a family name alone, not an organisation
-    parts = [family, name.given or ""]
-    if name.suffix:
-        parts.append(name.suffix)
-    return ", ".join(parts)
+    if suffix:
+        return f"{family}, {given or ''}, {suffix}"
+    return f"{family}, {given}"
 
 
 def ris_type(record: Record) -> str:
@@ -138,8 +140,12 @@ def tags(record: Record) -> list[tuple[str, str]]:
         if value and tag not in special:  # that tag holds another variable for this type
             out.append((tag, value))
 
+    names = record.names
+
     def people(tag: str, role: str) -> None:
-        out.extend((tag, ris_name(n)) for n in record.names_of(role))
+        found = names.get(role)
+        if found:
+            out.extend([(tag, ris_name(n)) for n in found])
 
     add("ID", get("citation-key") or record.id)
     people("AU", "author")
@@ -267,7 +273,11 @@ BATCH = 1000
 
 def _record_text(record: Record) -> str:
     one_line = markup.one_line
-    return "\n".join([f"{tag}  - {one_line(value)}" for tag, value in tags(record)]) + "\nER  - \n"
+    # markup.one_line's test for a value that needs nothing, inlined: it runs for every line.
+    return "\n".join([
+        f"{tag}  - {value}" if value.isprintable() and "  " not in value and value[:1] != " "
+        and value[-1:] != " " else f"{tag}  - {one_line(value)}" for tag, value in tags(record)
+    ]) + "\nER  - \n"
 
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
