@@ -616,11 +616,10 @@ def read(text: str, name: str) -> list[Record]:
     if not _TY_LINE.search(text) and _TY_ONE_SPACE.search(text):
         # `TY - JOUR`: one space before the hyphen, which Zotero accepts and rispy does not.
         text = _ONE_SPACE.sub(r"\1  -", text)
-    tys = [m.start() for m in _TY_LINE.finditer(text)]
-    if not tys:
+    if not _TY_LINE.search(text):
         raise InputFormatError(f"{name}: no RIS records (each starts with a 'TY  - ' line).")
-    last_er = max((m.start() for m in _ER_LINE.finditer(text, tys[-1])), default=-1)
-    if last_er < 0:
+    last_ty = text.rfind("\nTY  -") + 1  # 0: the only TY line is the first line
+    if not _ER_LINE.search(text, last_ty):
         warn(f"{name}: the last RIS record has no ER line; it was read to the end of "
              "the file.")
         text = text.rstrip("\r\n") + "\nER  - \n"
