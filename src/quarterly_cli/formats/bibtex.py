@@ -63,6 +63,7 @@ NAME_FIELDS = (("author", "author"), ("editor", "editor"), ("translator", "trans
                ("container-author", "bookauthor"))
 EDITOR_ROLES = {"compiler": "compiler", "director": "director", "organizer": "organizer",
                 "chair": "chair", "contributor": "collaborator"}
+_EDITOR_ROLE_SET = frozenset(EDITOR_ROLES)
 
 # CSL variables written under the same field name in every type: (variable, bibtex, biblatex).
 SIMPLE_FIELDS = (
@@ -284,7 +285,7 @@ def _text(value: str) -> str:
 
 
 def _rich(value: str) -> str:
-    return markup.to_latex(_clean(value))
+    return markup.to_latex(value if value.isprintable() else markup.strip_controls(value))
 
 
 def _text_ascii(value: str) -> str:
@@ -311,14 +312,16 @@ def fields(record: Record, options: Options, biblatex: bool,
         if value:
             out.append((name, escape(value), False))
 
-    more = set(record.more_names)
+    names = record.names
+    more = record.more_names
     for role, field in NAME_FIELDS:
-        if record.names.get(role) or role in more:
-            out.append((field, bib_names(record.names.get(role, ()), text, role in more), False))
-    if not record.names.get("editor") and "editor" not in more:
+        if names.get(role) or role in more:
+            out.append((field, bib_names(names.get(role, ()), text, role in more), False))
+    if not names.get("editor") and "editor" not in more and (
+            more or not _EDITOR_ROLE_SET.isdisjoint(names)):
         for role, editor_type in EDITOR_ROLES.items():
-            if record.names.get(role) or role in more:
-                out.append(("editor", bib_names(record.names.get(role, ()), text, role in more),
+            if names.get(role) or role in more:
+                out.append(("editor", bib_names(names.get(role, ()), text, role in more),
                             False))
                 out.append(("editortype", editor_type, False))
                 break
@@ -326,7 +329,9 @@ def fields(record: Record, options: Options, biblatex: bool,
         out.append(("entrysubtype", _SUBTYPES[csl], False))
     out.append(("title", rich(record.title), False))
     for variable, field in RICH_FIELDS:
-        add(field, var.get(variable), rich)
+        value = var.get(variable)
+        if value:
+            out.append((field, rich(value), False))
     container = var.get("container-title")
     if container:
         if csl in ARTICLE_TYPES:
@@ -443,8 +448,8 @@ def fields(record: Record, options: Options, biblatex: bool,
 
 def entry(record: Record, key: str, options: Options, biblatex: bool) -> str:
     kind = entry_type(record, biblatex)
-    body = ",\n".join(f"  {name} = {value}" if bare else f"  {name} = {{{value}}}"
-                      for name, value, bare in fields(record, options, biblatex, kind))
+    body = ",\n".join([f"  {name} = {value}" if bare else f"  {name} = {{{value}}}"
+                       for name, value, bare in fields(record, options, biblatex, kind)])
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 

@@ -416,6 +416,8 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     raw_ty = _one(ty_text)
     ty, csl_type = read_type(raw_ty)
     leftover: dict[str, list[str]] = {}
+    values = tags.values
+    first_of, take_all, peek, has = tags.first, tags.all, tags.peek, tags.has
     variables: dict[str, str] = {}
     names: dict[str, tuple[Name, ...]] = {}
 
@@ -423,13 +425,13 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         if value:
             variables[var] = value
 
-    def people(role: str, *source: str) -> None:
-        found = [_name(v) for v in tags.all(*source)]
-        if found:
-            names[role] = names.get(role, ()) + tuple(found)
+    def people(role: str, tag: str) -> None:
+        listed = values.pop(tag, None)
+        if listed:
+            found = tuple(map(_name, listed))
+            names[role] = names[role] + found if role in names else found
 
     # Tags that are one variable for every type, in one pass (this runs per record).
-    values = tags.values
     for tag, var in _SIMPLE:
         listed = values.get(tag)
         if listed and var not in variables:
@@ -439,7 +441,7 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     if tags.authors:
         names["author"] = tuple(map(_name, tags.authors))
     for tag, var in _TYPE_TAGS_BY_TYPE.get(ty, ()):
-        put(var, tags.first(tag))
+        put(var, first_of(tag))
     if ty in A2_RECIPIENT:
         people("recipient", "A2")
     elif ty in A2_SERIES_EDITOR:
@@ -456,33 +458,33 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     people("translator", "A4")
 
     # Titles.
-    title = tags.first("TI", "T1", "CT") or (tags.first("BT") if ty in BOOKS else None)
+    title = first_of("TI", "T1", "CT") or (first_of("BT") if ty in BOOKS else None)
     if ty in SERIES_IN_T2:
-        put("collection-title", tags.first("T2", "T3"))
-        put("container-title", tags.first("JF"))
+        put("collection-title", first_of("T2", "T3"))
+        put("container-title", first_of("JF"))
     else:
-        put("collection-title", tags.first("T3"))
-        if ty in CONFERENCES and tags.has("C3") and tags.has("T2"):
+        put("collection-title", first_of("T3"))
+        if ty in CONFERENCES and has("C3") and has("T2"):
             # Zotero writes the proceedings' title in C3 and the conference's name in T2.
-            put("container-title", tags.first("C3"))
-            put("event-title", tags.first("T2"))
+            put("container-title", first_of("C3"))
+            put("event-title", first_of("T2"))
         else:
-            put("container-title", tags.first("T2", "JF", "BT")
-                or tags.peek("JO", "JA", "J1", "J2"))
-    put("container-title-short", tags.first("J2", "JA", "J1", "JO"))
+            put("container-title", first_of("T2", "JF", "BT")
+                or peek("JO", "JA", "J1", "J2"))
+    put("container-title-short", first_of("J2", "JA", "J1", "JO"))
     for var in ("container-title", "collection-title", "event-title", "container-title-short",
                 "title-short"):
         if var in variables:
             variables[var] = rich(variables[var])
 
     # Numbers and pages.
-    put("issue", tags.first("IS"))
-    short_m1 = tags.peek("M1")
+    put("issue", first_of("IS"))
+    short_m1 = peek("M1")
     if "issue" not in variables and ty in SERIALS and short_m1 and len(short_m1) <= 12:
-        put("issue", tags.first("M1"))  # EndNote writes a journal's issue in M1 (Zotero reads it)
-    put("collection-number", tags.first("M1") if ty in BOOKS else None)
-    put("collection-number", tags.first("SV"))
-    first, last = tags.first("SP"), tags.first("EP")
+        put("issue", first_of("M1"))  # EndNote writes a journal's issue in M1 (Zotero reads it)
+    put("collection-number", first_of("M1") if ty in BOOKS else None)
+    put("collection-number", first_of("SV"))
+    first, last = first_of("SP"), first_of("EP")
     if first and last:
         put("page", f"{first}-{last}")
     elif first and ty in PAGES_COUNT and "-" not in first:
@@ -491,34 +493,34 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         put("page", first)
     elif last:
         leftover["EP"] = [last]
-    issn, isbn, numbers = _classify_sn(tags.all("SN"), ty)
+    issn, isbn, numbers = _classify_sn(take_all("SN"), ty)
     if numbers and "number" not in variables:
         put("number", numbers.pop(0))
     if numbers:
         leftover["SN"] = numbers
 
     # Publication.
-    put("publisher", tags.first("PB"))
-    if ty in CONFERENCES and tags.has("C1"):
+    put("publisher", first_of("PB"))
+    if ty in CONFERENCES and has("C1"):
         # Zotero and EndNote: a conference paper's place of publication is C1, CY the venue.
-        put("publisher-place", tags.first("C1"))
-        put("event-place", tags.first("CY"))
+        put("publisher-place", first_of("C1"))
+        put("event-place", first_of("CY"))
     else:
-        put("publisher-place", tags.first("CY"))
-    put("version" if ty in VERSIONED else "edition", tags.first("ET"))
-    put("source", tags.first("DP", "H1"))  # H1, H2: Citavi's library and call number
-    put("call-number", tags.first("CN", "H2"))
+        put("publisher-place", first_of("CY"))
+    put("version" if ty in VERSIONED else "edition", first_of("ET"))
+    put("source", first_of("DP", "H1"))  # H1, H2: Citavi's library and call number
+    put("call-number", first_of("CN", "H2"))
 
     # Identifiers. AN is a PMID only when it is one (digits); WoS and Dimensions accession
     # numbers (`WOS:000282053100002`, `pub.1149029839`) are archive locations, as Zotero reads AN.
-    for value in tags.all("AN") + tags.all("AV"):  # AV: RefMan's availability (Zotero)
+    for value in take_all("AN") + take_all("AV"):  # AV: RefMan's availability (Zotero)
         if _PMID.fullmatch(value) and "PMID" not in variables:
             put("PMID", value)
         elif "archive_location" not in variables:
             put("archive_location", value)
         else:
             leftover.setdefault("AN", []).append(value)
-    for value in tags.all("C2"):  # PubMed: PMCID; Scopus: PMID; Zotero (CHAP): book author
+    for value in take_all("C2"):  # PubMed: PMCID; Scopus: PMID; Zotero (CHAP): book author
         if _PMCID.fullmatch(value) and "PMCID" not in variables:
             put("PMCID", value.upper())
         elif _PMID.fullmatch(value) and "PMID" not in variables:
@@ -527,14 +529,14 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
             names["container-author"] = names.get("container-author", ()) + (_name(value),)
         else:
             leftover.setdefault("C2", []).append(value)
-    doi_text = tags.first("DO")
-    genre = tags.peek("M3")
+    doi_text = first_of("DO")
+    genre = peek("M3")
     if not doi_text and genre and doi_mod.parse(genre):  # old EndNote: the DOI in M3
-        doi_text = tags.first("M3")
+        doi_text = first_of("M3")
     if doi_text:
         put("DOI", doi_mod.parse(doi_text) or doi_text)
-    put("genre", tags.first("M3"))
-    urls = tags.all("UR")
+    put("genre", first_of("M3"))
+    urls = take_all("UR")
     if urls:
         split = [u.strip() for u in urls[0].split(";")]
         if len(split) > 1 and all(re.match(r"[a-z][a-z0-9+.-]*:", u) for u in split):
@@ -542,7 +544,7 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         put("URL", urls[0])
         if urls[1:]:
             leftover["UR"] = urls[1:]
-    record_id = tags.first("ID")
+    record_id = first_of("ID")
     put("citation-key", record_id)
 
     # Dates.
@@ -550,16 +552,16 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     issued = _issued(tags, leftover)
     if issued is not None:
         dates["issued"] = issued
-    accessed_text = tags.first("Y2")
+    accessed_text = first_of("Y2")
     accessed = _date(accessed_text)
     if accessed is not None:
         dates["accessed"] = accessed
     elif accessed_text:
         leftover["Y2"] = [accessed_text]
 
-    abstract = tags.first("AB", "N2")
-    keywords = tags.all("KW")
-    affiliation = tags.all("AD")
+    abstract = first_of("AB", "N2")
+    keywords = take_all("KW")
+    affiliation = take_all("AD")
     for tag, rest in tags.rest().items():
         leftover.setdefault(tag, []).extend(rest)
     custom: dict[str, Any] = {}
