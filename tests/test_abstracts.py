@@ -85,7 +85,15 @@ abstract_text = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GLU
                          max_size=14).map(lambda parts: "".join(w + g for w, g in parts))
 
 
+# Sentences and headings, as structured abstracts are written on one line.
+_HEADINGS = ["BACKGROUND", "Methods", "RESULTS (N)", "Background and aims", "Note", "AB", "X Y"]
+sentence_text = st.lists(st.one_of(
+    st.builds(lambda h, c: h + c, st.sampled_from(_HEADINGS), st.sampled_from([": ", ":  ", ":"])),
+    st.builds(lambda w, t: w + t, st.sampled_from(["a", "b c", "D", "(e)"]),
+              st.sampled_from([". ", "! ", "? ", " ", ".", ".  "]))), max_size=10).map("".join)
+
+
 @settings(max_examples=1500, derandomize=True, deadline=None)
-@given(st.one_of(abstract_text, st.text(max_size=60)))
+@given(st.one_of(abstract_text, sentence_text, st.text(max_size=60)))
 def test_shortcuts_find_what_the_scans_find(text: str) -> None:
     assert sections_from_text(text) == _reference(text)
