@@ -187,12 +187,14 @@ _NEEDS_GROUP = re.compile(r",|\band\b|^\s|\s$", re.IGNORECASE)
 def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str:
     """One name part, braced when BibTeX's name parser would split or re-read it: commas,
     ` and `, and (in a family name) a lower-case first word, which would become a particle."""
+    if text.isalpha():
+        # Letters only (most parts): nothing for _text to escape, no comma or white space, and
+        # ` and ` only when it is that word; the escaping and the regex are spared.
+        escaped = text if escape is _text else escape(text)
+        return "{" + escaped + "}" if text.lower() == "and" else escaped
     escaped = escape(text)
-    # A part of letters only (most are) has no comma or white space, and ` and ` only when it
-    # is that word: the regex is spared.
-    if (text.lower() == "and" if text.isalpha() else _NEEDS_GROUP.search(text)) or (
-            not lower_ok and " " in text and any(
-                w[:1].islower() or not w[:1].isalpha() for w in text.split()[:-1])):
+    if _NEEDS_GROUP.search(text) or (not lower_ok and " " in text and any(
+            w[:1].islower() or not w[:1].isalpha() for w in text.split()[:-1])):
         return "{" + escaped + "}"
     return escaped
 
