@@ -294,3 +294,11 @@ def test_name_part_shortcut_is_the_plain_rule(text, lower_ok):
 
     for escape in (bibtex_mod._text, bibtex_mod._text_ascii):
         assert bibtex_mod._part(text, escape, lower_ok) == _part_reference(text, escape, lower_ok)
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(st.text(st.characters(categories=("L", "N")), max_size=8))
+def test_letters_and_digits_need_no_escaping(text):
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    assert bibtex_mod._text(text) == markup.escape_latex(bibtex_mod._clean(text))

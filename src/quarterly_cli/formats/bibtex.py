@@ -282,6 +282,8 @@ def _clean(value: str) -> str:
 
 
 def _text(value: str) -> str:
+    if value.isalnum():  # `15`, `Blomberg`: printable, and no LaTeX special or ligature in it
+        return value
     # _clean, inlined: this runs for every value and every part of every name.
     return markup.escape_latex(value if value.isprintable() else markup.strip_controls(value))
 
