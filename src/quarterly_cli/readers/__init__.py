@@ -1,4 +1,4 @@
-"""Files of records as input: BibTeX (bibtexparser v2), RIS (rispy) and CSL-JSON.
+"""Files of records as input: BibTeX (bibtexparser v2), RIS (read as rispy reads it) and CSL-JSON.
 
 The format comes from the content: `.bib` and `.json` files are taken at their word, anything
 else (`.ris`, `.txt`, no extension, standard input) is recognised by what it holds — a RIS
@@ -88,7 +88,7 @@ def _kind_of(path: str, head: str | None = None) -> str | None:
 
 def iter_path(path: str) -> Iterator[Record]:
     """Records from a file, lazily: CSL-JSON is streamed item by item (libraries of 100,000
-    records); BibTeX and RIS are parsed whole by their libraries. Errors surface on iteration."""
+    records); BibTeX and RIS are parsed whole. Errors surface on iteration."""
     kind = _kind_of(path)
     if kind != "csl-json":
         yield from read_path(path, kind)
