@@ -32,3 +32,68 @@ def test_one_line_sections_split_at_known_headings_after_a_sentence():
         Section("Background", ("Costs rose.",)),
         Section("Methods", ("We compared 12 regions. Note: a colon.",)),
         Section("Results", ("none.",)))
+
+
+# --- the fast paths against the plain scans ----------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from quarterly_cli import abstracts  # noqa: E402
+
+
+def _reference(text: str) -> tuple[Section, ...]:
+    """sections_from_text without its shortcuts (no `: ` test, no capital-before-colon test)."""
+    import re
+
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    pieces: list[tuple[str | None, str]] = []
+    for paragraph in paragraphs:
+        heads = [m for m in abstracts._CAPS_HEAD.finditer(paragraph)
+                 if abstracts._is_label(m.group(1))]
+        if heads and heads[0].start() == 0:
+            for n, head in enumerate(heads):
+                end = heads[n + 1].start() if n + 1 < len(heads) else len(paragraph)
+                body = paragraph[head.end():end].strip()
+                if body:
+                    pieces.append((head.group(1).strip(), body))
+            continue
+        lead = abstracts._HEAD.match(paragraph)
+        if lead and abstracts._known(lead.group(1)) and paragraph[lead.end():].strip():
+            heads = [lead] + [m for m in abstracts._INLINE_HEAD.finditer(paragraph, lead.end())
+                              if abstracts._known(m.group(1))]
+            for n, head in enumerate(heads):
+                end = heads[n + 1].start() if n + 1 < len(heads) else len(paragraph)
+                body = paragraph[head.end():end].strip()
+                if body:
+                    pieces.append((head.group(1), body))
+            continue
+        pieces.append((None, paragraph))
+    out: list[tuple[str | None, list[str]]] = []
+    for label, body in pieces:
+        if label is None and out:
+            out[-1][1].append(body)
+        else:
+            out.append((label, [body]))
+    return tuple(Section(label, tuple(body)) for label, body in out)
+
+
+_WORDS = ["BACKGROUND", "METHODS", "Results", "Methods", "Background and aims", "X", "(A)",
+          "a", "b.", "c!", "d?", "ABC", "Note", "RESULTS (N)", "e", "f"]
+_GLUE = [" ", ": ", ":", ". ", "  ", "\n", "\n\n", " \n \n", "\t", "\xa0", "\x85", ":\n"]
+abstract_text = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GLUE)),
+                         max_size=14).map(lambda parts: "".join(w + g for w, g in parts))
+
+
+# Sentences and headings, as structured abstracts are written on one line.
+_HEADINGS = ["BACKGROUND", "Methods", "RESULTS (N)", "Background and aims", "Note", "AB", "X Y"]
+sentence_text = st.lists(st.one_of(
+    st.builds(lambda h, c: h + c, st.sampled_from(_HEADINGS), st.sampled_from([": ", ":  ", ":"])),
+    st.builds(lambda w, t: w + t, st.sampled_from(["a", "b c", "D", "(e)"]),
+              st.sampled_from([". ", "! ", "? ", " ", ".", ".  "]))), max_size=10).map("".join)
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None)
+@given(st.one_of(abstract_text, sentence_text, st.text(max_size=60)))
+def test_shortcuts_find_what_the_scans_find(text: str) -> None:
+    assert sections_from_text(text) == _reference(text)

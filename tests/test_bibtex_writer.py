@@ -272,3 +272,33 @@ def test_any_record_survives_writer_and_reader(record, dialect, ascii_):
     assert (again.publisher, again.note, again.volume, again.issued) == (
         record.publisher, record.note, record.volume, record.issued)
     assert again.abstract == record.abstract
+
+
+def _part_reference(text, escape, lower_ok=True):
+    """bibtex._part as written before its shortcut for a part of letters only."""
+    import re
+
+    escaped = escape(text)
+    if re.search(r",|\band\b|^\s|\s$", text, re.IGNORECASE) or (
+            not lower_ok and " " in text and any(
+                w[:1].islower() or not w[:1].isalpha() for w in text.split()[:-1])):
+        return "{" + escaped + "}"
+    return escaped
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None)
+@given(st.one_of(st.text(max_size=12), st.sampled_from(["and", "AND", "And", "aNd", "andy", "Ändern"])),
+       st.booleans())
+def test_name_part_shortcut_is_the_plain_rule(text, lower_ok):
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    for escape in (bibtex_mod._text, bibtex_mod._text_ascii):
+        assert bibtex_mod._part(text, escape, lower_ok) == _part_reference(text, escape, lower_ok)
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(st.text(st.characters(categories=("L", "N")), max_size=8))
+def test_letters_and_digits_need_no_escaping(text):
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    assert bibtex_mod._text(text) == markup.escape_latex(bibtex_mod._clean(text))

@@ -63,6 +63,7 @@ NAME_FIELDS = (("author", "author"), ("editor", "editor"), ("translator", "trans
                ("container-author", "bookauthor"))
 EDITOR_ROLES = {"compiler": "compiler", "director": "director", "organizer": "organizer",
                 "chair": "chair", "contributor": "collaborator"}
+_EDITOR_ROLE_SET = frozenset(EDITOR_ROLES)
 
 # CSL variables written under the same field name in every type: (variable, bibtex, biblatex).
 SIMPLE_FIELDS = (
@@ -186,6 +187,11 @@ _NEEDS_GROUP = re.compile(r",|\band\b|^\s|\s$", re.IGNORECASE)
 def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str:
     """One name part, braced when BibTeX's name parser would split or re-read it: commas,
     ` and `, and (in a family name) a lower-case first word, which would become a particle."""
+    if text.isalpha():
+        # Letters only (most parts): nothing for _text to escape, no comma or white space, and
+        # ` and ` only when it is that word; the escaping and the regex are spared.
+        escaped = text if escape is _text else escape(text)
+        return "{" + escaped + "}" if text.lower() == "and" else escaped
     escaped = escape(text)
     if _NEEDS_GROUP.search(text) or (not lower_ok and " " in text and any(
             w[:1].islower() or not w[:1].isalpha() for w in text.split()[:-1])):
@@ -195,20 +201,20 @@ def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str
 
 def bib_name(name: Name, escape: Callable[[str], str]) -> str:
     """BibTeX's `von Last, Jr, First`; organisations in an extra pair of braces."""
-    if name.literal is not None:
-        text = escape(name.literal)
+    family, given, suffix, dropping, non_dropping, literal = name[:6]
+    if literal is not None:
+        text = escape(literal)
         # `{\\"U}…` would be a special character; `{}` keeps the group an organisation's name
         return "{" + ("{}" if text.startswith("\\") else "") + text + "}"
-    family = _part(name.family or "", escape, lower_ok=False)
-    particles = " ".join(p for p in (name.dropping_particle, name.non_dropping_particle) if p)
-    if particles:
-        family = f"{_part(particles, escape)} {family}"
-    text = family
-    if name.suffix:
-        text = f"{text}, {_part(name.suffix, escape)}"
-        return f"{text}, {_part(name.given or '', escape)}"
-    if name.given:
-        return f"{text}, {_part(name.given, escape)}"
+    text = _part(family or "", escape, lower_ok=False)
+    if dropping or non_dropping:
+        particles = " ".join(p for p in (dropping, non_dropping) if p)
+        text = f"{_part(particles, escape)} {text}"
+    if suffix:
+        text = f"{text}, {_part(suffix, escape)}"
+        return f"{text}, {_part(given or '', escape)}"
+    if given:
+        return f"{text}, {_part(given, escape)}"
     # Without a given name, `A B` would read as given A, family B and `{de Souza}` as an
     # organisation: a final comma says it is all family name.
     return f"{text}," if text.startswith("{") or " " in text else text
@@ -216,7 +222,7 @@ def bib_name(name: Name, escape: Callable[[str], str]) -> str:
 
 def bib_names(names: tuple[Name, ...], escape: Callable[[str], str], more: bool = False) -> str:
     """A name list; `and others` when the list went on unnamed."""
-    text = " and ".join(bib_name(n, escape) for n in names)
+    text = " and ".join([bib_name(n, escape) for n in names])
     if more:
         text = f"{text} and others" if text else "others"
     return text
@@ -276,11 +282,14 @@ def _clean(value: str) -> str:
 
 
 def _text(value: str) -> str:
-    return markup.escape_latex(_clean(value))
+    if value.isalnum():  # `15`, `Blomberg`: printable, and no LaTeX special or ligature in it
+        return value
+    # _clean, inlined: this runs for every value and every part of every name.
+    return markup.escape_latex(value if value.isprintable() else markup.strip_controls(value))
 
 
 def _rich(value: str) -> str:
-    return markup.to_latex(_clean(value))
+    return markup.to_latex(value if value.isprintable() else markup.strip_controls(value))
 
 
 def _text_ascii(value: str) -> str:
@@ -307,14 +316,16 @@ def fields(record: Record, options: Options, biblatex: bool,
         if value:
             out.append((name, escape(value), False))
 
-    more = set(record.more_names)
+    names = record.names
+    more = record.more_names
     for role, field in NAME_FIELDS:
-        if record.names.get(role) or role in more:
-            out.append((field, bib_names(record.names.get(role, ()), text, role in more), False))
-    if not record.names.get("editor") and "editor" not in more:
+        if names.get(role) or role in more:
+            out.append((field, bib_names(names.get(role, ()), text, role in more), False))
+    if not names.get("editor") and "editor" not in more and (
+            more or not _EDITOR_ROLE_SET.isdisjoint(names)):
         for role, editor_type in EDITOR_ROLES.items():
-            if record.names.get(role) or role in more:
-                out.append(("editor", bib_names(record.names.get(role, ()), text, role in more),
+            if names.get(role) or role in more:
+                out.append(("editor", bib_names(names.get(role, ()), text, role in more),
                             False))
                 out.append(("editortype", editor_type, False))
                 break
@@ -322,7 +333,9 @@ def fields(record: Record, options: Options, biblatex: bool,
         out.append(("entrysubtype", _SUBTYPES[csl], False))
     out.append(("title", rich(record.title), False))
     for variable, field in RICH_FIELDS:
-        add(field, var.get(variable), rich)
+        value = var.get(variable)
+        if value:
+            out.append((field, rich(value), False))
     container = var.get("container-title")
     if container:
         if csl in ARTICLE_TYPES:
@@ -439,8 +452,8 @@ def fields(record: Record, options: Options, biblatex: bool,
 
 def entry(record: Record, key: str, options: Options, biblatex: bool) -> str:
     kind = entry_type(record, biblatex)
-    body = ",\n".join(f"  {name} = {value}" if bare else f"  {name} = {{{value}}}"
-                      for name, value, bare in fields(record, options, biblatex, kind))
+    body = ",\n".join([f"  {name} = {value}" if bare else f"  {name} = {{{value}}}"
+                       for name, value, bare in fields(record, options, biblatex, kind)])
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 

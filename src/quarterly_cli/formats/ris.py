@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from .. import markup
 from ..model import Date, Name, Record
@@ -67,17 +68,19 @@ def rich(text: str) -> str:
 
 
 def ris_name(name: Name) -> str:
-    if name.literal is not None:
-        return name.literal
-    family = name.full_family
-    if name.dropping_particle:
-        family = f"{name.dropping_particle} {family}"
-    if not name.given and not name.suffix:
+    family, given, suffix, dropping, non_dropping, literal = name[:6]
+    if literal is not None:
+        return literal
+    if non_dropping:  # Name.full_family
+        family = f"{non_dropping} {family}" if family else non_dropping
+    family = family or ""
+    if dropping:
+        family = f"{dropping} {family}"
+    if not given and not suffix:
         return f"{family},"  # `Homerus,`: a family name alone, not an organisation
-    parts = [family, name.given or ""]
-    if name.suffix:
-        parts.append(name.suffix)
-    return ", ".join(parts)
+    if suffix:
+        return f"{family}, {given or ''}, {suffix}"
+    return f"{family}, {given}"
 
 
 def ris_type(record: Record) -> str:
@@ -118,20 +121,31 @@ def _date(date: Date) -> tuple[str | None, str | None]:
     return f"{date.year:04d}", "/".join(parts) + "/" + other
 
 
+# The tags that hold a variable of their own for a type (TYPE_TAGS), by type.
+_SPECIAL: dict[str, dict[str, str]] = {}
+for (_ty, _tag), _var in TYPE_TAGS.items():
+    _SPECIAL.setdefault(_ty, {})[_tag] = _var
+_NONE: dict[str, str] = {}
+
+
 def tags(record: Record) -> list[tuple[str, str]]:
     ty = ris_type(record)
     kept = _custom(record)
     out: list[tuple[str, str]] = [("TY", ty)]
     get = record.variables.get
 
-    special = {tag: var for (for_type, tag), var in TYPE_TAGS.items() if for_type == ty}
+    special = _SPECIAL.get(ty, _NONE)
 
     def add(tag: str, value: str | None) -> None:
         if value and tag not in special:  # that tag holds another variable for this type
             out.append((tag, value))
 
+    names = record.names
+
     def people(tag: str, role: str) -> None:
-        out.extend((tag, ris_name(n)) for n in record.names_of(role))
+        found = names.get(role)
+        if found:
+            out.extend([(tag, ris_name(n)) for n in found])
 
     add("ID", get("citation-key") or record.id)
     people("AU", "author")
@@ -253,7 +267,23 @@ def _is_standard_number(text: str) -> bool:
     return bool(ISSN_SHAPE.fullmatch(text) or ISBN_SHAPE.fullmatch(text))
 
 
+# Records are joined in batches: one write per thousand records, never the whole file at once.
+BATCH = 1000
+
+
+def _record_text(record: Record) -> str:
+    one_line = markup.one_line
+    # markup.one_line's test for a value that needs nothing, inlined: it runs for every line.
+    return "\n".join([
+        f"{tag}  - {value}" if value.isprintable() and "  " not in value and value[:1] != " "
+        and value[-1:] != " " else f"{tag}  - {one_line(value)}" for tag, value in tags(record)
+    ]) + "\nER  - \n"
+
+
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
-    for n, record in enumerate(records):
-        lines = [f"{tag}  - {markup.one_line(value)}" for tag, value in tags(record)]
-        yield ("\n" if n else "") + "\n".join(lines) + "\nER  - \n"
+    texts = (_record_text(record) for record in records)
+    # Records are separated by a blank line (none before the first).
+    separator = ""
+    for batch in iter(lambda: list(islice(texts, BATCH)), []):
+        yield separator + "\n".join(batch)
+        separator = "\n"

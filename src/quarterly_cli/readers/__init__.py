@@ -1,4 +1,4 @@
-"""Files of records as input: BibTeX (quarterly's own scanner), RIS (rispy) and CSL-JSON.
+"""Files of records as input: BibTeX (own scanner), RIS (read as rispy reads it) and CSL-JSON.
 
 The format comes from the content: `.bib` and `.json` files are taken at their word, anything
 else (`.ris`, `.txt`, no extension, standard input) is recognised by what it holds — a RIS
@@ -10,6 +10,7 @@ the position and the reason.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterator
@@ -109,7 +110,22 @@ def iter_path(path: str, kind: str | None = None) -> Iterator[Record]:
             whole = text.read()
     except OSError as exc:
         raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
-    yield from read_text(whole, path, kind)
+    yield from _read_whole(whole, path, kind)
+
+
+def _read_whole(text: str, path: str, kind: str) -> list[Record]:
+    # Reading a whole file makes objects that all live on (a record's tables, its names, ...), no
+    # reference cycles: the cyclic collector would only walk them again and again as they pile
+    # up. Paused while the file is read (a cycle made meanwhile is collected once it resumes): on
+    # the 10,000 real records of benchmarks/run.py, RIS 1.70 s -> 1.38 s, BibTeX 1.01 s ->
+    # 0.78 s (medians of 4, side by side in one process).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return read_text(text, path, kind)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def read_path(path: str, kind: str | None = None) -> list[Record]:

@@ -1,8 +1,9 @@
 """RIS → Records.
 
-rispy is the parser (it splits lines into tags, values and records); the meaning of each tag is
-decided here, per reference type, because rispy's own tag map is one table for every type and
-wrong in places (it keeps `A1` and `AU` apart, keeps an empty first `PB` over a later full one,
+Lines are split into tags, values and records as rispy's parser splits them (`_scan`, which
+reads what rispy reads, faster; rispy is the reference it is tested against); the meaning of
+each tag is decided here, per reference type, because rispy's own tag map is one table for
+every type and wrong in places (it keeps `A1` and `AU` apart, keeps an empty first `PB` over a later full one,
 and has no notion of `T2` being a book title for `CHAP` but a series for `BOOK`).
 
 The map follows Zotero's RIS translator and citation-js where RIS is ambiguous (README, "What
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -117,50 +117,86 @@ _YEAR_RANGE = re.compile(r"(\d{4})\s*[-–/]\s*(\d{4})")
 _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
-@lru_cache(maxsize=1)
-def _parser_class() -> Any:
-    """rispy's RisParser, told to keep every tag in order as (tag, value) instead of folding tags
-    into its one-table dict; tag lines outside any record and extra `TY` lines are counted so
-    they can be reported. Built on first use, so importing this module does not import rispy.
+# Every line in one pass of one pattern: a tag line with the tags files hold (`AB  - text`) as
+# (tag, value), any other line as ("", line), which `_scan` then tests as rispy does.
+_LINE = re.compile(r"^(?:([A-Z][A-Z0-9])  -.?)?(.*)", re.MULTILINE)
 
-    rispy stays the parser: on 10,000 real records (benchmarks/run.py's input) it takes 0.55 s
-    of CPU against 0.44 s for a hand-written line loop and 0.72 s for a regex per record — not
-    enough to leave the library made for the job (the map below and the BibTeX writer cost
-    more)."""
-    import rispy
 
-    class Parser(rispy.RisParser):
-        def __init__(self) -> None:
-            super().__init__(mapping={"TY": "TY"}, list_tags=[], skip_unknown_tags=False)
-            self.stray: list[str] = []
-            self.extra_ty = 0
+def _scan(text: str) -> tuple[list[tuple[str, _Tags, list[tuple[str, str]]]], list[str], int]:
+    """The records of a RIS text as (TY value, tags, (tag, value) lines in order); the tag lines
+    outside any record; how many extra `TY` lines records had.
 
-        def _iter_till_start(self, lines: Iterator[str]) -> dict[str, Any]:
-            while True:
-                line = next(lines)
-                tag, value = self.parse_line(line)
-                if tag == "TY":
-                    return {"TY": value, "pairs": []}
-                if tag is not None and tag != "ER":
-                    self.stray.append(f"{tag}  - {value}")
+    This reads what rispy's RisParser reads (tests/test_ris_scan.py compares them on arbitrary
+    RIS-like text and on every real export): a tag line is two characters that rispy takes for
+    a tag (`line[:2].isupper()`, the first a letter), two spaces and a hyphen, its value from
+    the seventh character on, stripped; a record runs from `TY` to `ER`, a second `TY` inside
+    it is ignored (and counted), tag lines outside a record are stray (but `ER`), a record never
+    closed is not read, other lines outside a record are skipped. Any other line in a record
+    continues the line before it: as a new value under a tag rispy reads as a list (`KW`, `AU`,
+    `N1`, …), else joined to its value with a space; an empty one, or one before the record's
+    first tag, says nothing. Each value then goes into the record's tag table (`_Tags`) as
+    `_Tags.of` puts it there: the table is built in the same pass.
 
-        def _add_tag(self, record: dict[str, Any], tag: str | None, content: str,
-                     extend_multiline: bool = False) -> None:
-            pairs: list[list[str]] = record["pairs"]
-            if extend_multiline:
-                if not content or not pairs:
-                    return
-                last = pairs[-1]
-                if last[0] in _LIST_TAGS:
-                    pairs.append([last[0], content])
+    Hand-written rather than rispy's parser (which quarterly used before, subclassed): on the
+    10,000 real records of benchmarks/run.py rispy's parse and building the tag tables from its
+    output took 0.89 s, this 0.58 s (medians of 5, side by side in one process)."""
+    records: list[tuple[str, _Tags, list[tuple[str, str]]]] = []
+    stray: list[str] = []
+    extra_ty = 0
+    ty = ""
+    pairs: list[tuple[str, str]] | None = None  # the open record's lines; None outside one
+    values: dict[str, list[str]] = {}
+    authors: list[str] = []
+    # The record's last tag line, still open to continuation lines; put into the table (below,
+    # inlined: it runs for every line) when the next tag line or the ER comes.
+    last_tag: str | None = None
+    last = ""
+    strip_controls, list_tags = markup.strip_controls, _LIST_TAGS
+    for tag, value in _LINE.findall(text):
+        if not tag:
+            if value[2:5] == "  -" and value[:2].isupper() and value[:1].isalpha():
+                tag, value = value[:2], value[6:].strip()  # a tag line all the same (`É1  - `, `A-  - `)
+            else:
+                if last_tag is None:  # outside a record, or before its first tag
+                    continue
+                value = value.strip()
+                if not value:
+                    continue
+                if last_tag not in list_tags:
+                    last = f"{last} {value}" if last else value
+                    continue
+                tag = last_tag  # a new value of the same tag
+        else:
+            value = value.strip()
+        if pairs is None:
+            if tag == "TY":
+                ty, pairs, values, authors, last_tag = value, [], {}, [], None
+            elif tag != "ER":
+                stray.append(f"{tag}  - {value}")
+            continue
+        if tag == "TY":  # a second TY before ER: the first one stands
+            extra_ty += 1
+            continue
+        if last_tag is not None:
+            pairs.append((last_tag, last))
+            # markup.one_line, inlined; `PB  -` with nothing after it says nothing (a later PB may)
+            if not last.isprintable() or "  " in last:
+                last = " ".join(strip_controls(last).split())
+            if last:
+                if last_tag == "AU" or last_tag == "A1":
+                    authors.append(last)
                 else:
-                    last[1] = f"{last[1]} {content}" if last[1] else content
-            elif tag == "TY":  # a second TY before ER: the first one stands
-                self.extra_ty += 1
-            elif tag is not None:
-                pairs.append([tag, content])
-
-    return Parser
+                    listed = values.get(last_tag)
+                    if listed is None:
+                        values[last_tag] = [last]
+                    else:
+                        listed.append(last)
+        if tag == "ER":
+            records.append((ty, _Tags(values, authors), pairs))
+            pairs, last_tag = None, None
+        else:
+            last_tag, last = tag, value
+    return records, stray, extra_ty
 
 
 def _one(value: str) -> str:
@@ -226,10 +262,17 @@ def _name(text: str) -> Name:
 class _Tags:
     """The tags of one record, consumed as the fields are read; what is left goes to custom."""
 
-    def __init__(self, pairs: list[list[str]]) -> None:
-        self.values: dict[str, list[str]] = {}
-        self.authors: list[str] = []  # A1 and AU, in the order of the file
-        values = self.values
+    __slots__ = ("values", "authors")
+
+    def __init__(self, values: dict[str, list[str]], authors: list[str]) -> None:
+        self.values = values  # tag → its values (non-empty, one line), tags in the order they came
+        self.authors = authors  # A1 and AU, in the order of the file
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, str]]) -> _Tags:
+        """The table of a record's (tag, value) lines, as `_scan` builds it while it reads."""
+        values: dict[str, list[str]] = {}
+        authors: list[str] = []
         for tag, value in pairs:
             # markup.one_line, inlined: this runs for every line of a file.
             if not value.isprintable() or "  " in value:
@@ -237,13 +280,14 @@ class _Tags:
             if not value:  # `PB  -` with nothing after it says nothing (a later PB may)
                 continue
             if tag == "AU" or tag == "A1":
-                self.authors.append(value)
+                authors.append(value)
             else:
                 listed = values.get(tag)
                 if listed is None:
                     values[tag] = [value]
                 else:
                     listed.append(value)
+        return cls(values, authors)
 
     def has(self, tag: str) -> bool:
         return bool(self.values.get(tag))
@@ -362,12 +406,18 @@ def _date_loose(text: str) -> Date | None:
         return None
 
 
-def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
+def record_from_pairs(ty_text: str, pairs: list[tuple[str, str]]) -> Record:
     """One RIS record (its TY value and its (tag, value) lines in order) → Record."""
+    return record_from_tags(ty_text, _Tags.of(pairs))
+
+
+def record_from_tags(ty_text: str, tags: _Tags) -> Record:
+    """One RIS record (its TY value and its tag table, which this consumes) → Record."""
     raw_ty = _one(ty_text)
     ty, csl_type = read_type(raw_ty)
-    tags = _Tags(pairs)
     leftover: dict[str, list[str]] = {}
+    values = tags.values
+    first_of, take_all, peek, has = tags.first, tags.all, tags.peek, tags.has
     variables: dict[str, str] = {}
     names: dict[str, tuple[Name, ...]] = {}
 
@@ -375,13 +425,13 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
         if value:
             variables[var] = value
 
-    def people(role: str, *source: str) -> None:
-        found = [_name(v) for v in tags.all(*source)]
-        if found:
-            names[role] = names.get(role, ()) + tuple(found)
+    def people(role: str, tag: str) -> None:
+        listed = values.pop(tag, None)
+        if listed:
+            found = tuple(map(_name, listed))
+            names[role] = names[role] + found if role in names else found
 
     # Tags that are one variable for every type, in one pass (this runs per record).
-    values = tags.values
     for tag, var in _SIMPLE:
         listed = values.get(tag)
         if listed and var not in variables:
@@ -391,7 +441,7 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
     if tags.authors:
         names["author"] = tuple(map(_name, tags.authors))
     for tag, var in _TYPE_TAGS_BY_TYPE.get(ty, ()):
-        put(var, tags.first(tag))
+        put(var, first_of(tag))
     if ty in A2_RECIPIENT:
         people("recipient", "A2")
     elif ty in A2_SERIES_EDITOR:
@@ -408,33 +458,33 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
     people("translator", "A4")
 
     # Titles.
-    title = tags.first("TI", "T1", "CT") or (tags.first("BT") if ty in BOOKS else None)
+    title = first_of("TI", "T1", "CT") or (first_of("BT") if ty in BOOKS else None)
     if ty in SERIES_IN_T2:
-        put("collection-title", tags.first("T2", "T3"))
-        put("container-title", tags.first("JF"))
+        put("collection-title", first_of("T2", "T3"))
+        put("container-title", first_of("JF"))
     else:
-        put("collection-title", tags.first("T3"))
-        if ty in CONFERENCES and tags.has("C3") and tags.has("T2"):
+        put("collection-title", first_of("T3"))
+        if ty in CONFERENCES and has("C3") and has("T2"):
             # Zotero writes the proceedings' title in C3 and the conference's name in T2.
-            put("container-title", tags.first("C3"))
-            put("event-title", tags.first("T2"))
+            put("container-title", first_of("C3"))
+            put("event-title", first_of("T2"))
         else:
-            put("container-title", tags.first("T2", "JF", "BT")
-                or tags.peek("JO", "JA", "J1", "J2"))
-    put("container-title-short", tags.first("J2", "JA", "J1", "JO"))
+            put("container-title", first_of("T2", "JF", "BT")
+                or peek("JO", "JA", "J1", "J2"))
+    put("container-title-short", first_of("J2", "JA", "J1", "JO"))
     for var in ("container-title", "collection-title", "event-title", "container-title-short",
                 "title-short"):
         if var in variables:
             variables[var] = rich(variables[var])
 
     # Numbers and pages.
-    put("issue", tags.first("IS"))
-    short_m1 = tags.peek("M1")
+    put("issue", first_of("IS"))
+    short_m1 = peek("M1")
     if "issue" not in variables and ty in SERIALS and short_m1 and len(short_m1) <= 12:
-        put("issue", tags.first("M1"))  # EndNote writes a journal's issue in M1 (Zotero reads it)
-    put("collection-number", tags.first("M1") if ty in BOOKS else None)
-    put("collection-number", tags.first("SV"))
-    first, last = tags.first("SP"), tags.first("EP")
+        put("issue", first_of("M1"))  # EndNote writes a journal's issue in M1 (Zotero reads it)
+    put("collection-number", first_of("M1") if ty in BOOKS else None)
+    put("collection-number", first_of("SV"))
+    first, last = first_of("SP"), first_of("EP")
     if first and last:
         put("page", f"{first}-{last}")
     elif first and ty in PAGES_COUNT and "-" not in first:
@@ -443,34 +493,34 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
         put("page", first)
     elif last:
         leftover["EP"] = [last]
-    issn, isbn, numbers = _classify_sn(tags.all("SN"), ty)
+    issn, isbn, numbers = _classify_sn(take_all("SN"), ty)
     if numbers and "number" not in variables:
         put("number", numbers.pop(0))
     if numbers:
         leftover["SN"] = numbers
 
     # Publication.
-    put("publisher", tags.first("PB"))
-    if ty in CONFERENCES and tags.has("C1"):
+    put("publisher", first_of("PB"))
+    if ty in CONFERENCES and has("C1"):
         # Zotero and EndNote: a conference paper's place of publication is C1, CY the venue.
-        put("publisher-place", tags.first("C1"))
-        put("event-place", tags.first("CY"))
+        put("publisher-place", first_of("C1"))
+        put("event-place", first_of("CY"))
     else:
-        put("publisher-place", tags.first("CY"))
-    put("version" if ty in VERSIONED else "edition", tags.first("ET"))
-    put("source", tags.first("DP", "H1"))  # H1, H2: Citavi's library and call number
-    put("call-number", tags.first("CN", "H2"))
+        put("publisher-place", first_of("CY"))
+    put("version" if ty in VERSIONED else "edition", first_of("ET"))
+    put("source", first_of("DP", "H1"))  # H1, H2: Citavi's library and call number
+    put("call-number", first_of("CN", "H2"))
 
     # Identifiers. AN is a PMID only when it is one (digits); WoS and Dimensions accession
     # numbers (`WOS:000282053100002`, `pub.1149029839`) are archive locations, as Zotero reads AN.
-    for value in tags.all("AN") + tags.all("AV"):  # AV: RefMan's availability (Zotero)
+    for value in take_all("AN") + take_all("AV"):  # AV: RefMan's availability (Zotero)
         if _PMID.fullmatch(value) and "PMID" not in variables:
             put("PMID", value)
         elif "archive_location" not in variables:
             put("archive_location", value)
         else:
             leftover.setdefault("AN", []).append(value)
-    for value in tags.all("C2"):  # PubMed: PMCID; Scopus: PMID; Zotero (CHAP): book author
+    for value in take_all("C2"):  # PubMed: PMCID; Scopus: PMID; Zotero (CHAP): book author
         if _PMCID.fullmatch(value) and "PMCID" not in variables:
             put("PMCID", value.upper())
         elif _PMID.fullmatch(value) and "PMID" not in variables:
@@ -479,14 +529,14 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
             names["container-author"] = names.get("container-author", ()) + (_name(value),)
         else:
             leftover.setdefault("C2", []).append(value)
-    doi_text = tags.first("DO")
-    genre = tags.peek("M3")
+    doi_text = first_of("DO")
+    genre = peek("M3")
     if not doi_text and genre and doi_mod.parse(genre):  # old EndNote: the DOI in M3
-        doi_text = tags.first("M3")
+        doi_text = first_of("M3")
     if doi_text:
         put("DOI", doi_mod.parse(doi_text) or doi_text)
-    put("genre", tags.first("M3"))
-    urls = tags.all("UR")
+    put("genre", first_of("M3"))
+    urls = take_all("UR")
     if urls:
         split = [u.strip() for u in urls[0].split(";")]
         if len(split) > 1 and all(re.match(r"[a-z][a-z0-9+.-]*:", u) for u in split):
@@ -494,7 +544,7 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
         put("URL", urls[0])
         if urls[1:]:
             leftover["UR"] = urls[1:]
-    record_id = tags.first("ID")
+    record_id = first_of("ID")
     put("citation-key", record_id)
 
     # Dates.
@@ -502,16 +552,16 @@ def record_from_pairs(ty_text: str, pairs: list[list[str]]) -> Record:
     issued = _issued(tags, leftover)
     if issued is not None:
         dates["issued"] = issued
-    accessed_text = tags.first("Y2")
+    accessed_text = first_of("Y2")
     accessed = _date(accessed_text)
     if accessed is not None:
         dates["accessed"] = accessed
     elif accessed_text:
         leftover["Y2"] = [accessed_text]
 
-    abstract = tags.first("AB", "N2")
-    keywords = tags.all("KW")
-    affiliation = tags.all("AD")
+    abstract = first_of("AB", "N2")
+    keywords = take_all("KW")
+    affiliation = take_all("AD")
     for tag, rest in tags.rest().items():
         leftover.setdefault(tag, []).extend(rest)
     custom: dict[str, Any] = {}
@@ -553,13 +603,12 @@ _TY_ONE_SPACE = re.compile(r"^TY - ", re.MULTILINE)
 _ONE_SPACE = re.compile(r"^([A-Z][A-Z0-9]) -(?= |$)", re.MULTILINE)
 
 
-def _describe(ty: str, pairs: list[list[str]], n: int) -> str:
+def _describe(ty: str, pairs: list[tuple[str, str]], n: int) -> str:
     title = next((v for t, v in pairs if t in ("TI", "T1") and v.strip()), None)
     return f"record {n} ({ty}{': ' + _one(title)[:60] if title else ''})"
 
 
 def read(text: str, name: str) -> list[Record]:
-    parser = _parser_class()()
     # A byte-order mark at the start of the text or of any line (files concatenated from
     # several exports) would hide the `TY` tag from the parser.
     if "\r" in text:  # Windows and old Mac line ends (a Web of Science export mixes them)
@@ -569,30 +618,26 @@ def read(text: str, name: str) -> list[Record]:
     if not _TY_LINE.search(text) and _TY_ONE_SPACE.search(text):
         # `TY - JOUR`: one space before the hyphen, which Zotero accepts and rispy does not.
         text = _ONE_SPACE.sub(r"\1  -", text)
-    tys = [m.start() for m in _TY_LINE.finditer(text)]
-    if not tys:
+    if not _TY_LINE.search(text):
         raise InputFormatError(f"{name}: no RIS records (each starts with a 'TY  - ' line).")
-    last_er = max((m.start() for m in _ER_LINE.finditer(text, tys[-1])), default=-1)
-    if last_er < 0:
+    last_ty = text.rfind("\nTY  -") + 1  # 0: the only TY line is the first line
+    if not _ER_LINE.search(text, last_ty):
         warn(f"{name}: the last RIS record has no ER line; it was read to the end of "
              "the file.")
         text = text.rstrip("\r\n") + "\nER  - \n"
-    try:
-        raw = parser.parse(text)
-    except (ValueError, KeyError) as exc:
-        raise InputFormatError(f"{name}: not valid RIS ({exc}).") from None
-    if parser.stray:
-        warn(f"{name}: {len(parser.stray)} tag line(s) outside any record (no 'TY  - ' before "
-             f"them) were not read, the first: {parser.stray[0][:60]}")
-    if parser.extra_ty:
-        warn(f"{name}: {parser.extra_ty} 'TY' line(s) inside a record (before its ER) were "
+    raw, stray, extra_ty = _scan(text)
+    if stray:
+        warn(f"{name}: {len(stray)} tag line(s) outside any record (no 'TY  - ' before "
+             f"them) were not read, the first: {stray[0][:60]}")
+    if extra_ty:
+        warn(f"{name}: {extra_ty} 'TY' line(s) inside a record (before its ER) were "
              "ignored; each record's first TY gives its type.")
     records = []
-    for n, entry in enumerate(raw, 1):
+    for n, (ty, tags, pairs) in enumerate(raw, 1):
         try:
-            records.append(record_from_pairs(entry["TY"], entry["pairs"]))
+            records.append(record_from_tags(ty, tags))
         except (DateError, ValueError) as exc:
             raise InputFormatError(
-                f"{name}: {_describe(entry['TY'], entry['pairs'], n)} cannot be read: {exc}."
+                f"{name}: {_describe(ty, pairs, n)} cannot be read: {exc}."
             ) from None
     return records

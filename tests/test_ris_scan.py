@@ -1,0 +1,140 @@
+"""The RIS line scanner (`readers.ris._scan`) against rispy's parser, the reference it replaced.
+
+`_scan` is hand-written for speed (its docstring has the figures); it must read exactly what
+rispy's RisParser reads, subclassed as quarterly used it before (`RispyParser` below, kept here
+as the reference): the same records with the same (tag, value) lines in order, the same tag
+lines outside any record, the same count of extra `TY` lines, and the same tag table as
+`_Tags.of` builds from those lines. Compared on arbitrary RIS-like text (hypothesis, derandomised
+so CI is repeatable) and on every real RIS export in ../shared/real-world (read in place, never
+copied; skipped when absent).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rispy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quarterly_cli.readers.ris import _LIST_TAGS, _scan, _Tags
+
+
+class RispyParser(rispy.RisParser):
+    """rispy's parser keeping every tag in order as (tag, value); tag lines outside any record
+    and extra `TY` lines are counted (quarterly's reader until `_scan` replaced it)."""
+
+    def __init__(self) -> None:
+        super().__init__(mapping={"TY": "TY"}, list_tags=[], skip_unknown_tags=False)
+        self.stray: list[str] = []
+        self.extra_ty = 0
+
+    def _iter_till_start(self, lines: Iterator[str]) -> dict[str, Any]:
+        while True:
+            line = next(lines)
+            tag, value = self.parse_line(line)
+            if tag == "TY":
+                return {"TY": value, "pairs": []}
+            if tag is not None and tag != "ER":
+                self.stray.append(f"{tag}  - {value}")
+
+    def _add_tag(self, record: dict[str, Any], tag: str | None, content: str,
+                 extend_multiline: bool = False) -> None:
+        pairs: list[list[str]] = record["pairs"]
+        if extend_multiline:
+            if not content or not pairs:
+                return
+            last = pairs[-1]
+            if last[0] in _LIST_TAGS:
+                pairs.append([last[0], content])
+            else:
+                last[1] = f"{last[1]} {content}" if last[1] else content
+        elif tag == "TY":  # a second TY before ER: the first one stands
+            self.extra_ty += 1
+        elif tag is not None:
+            pairs.append([tag, content])
+
+
+def assert_same_as_rispy(text: str) -> None:
+    parser = RispyParser()
+    expected = parser.parse(text)
+    records, stray, extra_ty = _scan(text)
+    assert stray == parser.stray
+    assert extra_ty == parser.extra_ty
+    assert len(records) == len(expected)
+    for (ty, tags, pairs), entry in zip(records, expected, strict=True):
+        assert ty == entry["TY"]
+        want = [tuple(pair) for pair in entry["pairs"]]
+        assert pairs == want
+        reference = _Tags.of(want)
+        assert (tags.values, tags.authors) == (reference.values, reference.authors)
+        assert list(tags.values) == list(reference.values)  # tags in the order they came
+
+
+# Tags rispy takes for tags (list tags, others, non-ASCII capitals, `A-`) and lines it does not.
+TAGS = ["TY", "ER", "AU", "A1", "KW", "N1", "UR", "TI", "AB", "PB", "T2", "SN", "É1", "A-",
+        "Ab", "1A", "a1", "ÄÖ", "Z9"]
+SEPARATORS = ["  - ", "  -", "  -  ", " - ", "  -x", "  -\t", "  --", "-  - "]
+value = st.text(st.sampled_from(list("ab Z1,;-<&\t\x00\x1b\x85\u2028\u3000\xa0\ufeffé\r")),
+                max_size=12)
+tag_line = st.builds(lambda t, s, v: t + s + v, st.sampled_from(TAGS), st.sampled_from(SEPARATORS),
+                     value)
+other_line = st.one_of(value, st.just(""), st.just("  "), st.builds(
+    lambda v: "    " + v, value))
+line = st.one_of(tag_line, other_line)
+record = st.builds(lambda ty, body, end: "\n".join(["TY  - " + ty, *body, end]), value,
+                   st.lists(line, max_size=12), st.sampled_from(["ER  - ", "ER  -", "ER  - x"]))
+ris_text = st.lists(st.one_of(record, record, line), max_size=8).map("\n".join)
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(ris_text)
+def test_scan_reads_what_rispy_reads(text: str) -> None:
+    assert_same_as_rispy(text)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(max_size=200))
+def test_scan_reads_what_rispy_reads_on_any_text(text: str) -> None:
+    assert_same_as_rispy(text)
+    assert_same_as_rispy("TY  - JOUR\n" + text + "\nER  - ")
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "TY  - JOUR\nTI  - A\n  continued\nKW  - x\n y\n\nER  - \n",
+    "TY  - JOUR\n  before any tag\nPB  -\n  late\nTY  - BOOK\n tail\nER  -\nAU  - stray",
+    "TY  - JOUR\nAB  - \x1b[31m  red\n  \x00more\nER  - ",
+    "TY  - JOUR\nTI  - never closed",
+    "ÉR  - x\nTY  - JOUR\nÉ1  - accented\nA-  - dash\nER  - ",
+])
+def test_scan_examples(text: str) -> None:
+    assert_same_as_rispy(text)
+
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-world"
+
+
+def _ris_texts() -> list[Path]:
+    if not REAL.is_dir():
+        return []
+    paths = [p for folder in ("exports", "excerpts") for p in sorted((REAL / folder).glob("*"))
+             if p.suffix in (".ris", ".txt")]
+    return [p for p in paths
+            if re.search(r"^\ufeff?TY  - ", p.read_text("utf-8-sig", errors="replace"), re.M)]
+
+
+FILES = _ris_texts()
+
+
+@pytest.mark.skipif(not FILES, reason=f"real-world exports not found at {REAL}")
+def test_scan_reads_real_exports_as_rispy_does() -> None:
+    for path in FILES:
+        text = path.read_text("utf-8-sig", errors="replace")
+        # as readers.ris.read prepares a text for the scanner
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n\ufeff", "\n")
+        assert_same_as_rispy(text)
