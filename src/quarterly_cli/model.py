@@ -111,8 +111,10 @@ class Name(NamedTuple):
         """Family name with its non-dropping particle (`van der Berg`)."""
         if self.literal is not None:
             return self.literal
-        parts = [self.non_dropping_particle, self.family]
-        return " ".join(p for p in parts if p)
+        particle, family = self.non_dropping_particle, self.family
+        # `" ".join(p for p in (particle, family) if p)` without the generator: read for every
+        # author of every title sentence case converts (~20,000 calls per 10,000 records)
+        return f"{particle} {family}" if particle and family else particle or family or ""
 
 
 # --- dates -----------------------------------------------------------------------------------

@@ -992,13 +992,23 @@ def _merge(last: str, punct: str) -> str:
     return _MERGE.get(last, {}).get(punct, last + punct)
 
 
+# What `_glue` looks at the end of `left` for: text ending in anything else is followed by the
+# joint as it is. Most text ends in a letter or a digit, and `glue` runs ~7 times per reference
+# (70,087 calls for 10,000 mixed records): the early return saves the walk over markers.
+_MEETS = frozenset((*MARKERS, *PUNCT, " "))
+
+
 def glue(left: str, joint: str) -> str:
     """`left` followed by `joint` (a delimiter or suffix), with citeproc-js's punctuation rules:
     a repeated mark is printed once (`Proceedings.` + `. `), `?` absorbs `.` (`Who cares?` + `. `
     → `Who cares? `), a period or comma moves inside a closing quote (“Rainbow.”), and a space is
     not doubled. A field styled on its own (italic_leaf) only loses an exact repeat."""
-    if not joint or not left:
+    if not left or not joint or left[-1] not in _MEETS:
         return left + joint
+    return _glue(left, joint)
+
+
+def _glue(left: str, joint: str) -> str:
     mark = joint[0]
     if mark == " ":
         return left + (joint[1:] if left[-1] == " " else joint)

@@ -34,6 +34,7 @@ from ._citeproc import (
     SUP_OFF,
     SUP_ON,
     capitalize_first,
+    clean,
     initials,
     is_english,
     lowercase,
@@ -484,8 +485,6 @@ def _html(entries: Iterable[tuple[str, str]], numbered: bool) -> Iterator[str]:
 
 
 def entry_id(record: Record, index: int) -> str:
-    from ._citeproc import clean
-
     return clean(record.id or record.DOI or f"item-{index}")
 
 

@@ -15,6 +15,7 @@ apa.csl; they are formatted by the CSL engine with the official style (`FALLBACK
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 from itertools import chain
@@ -1339,18 +1340,31 @@ def render(records: Sequence[Record], options: Options) -> str:
     from . import citations
     from ._text import entry_id, finish
 
-    titles = [title_of(r, options.keep_case) for r in records]  # sentence case once each
-    order = citations.apa_bibliography_order(records, options.keep_case, titles)
-    suffixes = citations.apa_disambiguation(records, options.keep_case, order,
-                                            titles).year_suffix
-    fallback = citations.fallback_entries(records, "apa")
-    entries = []
-    for i in order:
-        record = records[i]
-        text = fallback[i] if i in fallback else entry(record, options, suffixes[i], titles[i])
-        if text:
-            entries.append((entry_id(record, i), text))
-    return finish(entries, options.markup, numbered=False)
+    # The cyclic garbage collector is paused while the list is built: rendering makes no
+    # reference cycles, but it allocates enough tuples (sort keys, cache entries) to set off a
+    # full collection, which walks every object of the records held in memory. Measured with
+    # gc.callbacks on 10,000 mixed records (benchmarks/run.py --apa, warm caches): one full
+    # collection per render, 0.21 s of 1.63 s (13%).
+    html = options.markup == "html"
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        titles = [title_of(r, options.keep_case) for r in records]  # sentence case once each
+        order = citations.apa_bibliography_order(records, options.keep_case, titles)
+        suffixes = citations.apa_disambiguation(records, options.keep_case, order,
+                                                titles).year_suffix
+        fallback = citations.fallback_entries(records, "apa")
+        entries = []
+        for i in order:
+            record = records[i]
+            text = fallback[i] if i in fallback else entry(record, options, suffixes[i],
+                                                           titles[i])
+            if text:  # only HTML prints the entry's id
+                entries.append((entry_id(record, i) if html else "", text))
+        return finish(entries, options.markup, numbered=False)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 __all__ = ["FALLBACK_TYPES", "Entry", "author_short", "date_short", "entry", "name_list",

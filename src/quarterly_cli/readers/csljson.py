@@ -66,15 +66,19 @@ def _string(value: Any, key: str) -> str | None:
         raise _ItemError(f"'{key}' must be a string or a number")
     if isinstance(value, float):
         value = int(value) if value.is_integer() else value
-    text = markup.squash_space(markup.strip_controls(str(value)))
+    # `one_line` is `squash_space(strip_controls(…))` with a fast path for printable text with
+    # single spaces: ~360,000 calls for 10,000 records (CSL-JSON -> APA spent 11% of its time here)
+    text = markup.one_line(str(value))
     return text or None
 
 
 def _name(raw: Any, where: str) -> Name:
     if not isinstance(raw, dict):
         raise _ItemError(f"'{where}' must be an object")
-    kwargs: dict[str, Any] = {
-        attr: _string(raw.get(k), f"{where}.{k}") for k, attr in _NAME_KEYS.items()}
+    kwargs: dict[str, Any] = {}
+    for k, attr in _NAME_KEYS.items():  # the key's path is spelled out only for a value to check
+        value = raw.get(k)
+        kwargs[attr] = None if value is None else _string(value, f"{where}.{k}")
     if not kwargs["family"] and not kwargs["literal"]:
         if kwargs["given"]:  # a mononym (`{"given": "Plato"}`): CSL prints it as written
             kwargs["literal"], kwargs["given"] = kwargs["given"], None
