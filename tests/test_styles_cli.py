@@ -81,7 +81,6 @@ def test_names_are_case_insensitive(runner, args, same_as):
 @pytest.mark.parametrize(("args", "message"), [
     (["-f", "bibtx"], "Error: Unknown format 'bibtx'. Did you mean: bibtex, biblatex?\n"),
     (["-f", "ieee"], "Error: Unknown format 'ieee'. ieee is a CSL style: use --style ieee.\n"),
-    (["--style", "vancuver"], "Error: Unknown style 'vancuver'. Did you mean: vancouver?\n"),
     (["--style", "ieee", "-f", "apa"],
      "Error: Use -f or --style, not both: --style names a reference style, -f a format.\n"),
     (["--style", "bibtex"],
@@ -106,6 +105,15 @@ def test_names_are_case_insensitive(runner, args, same_as):
 ])
 def test_usage_errors_are_one_line(runner, args, message):
     assert outcome(run(runner, "cite", *args)) == (2, "", message)
+
+
+def test_a_style_typo_suggests_the_native_style_first(runner):
+    """With the `styles` extra installed the catalogue adds `vancouver-…` styles to the
+    suggestions; the native style comes first either way."""
+    code, out, err = outcome(run(runner, "cite", "--style", "vancuver"))
+    assert (code, out) == (2, "")
+    assert err.startswith("Error: Unknown style 'vancuver'. Did you mean: vancouver")
+    assert err.endswith("?\n") and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("suffix", [".bib", ".ris", ".json", ".BIB"])
