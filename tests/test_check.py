@@ -339,3 +339,19 @@ def test_start_up_stays_cheap(tmp_path):
         assert out.stderr.endswith("HEAVY="), (args, out.stderr[-300:])
         assert out.stdout
     assert "RETRACTED" in out.stderr and "RETRACTED" not in out.stdout
+
+
+def test_offline_knows_the_bundled_article_as_cite_does(runner, tmp_path):
+    """No store, no network: the bundled article is still the registry record for its DOI, so a
+    wrong year is found and --fix corrects it."""
+    refs = tmp_path / "refs.bib"
+    refs.write_text("@article{x, title={The challenge of implementing peer-led interventions in "
+                    "a professionalized health service}, author={Mathers, J and Taylor, R and "
+                    "Parry, J}, journal={Milbank Q}, year={2013}, volume={92}, "
+                    "pages={725--753}, doi={10.1111/1468-0009.12090}}\n", "utf-8")
+    result = run(runner, "check", "--offline", str(refs))
+    assert result.stdout == ("mismatch\tx\tyear\t2013\t2014\tyear: 2013 in refs.bib, 2014 in the "
+                             "bundled record\n")
+    fixed = tmp_path / "fixed.bib"
+    assert run(runner, "check", "--offline", "--fix", "-o", str(fixed), str(refs)).exit_code == 0
+    assert fixed.read_text("utf-8") == refs.read_text("utf-8").replace("{2013}", "{2014}")

@@ -36,7 +36,7 @@ from .errors import DamagedRecordError, NotFoundError, QuarterlyError, UsageErro
 from .identifiers import Identifier
 from .model import Record, split_pages
 from .notices import LEVELS
-from .resolve import Resolver
+from .resolve import Resolver, is_bundled
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -150,6 +150,8 @@ class Report:
 def _label(source: str) -> str:
     from .sources import REGISTRY, load
 
+    if source == "bundled":
+        return "the bundled record"
     return load(source).label if source in REGISTRY else source
 
 
@@ -227,6 +229,10 @@ def _look_up(report: Report, resolver, max_age: timedelta,
             stored = resolver.store.find(identifier)
         except DamagedRecordError:
             stored = None  # fetched again, which replaces the unreadable row
+        if stored is None and report.offline and is_bundled(identifier):
+            for entry in group:  # the bundled article is known offline, as `cite` knows it
+                entry.registry = bundled_record()
+            continue
         if stored is None:
             if report.offline:
                 for entry in group:

@@ -72,6 +72,11 @@ def _bundled_keys() -> frozenset[tuple[str, str]]:
     return frozenset((i.kind, i.key) for i in identifiers.of_record(bundled_record()))
 
 
+def is_bundled(identifier: Identifier) -> bool:
+    """Whether the identifier names the bundled article (its DOI, PMID or PMCID)."""
+    return (identifier.kind, identifier.key) in _bundled_keys()
+
+
 def parse_reference(text: str) -> Reference:
     """Classify one reference; raises BadReferenceError (exit 2) for anything unrecognised."""
     stripped = text.strip()
@@ -91,7 +96,7 @@ def parse_reference(text: str) -> Reference:
                 f"{doi_mod.ACCEPTED_FORMS}, a PMID as 25492602 or pmid:25492602, a PMCID as "
                 "PMC4266174, or a .bib, .ris or .json file.")
         found = Identifier("pmid", pmid)
-    return Reference(text, identifier=found, bundled=(found.kind, found.key) in _bundled_keys())
+    return Reference(text, identifier=found, bundled=is_bundled(found))
 
 
 @dataclass
