@@ -6,6 +6,7 @@ exit codes, and `--fix`."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from urllib.parse import unquote
 
@@ -223,6 +224,12 @@ def test_fix_needs_one_file_and_never_writes_over_it(runner, tmp_path):
     assert two.exit_code == 2
     assert "--fix corrects one .bib, .ris or .json file" in two.stderr
     assert copy.read_bytes() == REFS.read_bytes()
+    pipe = tmp_path / "63"  # `check --fix <(cat refs.bib)`: a pipe can be read only once
+    os.mkfifo(pipe)
+    piped = run(runner, "check", str(pipe), "--fix", "-o", str(tmp_path / "o.bib"))
+    assert (piped.exit_code, piped.stdout) == (2, "")
+    assert "--fix reads its input twice (to check it, then to copy it): give a regular file, " \
+           "not a pipe (or pipe the document to '-')." in piped.stderr
 
 
 def test_no_reference_is_a_usage_error(runner):

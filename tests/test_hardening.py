@@ -226,6 +226,8 @@ def test_warnings_carry_no_control_characters(capsys):
 @pytest.mark.parametrize(("name", "head", "junk", "message"), [
     ("refs.ris", b"TY  - JOUR\nTI  - A\n\xff", b"\xfe" * (1 << 20),
      "refs.ris is not UTF-8 text (line 3). Save the file as UTF-8 and try again."),
+    ("bom.ris", b"\xef\xbb\xbfTY  - JOUR\nTI  - A\n\xff", b"\xfe" * (1 << 20),  # mark counted
+     "bom.ris is not UTF-8 text (line 3). Save the file as UTF-8 and try again."),
     ("refs.bib", b"@article{a, title={A}}\n", b"\0" * (1 << 20),
      "refs.bib holds a NUL byte (line 2): it is not text. Give a BibTeX, RIS or CSL-JSON file."),
     ("refs.txt", b"", b"plain words, not references\n" * 40_000,

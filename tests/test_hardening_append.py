@@ -121,3 +121,38 @@ def test_a_new_record_never_reuses_a_key_the_file_has(runner, tmp_path, suffix):
     keys = ([e.key for e in bibtexparser.parse_string(text).entries] if suffix == ".bib"
             else [i["id"] for i in json.loads(text)])
     assert keys == ["mathers2014challenge", "mathers2014challengea", "mathers2014challengeb"]
+
+
+def test_ris_ids_and_keys_given_in_the_input_never_collide_with_the_file(runner, tmp_path):
+    """RIS writes `ID` from the record's citation-key: it changes with the key. A key the input
+    gives (`smith2020fooa`) is kept; generated keys step around it and around the file's."""
+    target = tmp_path / "out.ris"
+    target.write_text("TY  - JOUR\nID  - x\nTI  - A\nDO  - 10.1000/a\nER  - \n", "utf-8")
+    source = tmp_path / "in.ris"
+    source.write_text("TY  - JOUR\nID  - x\nTI  - B\nDO  - 10.1000/b\nER  - \n", "utf-8")
+    result = run(runner, "cite", str(source), "-f", "ris", "-o", str(target), "--append")
+    assert result.stderr == (f"Warning: {target} already has an entry with the key x; the new "
+                             "one (10.1000/b) is written as xa.\n")
+    assert [e.get("id") for e in rispy.loads(target.read_text("utf-8"))] == ["x", "xa"]
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{smith2020foo, author={Smith, A}, title={Foo}, year={2020}, "
+                   "doi={10.1/x}}\n", "utf-8")
+    three = tmp_path / "three.ris"
+    three.write_text("".join(
+        f"TY  - JOUR\n{given}AU  - Smith, A\nTI  - Foo {n}\nPY  - 2020\nDO  - 10.1/{n}\nER  - \n"
+        for n, given in enumerate(["", "ID  - smith2020fooa\n", ""])), "utf-8")
+    result = run(runner, "cite", str(three), "-o", str(bib), "--append")
+    assert (result.exit_code, result.stderr) == (0, "")
+    keys = [e.key for e in bibtexparser.parse_string(bib.read_text("utf-8")).entries]
+    assert keys == ["smith2020foo", "smith2020foob", "smith2020fooa", "smith2020fooc"]
+
+
+def test_the_warning_names_a_record_by_pmid_when_it_has_no_doi(runner, tmp_path):
+    target = tmp_path / "refs.json"
+    target.write_text('[{"id": "x", "type": "article-journal", "title": "T", "DOI": "10.1/q"}]',
+                      "utf-8")
+    source = items(tmp_path, {"id": "x", "PMID": "12345"})
+    result = run(runner, "cite", source, "-o", str(target), "--append")
+    assert "the new one (PMID 12345) is written as xa." in result.stderr
+    assert [i["id"] for i in json.loads(target.read_text("utf-8"))] == ["x", "xa"]

@@ -93,13 +93,15 @@ def test_names_are_case_insensitive(runner, args, same_as):
      "has no --json form. Drop one of them.\n"),
     # An option the format does not use is refused, never silently ignored.
     (["-f", "ris", "--markup", "html"], "Error: --markup applies to reference styles (apa, ama, "
-     "vancouver, --style); -f ris does not use it. Drop --markup.\n"),
+     "vancouver, --style); the ris format does not use it. Drop --markup.\n"),
     (["-f", "bibtex", "--keep-case"], "Error: --keep-case applies to reference styles (apa, ama, "
-     "vancouver, --style); -f bibtex does not use it. Drop --keep-case.\n"),
-    (["-f", "apa", "--ascii"], "Error: --ascii applies to -f bibtex and -f biblatex; -f apa "
-     "writes UTF-8. Drop --ascii.\n"),
+     "vancouver, --style); the bibtex format does not use it. Drop --keep-case.\n"),
+    (["-f", "apa", "--ascii"], "Error: --ascii applies to the bibtex and biblatex formats; apa "
+     "is written in UTF-8. Drop --ascii.\n"),
+    (["--style", "ieee", "--ascii"], "Error: --ascii applies to the bibtex and biblatex formats; "
+     "ieee is written in UTF-8. Drop --ascii.\n"),
     (["--style", "ieee", "--keep-case"], "Error: --keep-case applies to apa, ama and vancouver; "
-     "a CSL style cases titles as the style says. Drop --keep-case.\n"),
+     "CSL styles (through citeproc-py) print titles as stored. Drop --keep-case.\n"),
     (["--style", "ieee", "--markup", "markdown"], "Error: A CSL style prints text or html "
      "(citeproc-py has no Markdown); use --markup text or --markup html.\n"),
 ])

@@ -209,16 +209,16 @@ def _check_applies(fmt, markup_name: str | None, keep_case: bool, ascii_only: bo
     if (markup_name or keep_case) and not fmt.is_style:
         option = "--markup" if markup_name else "--keep-case"
         raise UsageError(f"{option} applies to reference styles (apa, ama, vancouver, --style); "
-                         f"-f {fmt.name} does not use it. Drop {option}.")
+                         f"the {fmt.name} format does not use it. Drop {option}.")
     if fmt.kind == CSL and keep_case:
-        raise UsageError("--keep-case applies to apa, ama and vancouver; a CSL style cases "
-                         "titles as the style says. Drop --keep-case.")
+        raise UsageError("--keep-case applies to apa, ama and vancouver; CSL styles (through "
+                         "citeproc-py) print titles as stored. Drop --keep-case.")
     if fmt.kind == CSL and markup_name == "markdown":
         raise UsageError("A CSL style prints text or html (citeproc-py has no Markdown); "
                          "use --markup text or --markup html.")
     if ascii_only and fmt.name not in ("bibtex", "biblatex"):
-        raise UsageError(f"--ascii applies to -f bibtex and -f biblatex; -f {fmt.name} writes "
-                         "UTF-8. Drop --ascii.")
+        raise UsageError(f"--ascii applies to the bibtex and biblatex formats; {fmt.name} is "
+                         "written in UTF-8. Drop --ascii.")
 
 
 def _stdin():
@@ -576,6 +576,9 @@ def _fixable(references: tuple[str, ...], output: str) -> None:
     if ref is None or ref.identifier is not None or ref.bundled:
         raise click.UsageError("--fix corrects one .bib, .ris or .json file (or one document "
                                "on stdin): give just that file.")
+    if ref.path and not os.path.isfile(ref.path):
+        raise click.UsageError("--fix reads its input twice (to check it, then to copy it): give "
+                               "a regular file, not a pipe (or pipe the document to '-').")
     if ref.path and os.path.exists(output) and os.path.samefile(ref.path, output):
         raise click.UsageError("--fix never writes over its input: give -o another file.")
 

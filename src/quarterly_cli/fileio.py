@@ -110,7 +110,10 @@ class StdinText:
         self._raw = raw
         self.name = name or self.NAME
         self._chunk = chunk
-        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        # Plain UTF-8, the byte-order mark taken off by hand (`_bom`): utf-8-sig's decoder
+        # counts error offsets from after the mark, which put a bad byte on the wrong line.
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self._bom = True  # a mark may still come: nothing has been decoded yet
         self._text = ""  # decoded, not yet handed out
         self._lines = 0  # newlines in text already handed out or decoded before `_text`
         self._eof = False
@@ -132,6 +135,9 @@ class StdinText:
             raise InputFormatError(
                 f"{self.name} is not UTF-8 text (line {self._line_at(good, len(good))}). "
                 f"{self.ADVICE[1]}.") from None
+        if self._bom and text:
+            self._bom = False
+            text = text.removeprefix("\ufeff")
         nul = text.find("\0")
         if nul >= 0:
             raise InputFormatError(
@@ -272,27 +278,26 @@ class Appending:
             yield record
 
     def keyed(self, records: Iterable[Record]) -> list[Record]:
-        """The new records, each with a citation key that FILE does not use yet: a new
-        `mathers2014challenge` beside FILE's becomes `mathers2014challengea`. A key the input
-        gave that FILE already uses is changed the same way, with a warning (documents cite
-        keys)."""
+        """The new records, each with the citation key it is written with, one FILE does not
+        use yet (formats._fields.keys_beside): a new `mathers2014challenge` beside FILE's
+        becomes `mathers2014challengea`. A key the input gave that FILE already uses is changed
+        the same way, with a warning (documents cite keys)."""
         from .diagnostics import warn
-        from .formats._fields import citation_keys
+        from .formats._fields import keys_beside
         from .markup import plain
 
         records = list(records)
         out = []
-        # Keys as the writer would make them on its own, and as they must be beside FILE's: a
-        # record is given its key only where the two differ, so output is otherwise unchanged.
-        for (record, own), (_, key) in zip(citation_keys(records),
-                                           citation_keys(records, self.file_keys), strict=True):
-            if own == key:
-                out.append(record)
-                continue
+        for record, key in zip(records, keys_beside(records, self.file_keys), strict=True):
             if record.id and record.id in self.file_keys:
+                what = (record.DOI or (f"PMID {record.PMID}" if record.PMID else "")
+                        or plain(record.title) or "untitled")
                 warn(f"{self.path} already has an entry with the key {record.id}; the new one "
-                     f"({record.DOI or plain(record.title)}) is written as {key}.")
-            out.append(record.with_(id=key))
+                     f"({what}) is written as {key}.")
+            # The writers take the key from `id`, RIS's ID from citation-key first: both set.
+            if record.get("citation-key") not in (None, key):
+                record = record.with_(citation_key=key)
+            out.append(record if record.id == key else record.with_(id=key))
         return out
 
     def chunks(self, rendered: Iterable[str]) -> Iterator[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence, Set
 
 from .. import markup
 from ..model import Record
@@ -70,6 +70,28 @@ def citation_keys(records: Iterable[Record],
             n += 1
         seen.add(key)
         yield record, key
+
+
+def keys_beside(records: Sequence[Record], taken: Set[str]) -> list[str]:
+    """Keys for records added to a file whose keys are `taken` (`--append`): a key the input
+    gave is kept unless the file or an earlier record has it; any other record gets a key that
+    neither the file nor any key the input gave uses (`mathers2014challengea`, `…b`)."""
+    given = [r.id if r.id and _KEY.fullmatch(r.id) else None for r in records]
+    reserved = {key for key in given if key}
+    used = set(taken)
+    out = []
+    for record, own in zip(records, given, strict=True):
+        if own and own not in used:
+            key = own
+        else:
+            base = own or base_key(record)
+            key, n = base, 0
+            while key in used or key in reserved:
+                key = base + letters(n)
+                n += 1
+        used.add(key)
+        out.append(key)
+    return out
 
 
 def letters(n: int) -> str:
