@@ -185,8 +185,9 @@ class StdinText:
 
 
 class FileText(StdinText):
-    """A BibTeX or RIS file read as StdinText reads standard input: junk fails at its first bad
-    bytes, and a file that is not a document of references at its head."""
+    """A file of records (BibTeX, RIS, CSL-JSON) read as StdinText reads standard input: junk
+    fails at its first bad bytes, in bigger pieces (readers.iter_path also refuses a file whose
+    head is no document before reading on)."""
 
     ADVICE = ("Give a BibTeX, RIS or CSL-JSON file", "Save the file as UTF-8 and try again")
 
