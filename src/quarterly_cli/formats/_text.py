@@ -37,9 +37,11 @@ from ._citeproc import (
     clean,
     initials,
     is_english,
+    is_numeric,
     lowercase,
     normalize_initials,
     number,
+    ordinal,
     parse_name,
     rich,
     strip_periods,
@@ -203,6 +205,15 @@ class Fields:
 
 
 # --- names ------------------------------------------------------------------------------------
+
+def label_edition(e: Fields) -> str:
+    """CSL's `<label variable="edition">` with the number: `2nd ed.`, or the edition as written
+    when it is not a number (the same in APA, AMA and Vancouver)."""
+    edition = e.var("edition")
+    if not edition:
+        return ""
+    return f"{ordinal(edition)} ed." if is_numeric("edition", edition) else rich(edition)
+
 
 class Parts:
     """A personal name split as citeproc-js splits it (particles and suffixes found inside the

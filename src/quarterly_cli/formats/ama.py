@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 
 from ..model import Name, Record
 from . import Options
-from ._citeproc import is_numeric, is_plural, italic, italic_leaf, join, ordinal, rich, wrap
-from ._text import Fields, numbered, sort_order_name, text_date, year_text
+from ._citeproc import is_numeric, is_plural, italic, italic_leaf, join, rich, wrap
+from ._text import Fields, label_edition, numbered, sort_order_name, text_date, year_text
 
 MAX_LISTED = 6
 FIRST_WHEN_TRUNCATED = 3
@@ -71,15 +71,6 @@ def label_volume(e: Fields) -> str:
     if is_numeric("volume", volume):
         return ("Vols " if is_plural("volume", volume) else "Vol ") + text
     return text
-
-
-def label_edition(e: Fields) -> str:
-    edition = e.var("edition")
-    if not edition:
-        return ""
-    if is_numeric("edition", edition):
-        return f"{ordinal(edition)} ed."
-    return rich(edition)
 
 
 def _year(e: Fields) -> str:

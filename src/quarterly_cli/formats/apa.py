@@ -48,6 +48,7 @@ from ._text import (
     Fields,
     collation,
     given_first_name,
+    label_edition,
     month_day,
     parts,
     present_variables,
@@ -583,15 +584,6 @@ def label_volume(e: Entry) -> str:
     if is_numeric("volume", volume):
         return ("Vols. " if is_plural("volume", volume) else "Vol. ") + rich(text)
     return rich(capitalize_first(text))
-
-
-def label_edition(e: Entry) -> str:
-    edition = e.var("edition")
-    if not edition:
-        return ""
-    if is_numeric("edition", edition):
-        return f"{ordinal(edition)} ed."
-    return rich(edition)
 
 
 # What an identifier (in parentheses) can be made of.

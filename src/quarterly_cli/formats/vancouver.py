@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 
 from ..model import Date, Record
 from . import Options
-from ._citeproc import is_numeric, join, ordinal, rich, wrap
-from ._text import EN_DASH, Fields, numbered, sort_order_name, year_text
+from ._citeproc import is_numeric, join, rich, wrap
+from ._text import EN_DASH, Fields, label_edition, numbered, sort_order_name, year_text
 
 MAX_LISTED = 6
 SERIAL = frozenset(("article-journal", "article-magazine", "article-newspaper", "periodical",
@@ -100,13 +100,6 @@ def type_of_medium(e: Fields) -> str:
 def _journal_online(e: Fields) -> bool:
     """A journal article with a DOI, PMID or PMCID gets no `[Internet]` or `[cited …]`."""
     return e.type == "article-journal" and e.any("DOI", "PMID", "PMCID")
-
-
-def label_edition(e: Fields) -> str:
-    edition = e.var("edition")
-    if not edition:
-        return ""
-    return f"{ordinal(edition)} ed." if is_numeric("edition", edition) else rich(edition)
 
 
 def container_title(e: Fields) -> str:
