@@ -512,16 +512,18 @@ def title_and_descriptions_short(e: Entry) -> str:
     return description_short(e)
 
 
+def serial_layout(e: Entry) -> bool:
+    """apa.csl's recurring choice between its serial and monographic macros (title,
+    contributors, source): serial types, and interviews and conference papers without an
+    editorial container (a container title, editor, …), are laid out as serials."""
+    return e.type in SERIAL or (e.type in ("interview", "paper-conference")
+                                and not e.any(*EDITORIAL))
+
+
 def title(e: Entry) -> str:
     if e.type in ("post", "webpage"):
         return italic(_title_filter_review(e, italic_context=True))
-    if e.type in SERIAL:
-        return _title_serial(e)
-    if e.any(*EDITORIAL):
-        return _title_monographic(e)
-    if e.type in ("interview", "paper-conference"):
-        return _title_serial(e)
-    return _title_monographic(e)
+    return _title_serial(e) if serial_layout(e) else _title_monographic(e)
 
 
 def _title_filter_review(e: Entry, italic_context: bool = False) -> str:
@@ -630,13 +632,7 @@ CONTRIBUTORS = frozenset(("interviewer", "translator", "narrator", "illustrator"
 def identifier_contributors(e: Entry) -> str:
     if e.present.isdisjoint(CONTRIBUTORS):
         return ""  # the macro prints names only
-    if e.type in SERIAL:
-        return _contributors_serial(e)
-    if e.any(*EDITORIAL):
-        return _contributors_monographic(e)
-    if e.type in ("interview", "paper-conference"):
-        return _contributors_serial(e)
-    return _contributors_monographic(e)
+    return _contributors_serial(e) if serial_layout(e) else _contributors_monographic(e)
 
 
 def _contributors_serial(e: Entry) -> str:
@@ -949,14 +945,8 @@ def source(e: Entry) -> str:
     t = e.type
     if t in ("post", "webpage"):
         main = ""
-    elif t in SERIAL:
-        main = source_serial(e)
-    elif e.any(*EDITORIAL):
-        main = source_monographic(e)
-    elif t in ("interview", "paper-conference"):
-        main = source_serial(e)
     else:
-        main = source_monographic(e)
+        main = source_serial(e) if serial_layout(e) else source_monographic(e)
     website = e.text("container-title", "title") if t in ("post", "webpage") else ""
     return join(". ", [main, source_publisher(e), source_archive(e), source_location(e),
                        website])
