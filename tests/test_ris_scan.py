@@ -4,9 +4,9 @@
 rispy's RisParser reads, subclassed as quarterly used it before (`RispyParser` below, kept here
 as the reference): the same records with the same (tag, value) lines in order, the same tag
 lines outside any record, the same count of extra `TY` lines, and the same tag table as
-`_Tags.of` builds from those lines. Compared on arbitrary RIS-like text (hypothesis, derandomised
-so CI is repeatable) and on every real RIS export in ../shared/real-world (read in place, never
-copied; skipped when absent).
+`table_of` (below, the rule written plainly) builds from those lines. Compared on arbitrary
+RIS-like text (hypothesis, derandomised so CI is repeatable) and on every real RIS export in
+../shared/real-world (read in place, never copied; skipped when absent).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ import rispy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quarterly_cli.readers.ris import _LIST_TAGS, _scan, _Tags
+from quarterly_cli import markup
+from quarterly_cli.readers.ris import _LIST_TAGS, _scan
 
 
 class RispyParser(rispy.RisParser):
@@ -59,6 +60,22 @@ class RispyParser(rispy.RisParser):
             pairs.append([tag, content])
 
 
+def table_of(pairs: list[tuple[str, str]]) -> tuple[dict[str, list[str]], list[str]]:
+    """A record's tag table from its (tag, value) lines: each value on one line
+    (markup.one_line), an empty one dropped, AU and A1 as authors, other tags' values in order."""
+    values: dict[str, list[str]] = {}
+    authors: list[str] = []
+    for tag, value in pairs:
+        value = markup.one_line(value)
+        if not value:
+            continue
+        if tag in ("AU", "A1"):
+            authors.append(value)
+        else:
+            values.setdefault(tag, []).append(value)
+    return values, authors
+
+
 def assert_same_as_rispy(text: str) -> None:
     parser = RispyParser()
     expected = parser.parse(text)
@@ -70,9 +87,9 @@ def assert_same_as_rispy(text: str) -> None:
         assert ty == entry["TY"]
         want = [tuple(pair) for pair in entry["pairs"]]
         assert pairs == want
-        reference = _Tags.of(want)
-        assert (tags.values, tags.authors) == (reference.values, reference.authors)
-        assert list(tags.values) == list(reference.values)  # tags in the order they came
+        values, authors = table_of(want)
+        assert (tags.values, tags.authors) == (values, authors)
+        assert list(tags.values) == list(values)  # tags in the order they came
 
 
 # Tags rispy takes for tags (list tags, others, non-ASCII capitals, `A-`) and lines it does not.

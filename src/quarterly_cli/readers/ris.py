@@ -134,8 +134,10 @@ def _scan(text: str) -> tuple[list[tuple[str, _Tags, list[tuple[str, str]]]], li
     closed is not read, other lines outside a record are skipped. Any other line in a record
     continues the line before it: as a new value under a tag rispy reads as a list (`KW`, `AU`,
     `N1`, …), else joined to its value with a space; an empty one, or one before the record's
-    first tag, says nothing. Each value then goes into the record's tag table (`_Tags`) as
-    `_Tags.of` puts it there: the table is built in the same pass.
+    first tag, says nothing. Each value then goes into the record's tag table (`_Tags`), built
+    in the same pass: folded to one line (markup.one_line), an empty one dropped, `AU` and `A1`
+    as authors in file order, any other tag's values in order (tests/test_ris_scan.py holds the
+    table to that rule written plainly).
 
     Hand-written rather than rispy's parser (which quarterly used before, subclassed): on the
     10,000 real records of benchmarks/run.py rispy's parse and building the tag tables from its
@@ -268,27 +270,6 @@ class _Tags:
         self.values = values  # tag → its values (non-empty, one line), tags in the order they came
         self.authors = authors  # A1 and AU, in the order of the file
 
-    @classmethod
-    def of(cls, pairs: list[tuple[str, str]]) -> _Tags:
-        """The table of a record's (tag, value) lines, as `_scan` builds it while it reads."""
-        values: dict[str, list[str]] = {}
-        authors: list[str] = []
-        for tag, value in pairs:
-            # markup.one_line, inlined: this runs for every line of a file.
-            if not value.isprintable() or "  " in value:
-                value = markup.squash_space(markup.strip_controls(value))
-            if not value:  # `PB  -` with nothing after it says nothing (a later PB may)
-                continue
-            if tag == "AU" or tag == "A1":
-                authors.append(value)
-            else:
-                listed = values.get(tag)
-                if listed is None:
-                    values[tag] = [value]
-                else:
-                    listed.append(value)
-        return cls(values, authors)
-
     def has(self, tag: str) -> bool:
         return bool(self.values.get(tag))
 
@@ -404,11 +385,6 @@ def _date_loose(text: str) -> Date | None:
         return Date.parse(text, loose=True)
     except DateError:
         return None
-
-
-def record_from_pairs(ty_text: str, pairs: list[tuple[str, str]]) -> Record:
-    """One RIS record (its TY value and its (tag, value) lines in order) → Record."""
-    return record_from_tags(ty_text, _Tags.of(pairs))
 
 
 def record_from_tags(ty_text: str, tags: _Tags) -> Record:
