@@ -54,26 +54,24 @@ def fetch_work(doi: str, gate: http.Gate | None = None) -> dict[str, Any]:
         gate.observe(response.headers)
     if response.status == 404:
         raise NotFoundError("no such DOI at Crossref (404). Check the DOI for typos.")
+    return _message(response, "work", "a work record")
+
+
+def _message(response: http.Response, message_type: str, what: str) -> dict[str, Any]:
+    """The `message` of a Crossref answer whose `message-type` is `message_type`; SourceError
+    (naming `what` was expected) for any other status, a body that is not JSON or another
+    envelope."""
     if response.status != 200:
-        raise SourceError(
-            f"Crossref answered {response.status}. Try again later."
-        )
+        raise SourceError(f"Crossref answered {response.status}. Try again later.")
     try:
         payload = json.loads(response.body)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise SourceError(
-            "Crossref sent something that is not JSON (a truncated answer or a "
-            "maintenance page). Try again later."
-        ) from None
-    if (
-        not isinstance(payload, dict)
-        or payload.get("status") != "ok"
-        or payload.get("message-type") != "work"
-        or not isinstance(payload.get("message"), dict)
-    ):
-        raise SourceError(
-            "Crossref's answer is not a work record. Try again later."
-        )
+        raise SourceError("Crossref sent something that is not JSON (a truncated answer or a "
+                          "maintenance page). Try again later.") from None
+    if (not isinstance(payload, dict) or payload.get("status") != "ok"
+            or payload.get("message-type") != message_type
+            or not isinstance(payload.get("message"), dict)):
+        raise SourceError(f"Crossref's answer is not {what}. Try again later.")
     return payload["message"]
 
 
@@ -569,19 +567,10 @@ def _get_list(params: dict[str, str], gate: http.Gate) -> dict[str, Any]:
         response = http.get(f"{base_url()}/works", params=_with_mailto(params),
                             user_agent=http.user_agent(), service="Crossref", setting=SETTING)
     gate.observe(response.headers)
-    if response.status != 200:
-        raise SourceError(f"Crossref answered {response.status}. Try again later.")
-    try:
-        payload = json.loads(response.body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise SourceError("Crossref sent something that is not JSON (a truncated answer or a "
-                          "maintenance page). Try again later.") from None
-    if (not isinstance(payload, dict) or payload.get("status") != "ok"
-            or payload.get("message-type") != "work-list"
-            or not isinstance(payload.get("message"), dict)
-            or not isinstance(payload["message"].get("items"), list)):
+    message = _message(response, "work-list", "a list of works")
+    if not isinstance(message.get("items"), list):
         raise SourceError("Crossref's answer is not a list of works. Try again later.")
-    return payload["message"]
+    return message
 
 
 def notices_from_list(message: dict[str, Any], wanted: Sequence[str]) -> dict[str, list[Update]]:
