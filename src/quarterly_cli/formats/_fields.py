@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence, Set
+from collections.abc import Container, Iterable, Iterator, Sequence, Set
 
 from .. import markup
 from ..model import Record
@@ -55,19 +55,14 @@ def base_key(record: Record) -> str:
 _KEY = re.compile(r"[A-Za-z0-9_:.+/'!?&*;<>@\[\]|-]+")
 
 
-def citation_keys(records: Iterable[Record],
-                  taken: Iterable[str] = ()) -> Iterator[tuple[Record, str]]:
+def citation_keys(records: Iterable[Record]) -> Iterator[tuple[Record, str]]:
     """Each record with a unique ASCII key, in input order: the second `mathers2014challenge`
     becomes `mathers2014challengea`, then `…b`. A key the input already had (BibTeX, CSL-JSON
-    `id`, RIS `ID`) is kept when it is a valid ASCII key: documents cite those keys. `taken`:
-    keys in use already (those of the file `--append` adds to), which get a letter too."""
-    seen: set[str] = set(taken)
+    `id`, RIS `ID`) is kept when it is a valid ASCII key: documents cite those keys."""
+    seen: set[str] = set()
     for record in records:
-        base = record.id if record.id and _KEY.fullmatch(record.id) else base_key(record)
-        key, n = base, 0
-        while key in seen:
-            key = base + letters(n)
-            n += 1
+        key = free_key(record.id if record.id and _KEY.fullmatch(record.id) else base_key(record),
+                       seen)
         seen.add(key)
         yield record, key
 
@@ -77,21 +72,25 @@ def keys_beside(records: Sequence[Record], taken: Set[str]) -> list[str]:
     gave is kept unless the file or an earlier record has it; any other record gets a key that
     neither the file nor any key the input gave uses (`mathers2014challengea`, `…b`)."""
     given = [r.id if r.id and _KEY.fullmatch(r.id) else None for r in records]
-    reserved = {key for key in given if key}
     used = set(taken)
+    blocked = used | {key for key in given if key}  # what a made-up key must not be
     out = []
     for record, own in zip(records, given, strict=True):
-        if own and own not in used:
-            key = own
-        else:
-            base = own or base_key(record)
-            key, n = base, 0
-            while key in used or key in reserved:
-                key = base + letters(n)
-                n += 1
+        key = own if own and own not in used else free_key(own or base_key(record), blocked)
         used.add(key)
+        blocked.add(key)
         out.append(key)
     return out
+
+
+def free_key(base: str, taken: Container[str]) -> str:
+    """`base`, or `base` with the first letters (`a`, `b`, …, `z`, `aa`) that make a key not in
+    `taken`."""
+    key, n = base, 0
+    while key in taken:
+        key = base + letters(n)
+        n += 1
+    return key
 
 
 def letters(n: int) -> str:

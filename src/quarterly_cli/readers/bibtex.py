@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Container
 from functools import cache, lru_cache
 
 from .. import doi as doi_mod
@@ -898,6 +897,8 @@ def markup_free(url: str) -> str:
 
 
 def read(text: str, name: str) -> list[Record]:
+    from ..formats._fields import free_key
+
     entries, scanner = scan(text, name)
     inherit(entries, name, scanner)
     entries = [e for e in entries if e.type != "xdata"]  # data for others, not a work
@@ -907,7 +908,7 @@ def read(text: str, name: str) -> list[Record]:
         key = entry.key
         if key and key in seen:
             first = seen[key]
-            new_key = _free_key(key, seen)
+            new_key = free_key(key, seen)  # key is in seen: a letter is added
             warn(f"{name}: key '{key}' is used twice (lines {scanner.line(first.pos)} and "
                  f"{scanner.line(entry.pos)}); the second entry is kept as '{new_key}'.")
             key = new_key
@@ -933,12 +934,3 @@ def _prose_only(text: str) -> bool:
     comments is an empty library, not an error)."""
     return bool(text.strip()) and not re.fullmatch(r"(?:\s|%[^\n]*)*", text) and \
         not _AT.search(text)
-
-
-def _free_key(key: str, taken: Container[str]) -> str:
-    from ..formats._fields import letters
-
-    n = 0
-    while key + letters(n) in taken:
-        n += 1
-    return key + letters(n)
