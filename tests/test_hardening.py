@@ -114,6 +114,17 @@ def test_bytes_that_are_not_utf8_are_one_error_line(runner):
                              "saved as UTF-8.\n")
 
 
+@pytest.mark.parametrize(("data", "message"), [
+    (b"\xff\xfe", f"Standard input is not UTF-8 text (line 1). {NOT_TEXT} saved as UTF-8."),
+    (b"10.5555/a\x00b\n", "Standard input holds a NUL byte (line 1): it is not text. "
+                          f"{NOT_TEXT}."),
+])
+def test_check_reads_standard_input_as_cite_does(runner, data, message):
+    result = runner.invoke(main, ["check", "--offline", "-"], input=data)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"Error: {message}\n"
+
+
 class CountingStream(io.BytesIO):
     """Standard input that counts how much of it was read."""
 

@@ -554,7 +554,10 @@ def check_command(references: tuple[str, ...], fail_on: str, style: str | None, 
     from .diagnostics import set_quiet
 
     set_quiet(quiet)
-    stdin_text = sys.stdin.read() if any(r.strip() == "-" for r in references) else None
+    stdin_text = None
+    if any(r.strip() == "-" for r in references):
+        given = _stdin()  # as cite reads it: bytes that are not text stop the run at once
+        stdin_text = given if isinstance(given, str) else given.read()  # --fix needs the text
     bar = _progress_bar(progress)
     try:
         report = checker.check(references, stdin_text=stdin_text, offline=offline,
