@@ -156,3 +156,20 @@ def test_the_warning_names_a_record_by_pmid_when_it_has_no_doi(runner, tmp_path)
     result = run(runner, "cite", source, "-o", str(target), "--append")
     assert "the new one (PMID 12345) is written as xa." in result.stderr
     assert [i["id"] for i in json.loads(target.read_text("utf-8"))] == ["x", "xa"]
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b"@article{a,\n  title = {Caf\xe9}\n}\n",
+     "{path} is not UTF-8 text (line 2). Save the file as UTF-8 and try again."),
+    (b"@article{a,\n\n  title = {A\x00}\n}\n",
+     "{path} holds a NUL byte (line 3): it is not text. Give a BibTeX, RIS or CSL-JSON file."),
+])
+def test_a_target_file_that_is_not_text_is_refused_by_line_and_left_alone(runner, tmp_path,
+                                                                         crossref, raw, message):
+    target = tmp_path / "refs.bib"
+    target.write_bytes(raw)
+    result = runner.invoke(main, ["cite", "10.5555/any", "-o", str(target), "--append"])
+    assert result.exit_code != 0 and result.stdout == ""
+    assert result.stderr == f"Error: {message.format(path=target)}\n"
+    assert crossref.log == []  # refused before the network
+    assert target.read_bytes() == raw

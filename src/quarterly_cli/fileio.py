@@ -239,16 +239,13 @@ class Appending:
         state = cls(path, kind)
         try:
             with open(path, "rb") as handle:
-                raw = handle.read()
+                # Decoded as files of records are: bad bytes or a NUL are one error line that
+                # names the line they are on.
+                state.text = FileText(handle, path).read()
         except FileNotFoundError:
             return state
         except OSError as exc:
             raise QuarterlyError(f"Cannot read {path} ({exc.strerror}). Check the path.") from None
-        try:
-            state.text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputFormatError(f"{path}: byte {exc.start} is not UTF-8. Save the file as "
-                                   "UTF-8, or write to another file.") from None
         if not state.text.strip():
             return state
         found = sniff(state.text)
