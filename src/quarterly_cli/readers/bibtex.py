@@ -118,15 +118,31 @@ _AT = re.compile(r"@[ \t\r\n]*([A-Za-z][\w:.+-]*)[ \t\r\n]*([{(])")
 _SPACE = re.compile(r"(?:[ \t\r\n]|%[^\n]*)*")
 _KEY_END = re.compile(r"[,\s}\)]")
 _FIELD = re.compile(r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=")
-# A braced value with groups nested one deep. Possessive quantifiers (Python 3.11+) read a long
-# abstract in a few steps; before 3.11, one character per step, which never backtracks either.
-_NESTED_ONCE = (r"(?:[^{}]++|\{[^{}]*+\})*+" if sys.version_info >= (3, 11)
-                else r"(?:[^{}]|\{[^{}]*\})*")
-_SIMPLE_FIELD = re.compile(  # braces nested one deep (`{The {NHS} reform}`), quotes, numbers
+
+
+def _nested(depth: int, chars: str = "[^{}]") -> str:
+    """`chars` and brace groups nested at most `depth` deep. Possessive quantifiers (Python
+    3.11+) read a long abstract in a few steps; before 3.11, one character per step, which never
+    backtracks either (a character is a brace or not: one way to match it)."""
+    possessive = "+" if sys.version_info >= (3, 11) else ""
+    pattern = f"[^{{}}]*{possessive}"
+    for level in range(depth, 0, -1):
+        one = chars if level == 1 else "[^{}]"
+        pattern = f"(?:{one}+{possessive}|\\{{{pattern}\\}})*{possessive}" if possessive \
+            else f"(?:{one}|\\{{{pattern}\\}})*"
+    return pattern
+
+
+# The common field in one match: a braced or quoted value with groups nested two deep (`{The
+# {NHS} reform}`, Better BibTeX's `{{City}}`, `"Breitenb{\\"{u}}cher"`), or a number. Anything
+# else (deeper groups, `#`, macros, comments) goes by the general path below, which reads these
+# the same way (tests/test_bibtex_reader.py).
+_BRACED_TEXT = _nested(2)
+_QUOTED_TEXT = _nested(2, r'[^"{}]')
+_SIMPLE_FIELD = re.compile(
     r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=[ \t\r\n]*"
-    rf"(?:\{{({_NESTED_ONCE})\}}|\"([^\"{{}}]*)\"|(\d+))"
+    rf"(?:\{{({_BRACED_TEXT})\}}|\"({_QUOTED_TEXT})\"|(\d+))"
     r"[ \t\r\n]*(?:,[ \t\r\n]*|(?=[})]))")
-_BRACES = re.compile(r"[{}]")
 _QUOTED = re.compile(r'[{}"]')
 _BARE = re.compile(r"[^\s\"#%'(),={}]+")
 
@@ -158,10 +174,19 @@ class _Scanner:
         self.name = name
         self.macros: dict[str, str] = dict(_PREDEFINED)
         self._newlines: list[int] | None = None
+        self._counted = (0, 1)  # (offset, its line): where `line` last counted to
         self.duplicates: list[tuple[Entry, str, int]] = []
 
     def line(self, pos: int) -> int:
+        """The line number of offset `pos`. Warnings mostly come in file order: counted on from
+        the last offset asked about (str.count, a few ms for the whole file), and only when one
+        goes back, looked up in an index of the newlines (which takes ten times that to build)."""
         if self._newlines is None:
+            counted, line = self._counted
+            if pos >= counted:
+                line += self.text.count("\n", counted, pos)
+                self._counted = (pos, line)
+                return line
             self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         return bisect_right(self._newlines, pos - 1) + 1
 
@@ -207,12 +232,12 @@ class _Scanner:
         """`pos` is just after an opening brace; returns the position after its closing one."""
         depth = 1
         text = self.text
-        while True:
-            match = _BRACES.search(text, pos)
-            if match is None:
-                raise _Syntax(pos, "unbalanced braces")
-            pos = match.end()
-            depth += 1 if match.group() == "{" else -1
+        while True:  # closing brace by closing brace: str.find and str.count, not a loop per brace
+            close = text.find("}", pos)
+            if close < 0:
+                raise _Syntax(text.rfind("{", pos) + 1 or pos, "unbalanced braces")
+            depth += text.count("{", pos, close) - 1
+            pos = close + 1
             if depth == 0:
                 return pos
 
