@@ -523,8 +523,7 @@ def parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
     while items and items[-1].lower() in _OTHERS:
         items.pop()
         more = True
-    names = tuple(n for n in (parse_name(item) for item in items) if n is not None)
-    return names, more
+    return tuple([n for n in map(parse_name, items) if n is not None]), more
 
 
 # --- inheritance ---------------------------------------------------------------------------
@@ -634,12 +633,19 @@ def _month_day(month: str, day: str) -> tuple[int | None, int | None, int | None
     return months[0], day_value, months[1] if len(months) > 1 else None
 
 
+@lru_cache(maxsize=1 << 12)  # a library's dates repeat (`2019-05`); a Date is immutable
+def _date(text: str) -> Date:
+    """A date field's text as a date, or as a literal when it is none; DateError (which the
+    cache does not keep: the warning is given each time) when it names one that cannot exist."""
+    return Date.parse(text) or Date(literal=text)
+
+
 def _issued(fields: dict[str, str], warn_bad) -> Date | None:
     date = fields.get("date")
     if date:
         text = latex_to_text(date)
         try:
-            return Date.parse(text) or Date(literal=text)
+            return _date(text)
         except DateError as exc:
             warn_bad("date", text, exc)
             return Date(literal=text)
@@ -686,13 +692,18 @@ def _abstract(value: str | None) -> tuple[Section, ...]:
 _PARAGRAPHS = re.compile(r"\n[ \t\r]*\n")
 
 
+_TITLE_FIELDS = {prefix: (prefix + "title", prefix + "subtitle", prefix + "titleaddon")
+                 for prefix in ("", "journal", "book")}
+
+
 def _title(fields: dict[str, str], prefix: str) -> str | None:
     """`title` + `subtitle` + `titleaddon` (or `booktitle` + `booksubtitle` …) as one title, as
     biblatex prints them: `Title: Subtitle. Addon`; the parts there are when one is missing
     (APA's untitled works have only a `titleaddon`, `[Photograph series of …]`)."""
-    title = fields.get(prefix + "title")
-    subtitle = fields.get(prefix + "subtitle")
-    addon = fields.get(prefix + "titleaddon")
+    title_field, subtitle_field, addon_field = _TITLE_FIELDS[prefix]
+    title = fields.get(title_field)
+    subtitle = fields.get(subtitle_field)
+    addon = fields.get(addon_field)
     if title is None and subtitle is None and addon is None:
         return None
     rich = latex_to_rich(title) if title else ""
@@ -740,7 +751,9 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
 
     # names
     for field, role in NAME_FIELDS.items():
-        raw = take(field)
+        raw = fields.get(field)
+        if raw is not None:
+            used.add(field)
         if raw:
             people, went_on = parse_names(raw)
             if people or went_on:
@@ -864,7 +877,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         if value and var not in dates:
             text_value = latex_to_text(value)
             try:
-                date = Date.parse(text_value) or Date(literal=text_value)
+                date = _date(text_value)
             except DateError as exc:
                 warn_bad(field, text_value, exc)
                 date = Date(literal=text_value)
