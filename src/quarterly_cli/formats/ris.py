@@ -64,23 +64,25 @@ def rich(text: str) -> str:
     """CSL rich text → a RIS title with HTML markup (the reader's `rich` reverses it)."""
     if "<" not in text and "&" not in text:
         return text
-    if "&" not in text:
+    if "&" not in text and _nocase_only(text):
         # The most common markup, case protection alone (`<span class="nocase">NHS</span>`
-        # from BibTeX's `{NHS}`), is not written: removed pair by pair, innermost first, with
-        # no parsing. When no `<` is left, those were all the tags and they were balanced, and
-        # the text needs no escape — what the general path gives (tests/test_ris_properties.py).
-        bare = text
-        while "<" in bare:
-            stripped = _NOCASE_PAIR.sub(r"\1", bare)
-            if stripped == bare:
-                break
-            bare = stripped
-        else:
-            return bare
+        # from BibTeX's `{NHS}`), is not written: the text without its tags is what the
+        # general path gives, without parsing (tests/test_ris_properties.py).
+        return text.replace('<span class="nocase">', "").replace("</span>", "")
     return markup.wrap(markup.parse(text), _escape, _HTML)
 
 
-_NOCASE_PAIR = re.compile(r'<span class="nocase">([^<]*)</span>')
+def _nocase_only(text: str) -> bool:
+    """Whether every `<` in `text` opens a nocase span or closes one that is open."""
+    depth = 0
+    for after in text.split("<")[1:]:
+        if after.startswith('span class="nocase">'):
+            depth += 1
+        elif depth and after.startswith("/span>"):
+            depth -= 1
+        else:
+            return False
+    return True
 
 
 def ris_name(name: Name) -> str:
