@@ -80,6 +80,21 @@ def test_flat_groups_read_as_the_parser_reads_them(value):
     assert markup.parse(latex_to_rich(value)) == markup.parse(parsed)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.characters(exclude_categories=("Cs",)),
+                          st.sampled_from(["\x1b", "\x1b[31m", "\x9b", "\x7f", "\t", "\n"])),
+                max_size=30).map("".join))
+def test_clean_skips_the_control_pass_only_when_there_is_nothing_to_remove(value):
+    """latex._clean leaves printable text to itself; the result is always that of removing the
+    controls and normalising to NFC."""
+    import unicodedata
+
+    from quarterly_cli import markup
+    from quarterly_cli.readers.latex import _clean
+
+    assert _clean(value) == unicodedata.normalize("NFC", markup.strip_controls(value))
+
+
 # --- markup.escape_latex against the plain table ---------------------------------------------
 
 def _escape_latex_reference(text: str) -> str:

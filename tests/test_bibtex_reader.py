@@ -507,3 +507,55 @@ def test_a_crossref_chain_longer_than_any_real_one_is_cut():
     chain = "\n".join(f"@book{{k{i}, title={{T}}, crossref={{k{i + 1}}}}}" for i in range(2000))
     records, _ = read(chain + "\n@book{k2000, title={T}, publisher={P}}")
     assert len(records) == 2001 and records[-2].publisher == "P"
+
+
+# --- the scanner's fast path ---------------------------------------------------------------
+
+VALUE_TEXT = st.lists(st.sampled_from(list("{}\"#%,=() \n\taB1\\'~") + ["{{", "}}", "{\\\"{u}}",
+                                                                        "x = ", "}\n  y = {"]),
+                      max_size=12).map("".join)
+FIELD_VALUE = st.one_of(VALUE_TEXT.map(lambda v: "{" + v + "}"), VALUE_TEXT.map(lambda v: f'"{v}"'),
+                        st.integers(0, 3000).map(str), st.sampled_from(["feb", "undefined"]),
+                        VALUE_TEXT)
+SPACE = st.sampled_from(["", " ", "\n  ", "\t", " % comment\n "])
+
+
+def _scanned(text):
+    """What the scanner makes of `text`: the entries as written and the warnings, or the error."""
+    try:
+        with diagnostics.capture() as warnings:
+            entries, scanner = scan(text, "t.bib")
+    except InputFormatError as exc:
+        return str(exc)
+    return ([(e.type, e.key, e.pos, e.end, e.fields, e.at) for e in entries],
+            [(e.key, name, pos) for e, name, pos in scanner.duplicates], warnings)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["title", "Title", "note", "year"]), SPACE,
+                          FIELD_VALUE, SPACE, st.sampled_from([",", ", ", " # feb,", ""])),
+                max_size=5),
+       st.sampled_from(["}", ")", "\n}", ",}"]))
+def test_the_fast_path_reads_fields_as_the_general_path(fields, end):
+    """`_SIMPLE_FIELD` (one match for the common field) gives the same entries, warnings and
+    errors as the general path alone (`_value`, brace by brace)."""
+    from unittest import mock
+
+    from quarterly_cli.readers import bibtex
+
+    text = "@misc{k,\n" + "".join(f"  {name}{a}={b}{value}{c}\n"
+                                  for name, a, value, b, c in fields) + end
+    with mock.patch.object(bibtex, "_SIMPLE_FIELD", bibtex.re.compile(r"(?!)")):
+        general = _scanned(text)
+    assert _scanned(text) == general
+
+
+def test_line_numbers_are_right_when_warnings_go_back_in_the_file():
+    text = ("@article{a, title={A}}\n\n@article{b, title={B}, title={C}}\n"
+            "@article{a, title={D}}\n@article{b, title={E}}\n")
+    _, warnings = read(text)
+    assert warnings == [
+        "Warning: t.bib: entry 'b' has 'title' twice (lines 3 and 3); the first is kept.",
+        "Warning: t.bib: key 'a' is used twice (lines 1 and 4); the second entry is kept as 'aa'.",
+        "Warning: t.bib: key 'b' is used twice (lines 3 and 5); the second entry is kept as 'ba'.",
+    ]

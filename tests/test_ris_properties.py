@@ -149,3 +149,18 @@ def test_no_value_breaks_a_line(values):
     assert sum(ln.startswith("TY  - ") for ln in lines) == 1
     (again,) = read_text(text, "x", "ris")
     assert again.keyword == tuple(v for v in map(line, values) if v)
+
+
+RICH_PIECES = st.lists(st.sampled_from(
+    ['<span class="nocase">', "</span>", "<i>", "</i>", "<sup>", "<", "&", "&amp;", "<\u200d",
+     "NHS", " a ", ">", "x<y", "</"]), max_size=10).map("".join)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(RICH_PIECES)
+def test_a_title_with_case_protection_only_is_written_as_the_general_path_writes_it(text):
+    """formats/ris.py `rich` removes nocase spans without parsing when they are the only
+    markup; whatever the text, the result is that of parsing and writing it (markup.wrap)."""
+    from quarterly_cli.formats.ris import _HTML, _escape, rich
+
+    assert rich(text) == markup.wrap(markup.parse(text), _escape, _HTML)

@@ -161,7 +161,8 @@ def _type_key(value: str) -> str:
 def notices(record: Record) -> list[Notice]:
     """Every notice about `record` (and, for a notice, what it is about), merged and sorted:
     most serious first, then oldest first."""
-    if not record.updates and not record.relations and not record.custom:
+    if not record.updates and not record.relations and not (
+            record.custom and isinstance(record.custom.get("publication-types"), list)):
         return []  # the common case: nothing to say, decided without building anything
     own = doi_mod.key(record.DOI) if record.DOI else None
     merged: dict[tuple[str, ...], Notice] = {}

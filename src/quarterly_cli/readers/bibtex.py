@@ -118,15 +118,31 @@ _AT = re.compile(r"@[ \t\r\n]*([A-Za-z][\w:.+-]*)[ \t\r\n]*([{(])")
 _SPACE = re.compile(r"(?:[ \t\r\n]|%[^\n]*)*")
 _KEY_END = re.compile(r"[,\s}\)]")
 _FIELD = re.compile(r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=")
-# A braced value with groups nested one deep. Possessive quantifiers (Python 3.11+) read a long
-# abstract in a few steps; before 3.11, one character per step, which never backtracks either.
-_NESTED_ONCE = (r"(?:[^{}]++|\{[^{}]*+\})*+" if sys.version_info >= (3, 11)
-                else r"(?:[^{}]|\{[^{}]*\})*")
-_SIMPLE_FIELD = re.compile(  # braces nested one deep (`{The {NHS} reform}`), quotes, numbers
+
+
+def _nested(depth: int, chars: str = "[^{}]") -> str:
+    """`chars` and brace groups nested at most `depth` deep. Possessive quantifiers (Python
+    3.11+) read a long abstract in a few steps; before 3.11, one character per step, which never
+    backtracks either (a character is a brace or not: one way to match it)."""
+    possessive = "+" if sys.version_info >= (3, 11) else ""
+    pattern = f"[^{{}}]*{possessive}"
+    for level in range(depth, 0, -1):
+        one = chars if level == 1 else "[^{}]"
+        pattern = f"(?:{one}+{possessive}|\\{{{pattern}\\}})*{possessive}" if possessive \
+            else f"(?:{one}|\\{{{pattern}\\}})*"
+    return pattern
+
+
+# The common field in one match: a braced or quoted value with groups nested two deep (`{The
+# {NHS} reform}`, Better BibTeX's `{{City}}`, `"Breitenb{\\"{u}}cher"`), or a number. Anything
+# else (deeper groups, `#`, macros, comments) goes by the general path below, which reads these
+# the same way (tests/test_bibtex_reader.py).
+_BRACED_TEXT = _nested(2)
+_QUOTED_TEXT = _nested(2, r'[^"{}]')
+_SIMPLE_FIELD = re.compile(
     r"([^\s=,{}\"#%'()]+)[ \t\r\n]*=[ \t\r\n]*"
-    rf"(?:\{{({_NESTED_ONCE})\}}|\"([^\"{{}}]*)\"|(\d+))"
+    rf"(?:\{{({_BRACED_TEXT})\}}|\"({_QUOTED_TEXT})\"|(\d+))"
     r"[ \t\r\n]*(?:,[ \t\r\n]*|(?=[})]))")
-_BRACES = re.compile(r"[{}]")
 _QUOTED = re.compile(r'[{}"]')
 _BARE = re.compile(r"[^\s\"#%'(),={}]+")
 
@@ -158,10 +174,19 @@ class _Scanner:
         self.name = name
         self.macros: dict[str, str] = dict(_PREDEFINED)
         self._newlines: list[int] | None = None
+        self._counted = (0, 1)  # (offset, its line): where `line` last counted to
         self.duplicates: list[tuple[Entry, str, int]] = []
 
     def line(self, pos: int) -> int:
+        """The line number of offset `pos`. Warnings mostly come in file order: counted on from
+        the last offset asked about (str.count, a few ms for the whole file), and only when one
+        goes back, looked up in an index of the newlines (which takes ten times that to build)."""
         if self._newlines is None:
+            counted, line = self._counted
+            if pos >= counted:
+                line += self.text.count("\n", counted, pos)
+                self._counted = (pos, line)
+                return line
             self._newlines = [m.start() for m in re.finditer("\n", self.text)]
         return bisect_right(self._newlines, pos - 1) + 1
 
@@ -207,12 +232,12 @@ class _Scanner:
         """`pos` is just after an opening brace; returns the position after its closing one."""
         depth = 1
         text = self.text
-        while True:
-            match = _BRACES.search(text, pos)
-            if match is None:
-                raise _Syntax(pos, "unbalanced braces")
-            pos = match.end()
-            depth += 1 if match.group() == "{" else -1
+        while True:  # closing brace by closing brace: str.find and str.count, not a loop per brace
+            close = text.find("}", pos)
+            if close < 0:
+                raise _Syntax(text.rfind("{", pos) + 1 or pos, "unbalanced braces")
+            depth += text.count("{", pos, close) - 1
+            pos = close + 1
             if depth == 0:
                 return pos
 
@@ -498,8 +523,7 @@ def parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
     while items and items[-1].lower() in _OTHERS:
         items.pop()
         more = True
-    names = tuple(n for n in (parse_name(item) for item in items) if n is not None)
-    return names, more
+    return tuple([n for n in map(parse_name, items) if n is not None]), more
 
 
 # --- inheritance ---------------------------------------------------------------------------
@@ -609,12 +633,19 @@ def _month_day(month: str, day: str) -> tuple[int | None, int | None, int | None
     return months[0], day_value, months[1] if len(months) > 1 else None
 
 
+@lru_cache(maxsize=1 << 12)  # a library's dates repeat (`2019-05`); a Date is immutable
+def _date(text: str) -> Date:
+    """A date field's text as a date, or as a literal when it is none; DateError (which the
+    cache does not keep: the warning is given each time) when it names one that cannot exist."""
+    return Date.parse(text) or Date(literal=text)
+
+
 def _issued(fields: dict[str, str], warn_bad) -> Date | None:
     date = fields.get("date")
     if date:
         text = latex_to_text(date)
         try:
-            return Date.parse(text) or Date(literal=text)
+            return _date(text)
         except DateError as exc:
             warn_bad("date", text, exc)
             return Date(literal=text)
@@ -661,13 +692,18 @@ def _abstract(value: str | None) -> tuple[Section, ...]:
 _PARAGRAPHS = re.compile(r"\n[ \t\r]*\n")
 
 
+_TITLE_FIELDS = {prefix: (prefix + "title", prefix + "subtitle", prefix + "titleaddon")
+                 for prefix in ("", "journal", "book")}
+
+
 def _title(fields: dict[str, str], prefix: str) -> str | None:
     """`title` + `subtitle` + `titleaddon` (or `booktitle` + `booksubtitle` …) as one title, as
     biblatex prints them: `Title: Subtitle. Addon`; the parts there are when one is missing
     (APA's untitled works have only a `titleaddon`, `[Photograph series of …]`)."""
-    title = fields.get(prefix + "title")
-    subtitle = fields.get(prefix + "subtitle")
-    addon = fields.get(prefix + "titleaddon")
+    title_field, subtitle_field, addon_field = _TITLE_FIELDS[prefix]
+    title = fields.get(title_field)
+    subtitle = fields.get(subtitle_field)
+    addon = fields.get(addon_field)
     if title is None and subtitle is None and addon is None:
         return None
     rich = latex_to_rich(title) if title else ""
@@ -715,7 +751,9 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
 
     # names
     for field, role in NAME_FIELDS.items():
-        raw = take(field)
+        raw = fields.get(field)
+        if raw is not None:
+            used.add(field)
         if raw:
             people, went_on = parse_names(raw)
             if people or went_on:
@@ -839,7 +877,7 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         if value and var not in dates:
             text_value = latex_to_text(value)
             try:
-                date = Date.parse(text_value) or Date(literal=text_value)
+                date = _date(text_value)
             except DateError as exc:
                 warn_bad(field, text_value, exc)
                 date = Date(literal=text_value)
