@@ -562,6 +562,38 @@ def collation(text: str) -> tuple:
     return tuple(_word_key(w) for w in to_plain(text).split())
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_code(word: str) -> str:
+    return word_key_code(_word_key(word))
+
+
+def word_key_code(key: tuple) -> str:
+    """A word's collation elements (`_word_key`) as a string that compares as the tuple does, so
+    that sorting compares one string instead of nested tuples (sorting 10,000 references spent
+    most of its time in tuple comparisons). Each element is a kind mark (\\x02 symbol, \\x03
+    number, \\x04 letters: the tuple's order -1, 0, 1), then a symbol's one character, a number's
+    digit count (as a character above \\x20) and digits, or letters ended by \\x00; the word ends
+    with \\x01. No element holds \\x00 or \\x01 (letters, numbers and symbols are no control
+    characters) and no element's code begins another's, so a word that is a prefix of another
+    sorts first, as a shorter tuple does, and words joined compare as a tuple of words does."""
+    out = []
+    for kind, value in key:
+        if kind == 1:
+            out.append(f"\x04{value}\x00")
+        elif kind == 0:
+            digits = str(value)
+            out.append(f"\x03{chr(0x20 + len(digits))}{digits}")
+        else:
+            out.append(f"\x02{value}")
+    out.append("\x01")
+    return "".join(out)
+
+
+def collation_code(text: str) -> str:
+    """`collation(text)` as one string that sorts as that tuple does (see `_word_code`)."""
+    return "".join([_word_code(w) for w in to_plain(text).split()])
+
+
 def collation_flat(text: str) -> tuple:
     """`localeCompare` on the text itself (spaces ignored too)."""
     return _word_key("".join(to_plain(text).split()))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Collection, Sequence
 from functools import lru_cache
-from itertools import chain
 
 from ..model import Date, Name, Record
 from . import Options
@@ -46,7 +45,7 @@ from ._text import (
     APA_ERAS,
     EN_DASH,
     Fields,
-    collation,
+    collation_code,
     given_first_name,
     label_edition,
     month_day,
@@ -202,9 +201,9 @@ def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
 
 
 @lru_cache(maxsize=1 << 15)
-def _sort_name_key(n: Name) -> tuple:
-    """One name's words as a sort key (see `_text.collation`)."""
-    return collation(_sort_name(n))
+def _sort_name_key(n: Name) -> str:
+    """One name's words as a sort key (see `_text.collation_code`)."""
+    return collation_code(_sort_name(n))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -1256,7 +1255,8 @@ UNDEFINED = (1,)  # citeproc-js sorts a missing key after every present one
 
 
 def _defined(text: str) -> tuple:
-    return (0, collation(text)) if text else UNDEFINED
+    """A text sort key: (0, its collation as a string, `_text.collation_code`), or UNDEFINED."""
+    return (0, collation_code(text)) if text else UNDEFINED
 
 
 def sort_key(record: Record, keep_case: bool, citation: bool = False,
@@ -1273,7 +1273,7 @@ def sort_key(record: Record, keep_case: bool, citation: bool = False,
         shown = authors[:1] if citation and len(authors) >= 3 else authors
         if not citation and len(authors) > MAX_LISTED:
             shown = (*authors[:FIRST_WHEN_TRUNCATED], authors[-1])
-        who_key = (0, tuple(chain.from_iterable(map(_sort_name_key, shown))))
+        who_key = (0, "".join(map(_sort_name_key, shown)))
     else:
         e = Entry(record, keep_case, citation=citation, sorting=True, title=printed_title)
         who_key = _defined(e.title if e.type in FALLBACK_TYPES else author(e))

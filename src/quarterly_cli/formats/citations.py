@@ -36,6 +36,7 @@ from ._text import (
     to_html,
     to_markdown,
     to_plain,
+    word_key_code,
 )
 
 FALLBACK = {"apa": apa.FALLBACK_TYPES, "ama": frozenset(), "vancouver": frozenset()}
@@ -198,14 +199,15 @@ def _apa_order(records: Sequence[Record], info: Disambiguation, keep_case: bool)
         return ((0, collation_flat(who)) if who is not None else (1,), keys[i])
 
     ordered = sorted(range(count), key=first_pass)
-    group_key: dict[int, tuple] = {}
+    group_key: dict[int, str] = {}
     last: object = object()
-    lead: tuple = ()
+    lead = ""
     for position, i in enumerate(ordered):
         if printed[i] != last:
             last = printed[i]
-            lead = keys[i][0][1] if keys[i][0][0] == 0 else ()
-        group_key[i] = lead + (((0, position),),)
+            lead = keys[i][0][1] if keys[i][0][0] == 0 else ""
+        # the author's words, then a word that is the position (see `_text.word_key_code`)
+        group_key[i] = lead + word_key_code(((0, position),))
     return sorted(ordered, key=lambda i: (group_key[i], keys[i]))
 
 
