@@ -24,9 +24,10 @@ from quarterly_cli.formats._citeproc import (
     ordinal,
     parse_name,
     rich,
+    rich_unique,
     title_case,
 )
-from quarterly_cli.formats._text import collation, to_html, to_plain
+from quarterly_cli.formats._text import collation, collation_code, to_html, to_plain
 from quarterly_cli.formats.citations import citation
 from quarterly_cli.model import Date, Name, Record
 
@@ -153,6 +154,27 @@ def test_sort_keys_order_as_citeproc_js():
 # --- properties -------------------------------------------------------------------------------
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+# Text made mostly of what the string rules look at: quotes, tags, spaces, punctuation, digits.
+MARKED = st.lists(st.sampled_from(
+    ["a", "B", "é", "Ø", "ı", "ß", "1", "10", "½", " ", "  ", "-", ".", ":", "?", "!", "«", "»",
+     "'", "’", "‘", '"', "“", "”", "<i>", "</i>", "<b>", "</b>", "<sup>", '<span class="nocase">',
+     "</span>", "\x01", "\t", "<", "+", "°", "|"]), max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, MARKED), st.one_of(TEXT, MARKED))
+def test_sort_key_strings_order_as_the_collation_tuples(a, b):
+    """`collation_code` (the string the APA sort compares) orders as `collation` does."""
+    assert (collation_code(a) < collation_code(b)) == (collation(a) < collation(b))
+    assert (collation_code(a) == collation_code(b)) == (collation(a) == collation(b))
+    assert (collation_code(a + " " + b) < collation_code(a)) == (collation(a + " " + b) < collation(a))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, MARKED), st.booleans(), st.booleans())
+def test_rich_without_its_cache_is_rich(text, italic_context, quoted_context):
+    assert rich_unique(text, italic_context, quoted_context) == rich(text, italic_context,
+                                                                      quoted_context)
 
 
 def record(title: str, family: str, given_name: str, container: str, kind: str) -> Record:

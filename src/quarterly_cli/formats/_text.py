@@ -44,6 +44,7 @@ from ._citeproc import (
     ordinal,
     parse_name,
     rich,
+    rich_unique,
     strip_periods,
     title_case,
 )
@@ -181,7 +182,7 @@ class Fields:
             value = capitalize_first(value)
         elif case == "lowercase":
             value = lowercase(value)
-        return rich(value, styled_italic)
+        return (rich_unique if name == "title" else rich)(value, styled_italic)
 
     def num(self, name: str, case: str | None = None, range_format: str = "expanded") -> str:
         """A number variable (page, volume, issue, …) with ranges as citeproc-js writes them."""
@@ -191,7 +192,7 @@ class Fields:
         text = number(name, value, range_format, self.range_delimiter)
         if case == "capitalize-first":
             text = capitalize_first(text)
-        return rich(text)
+        return rich_unique(text) if name == "page" else rich(text)
 
     def substituting(self) -> None:
         """Start recording what a `<substitute>` touches."""

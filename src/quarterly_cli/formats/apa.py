@@ -38,6 +38,7 @@ from ._citeproc import (
     number,
     ordinal,
     rich,
+    rich_unique,
     title_case,
     wrap,
 )
@@ -1154,7 +1155,7 @@ def _monograph_entry(record: Record, title: str, year_suffix: str) -> str:
             volume = ("Vols. " if is_plural("volume", volume) else "Vol. ") + rich(printed)
         else:
             volume_in_title, volume = rich(capitalize_first(printed)), ""
-    heading = italic(join(": ", [rich(title, True), volume_in_title]))
+    heading = italic(join(": ", [rich_unique(title, True), volume_in_title]))
     description = ""
     if record.type == "report":
         genre = variables.get("genre")
@@ -1224,9 +1225,9 @@ def _serial_entry(record: Record, title: str, year_suffix: str) -> str:
         f"({rich(number('issue', issue))})" if issue else "")
     article, page = variables.get("number"), variables.get("page")
     where = ("Article " + rich(number("number", article)) if article
-             else rich(number("page", page)) if page else "")
+             else rich_unique(number("page", page)) if page else "")
     source = join(", ", [italic(rich(journal, True)), numbers, where])
-    head = join(". ", [who, when, rich(title), source])
+    head = join(". ", [who, when, rich_unique(title), source])
     doi = variables.get("DOI")
     link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
     return join(" ", [glue(head, "."), link])
