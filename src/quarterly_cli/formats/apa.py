@@ -1114,6 +1114,13 @@ def entry(record: Record, options: Options, year_suffix: str = "",
                 record.type]:
         printed = title if title is not None else title_of(record, options.keep_case)
         return _monograph_entry(record, printed, year_suffix)
+    if record.type in FAST_PART and record.title and record.names.get("author") and \
+            "issued" in record.dates:
+        present = present_variables(record)
+        if present <= FAST_PART[record.type] and present.issuperset(FAST_PART_NEEDS[record.type]):
+            printed = title if title is not None else title_of(record, options.keep_case)
+            return (_webpage_entry if record.type == "webpage" else _edited_part_entry)(
+                record, printed, year_suffix)
     if cited_in_text_only(record):
         return ""
     e = Entry(record, options.keep_case, year_suffix, title=title)
@@ -1180,6 +1187,72 @@ def _monograph_entry(record: Record, title: str, year_suffix: str) -> str:
     heading = join(" ", [heading, f"({identifier})" if identifier else "", description])
     publisher = variables.get("publisher")
     head = join(". ", [who, when, heading, rich(publisher) if publisher else ""])
+    doi = variables.get("DOI")
+    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
+    return join(" ", [glue(head, "."), link])
+
+
+# Chapters, entries and conference papers in an edited book, and web pages on a site, holding
+# only these variables (with authors, a title and a date), are printed by `_edited_part_entry`
+# and `_webpage_entry`.
+_EDITED_PART = frozenset(("title", "author", "issued", "container-title", "editor", "page",
+                          "publisher", "DOI", "URL", *_INERT))
+FAST_PART = {
+    "chapter": _EDITED_PART, "entry-encyclopedia": _EDITED_PART,
+    "paper-conference": _EDITED_PART,
+    "webpage": frozenset(("title", "author", "issued", "container-title", "publisher", "DOI",
+                          "URL", *_INERT)),
+}
+# An edited part needs its book and editors (a conference paper without an editor is laid out as
+# an article), a web page its site.
+FAST_PART_NEEDS = {"chapter": ("container-title", "editor"),
+                   "entry-encyclopedia": ("container-title", "editor"),
+                   "paper-conference": ("container-title", "editor"),
+                   "webpage": ("container-title",)}
+
+
+def _edited_part_entry(record: Record, title: str, year_suffix: str) -> str:
+    """`entry` for a chapter, an encyclopedia entry or a conference paper in an edited book (see
+    FAST_PART), as the macros print it — `Author. (Year). Title. In E. Editor (Ed.), *Book* (pp.
+    x–y). Publisher. DOI` — without walking those that print nothing for it; a property test
+    holds it to the general path."""
+    variables = record.variables
+    who = name_list(record.names["author"], sort_order=True, citation=False,
+                    delimiter_precedes_last=True)
+    issued = record.dates["issued"]
+    when = f"({_circa(issued)}{year_text_apa(issued)}{year_suffix})"
+    editors = record.names["editor"]
+    book = join(", ", [
+        f"{name_list(editors, False, False, False)} ({_label('editor', len(editors), 'short')})",
+        italic(rich(variables["container-title"], True))])
+    page = variables.get("page")
+    pages = (("pp. " if is_plural("page", page) else "p. ") + rich_unique(number("page", page))
+             if page else "")
+    publisher = variables.get("publisher")
+    source = join(". ", [join(" ", ["In", book, wrap(pages, "(", ")")]),
+                  rich(publisher) if publisher else ""])
+    head = join(". ", [who, when, rich_unique(title), source])
+    doi = variables.get("DOI")
+    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
+    return join(" ", [glue(head, "."), link])
+
+
+def _webpage_entry(record: Record, title: str, year_suffix: str) -> str:
+    """`entry` for a web page with authors, a title, a date and its site (see FAST_PART), as the
+    macros print it — `Author. (Year, Month Day). *Title*. Publisher. Site. URL` — without
+    walking those that print nothing for it; a property test holds it to the general path."""
+    variables = record.variables
+    who = name_list(record.names["author"], sort_order=True, citation=False,
+                    delimiter_precedes_last=True)
+    issued = record.dates["issued"]
+    year = _circa(issued) + year_text_apa(issued) + year_suffix
+    when = f"({join(', ', [year, month_day(issued)])})"
+    site = variables["container-title"]
+    if is_english(variables.get("language")):
+        site = title_case(site)
+    publisher = variables.get("publisher")
+    head = join(". ", [who, when, italic(rich_unique(title, True)),
+                       join(". ", [rich(publisher) if publisher else "", rich(site)])])
     doi = variables.get("DOI")
     link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
     return join(" ", [glue(head, "."), link])
