@@ -433,7 +433,13 @@ def _personal_author_short(e: Entry, names_shown: int | None,
 
 
 def _short_names(e: Entry, role: str, names_shown: int | None, initials_for) -> str:
-    names = e.names(role)
+    return short_names(e.names(role), names_shown, initials_for)
+
+
+def short_names(names: Sequence[Name], names_shown: int | None,
+                initials_for: Collection[int]) -> str:
+    """The in-text names of a list (`Mathers et al.`, `Okafor & Mendoza`), `names_shown` of them
+    (None: APA's default), those at `initials_for` with their initials."""
     if not names:
         return ""
     shown = names_shown if names_shown is not None else (1 if len(names) >= 3 else len(names))

@@ -84,9 +84,14 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
         return found
 
     names: list[tuple[Name, ...] | None] = []
+    # Whether the in-text author is the names alone (`author_short` is `short_names` of them):
+    # not for interviews and letters, nor for guests and hosts, which are joined.
+    plain_names: list[bool] = []
     for record in records:
         role = apa.short_author_source(record)
         names.append(record.names[role] if role is not None else None)
+        plain_names.append(role is not None and role not in ("guest", "host") and
+                           record.type not in ("interview", "personal_communication"))
     shown: list[int | None] = [None] * count
     initials = [False] * count
     # Primary names that share a family name but not initials get initials everywhere (§8.20).
@@ -105,9 +110,12 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
         key = (i, shown[i])
         found = forms.get(key)
         if found is None:
-            e = entry(i)
-            e.suppressed.clear()
-            who = apa.author_short(e, shown[i], (0,) if initials[i] else ())
+            if plain_names[i]:  # `author_short` without an Entry
+                who = apa.short_names(names[i] or (), shown[i], (0,) if initials[i] else ())
+            else:
+                e = entry(i)
+                e.suppressed.clear()
+                who = apa.author_short(e, shown[i], (0,) if initials[i] else ())
             found = forms[key] = (to_plain(who), dates[i])
         return found
 
