@@ -24,9 +24,10 @@ from quarterly_cli.formats._citeproc import (
     ordinal,
     parse_name,
     rich,
+    rich_unique,
     title_case,
 )
-from quarterly_cli.formats._text import collation, to_html, to_plain
+from quarterly_cli.formats._text import collation, collation_code, to_html, to_plain
 from quarterly_cli.formats.citations import citation
 from quarterly_cli.model import Date, Name, Record
 
@@ -153,6 +154,27 @@ def test_sort_keys_order_as_citeproc_js():
 # --- properties -------------------------------------------------------------------------------
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+# Text made mostly of what the string rules look at: quotes, tags, spaces, punctuation, digits.
+MARKED = st.lists(st.sampled_from(
+    ["a", "B", "é", "Ø", "ı", "ß", "1", "10", "½", " ", "  ", "-", ".", ":", "?", "!", "«", "»",
+     "'", "’", "‘", '"', "“", "”", "<i>", "</i>", "<b>", "</b>", "<sup>", '<span class="nocase">',
+     "</span>", "\x01", "\t", "<", "+", "°", "|"]), max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, MARKED), st.one_of(TEXT, MARKED))
+def test_sort_key_strings_order_as_the_collation_tuples(a, b):
+    """`collation_code` (the string the APA sort compares) orders as `collation` does."""
+    assert (collation_code(a) < collation_code(b)) == (collation(a) < collation(b))
+    assert (collation_code(a) == collation_code(b)) == (collation(a) == collation(b))
+    assert (collation_code(a + " " + b) < collation_code(a)) == (collation(a + " " + b) < collation(a))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(TEXT, MARKED), st.booleans(), st.booleans())
+def test_rich_without_its_cache_is_rich(text, italic_context, quoted_context):
+    assert rich_unique(text, italic_context, quoted_context) == rich(text, italic_context,
+                                                                      quoted_context)
 
 
 def record(title: str, family: str, given_name: str, container: str, kind: str) -> Record:
@@ -235,3 +257,37 @@ def test_the_fast_path_for_books_and_reports_prints_what_the_macros_print(
                  issued=Date.of(2021), **fields)
     assert apa.present_variables(rec) <= apa.FAST_MONOGRAPH[kind]
     assert apa.entry(rec, Options(keep_case=True)) == general_path(rec)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=TEXT, kind=st.sampled_from(sorted(apa.FAST_PART)),
+       families=st.lists(TEXT, min_size=1, max_size=22), editors=st.lists(TEXT, max_size=3),
+       container=st.one_of(TEXT, MARKED), publisher=st.one_of(TEXT, MARKED),
+       page=st.sampled_from(["", "1-9", "e1365", "725-53", "S10-S16", "12", "iv-x"]),
+       month=st.integers(0, 12), language=st.sampled_from(["", "en", "de"]),
+       doi=st.booleans(), url=st.booleans(), accessed=st.booleans(), place=st.booleans())
+def test_the_fast_paths_for_parts_and_web_pages_print_what_the_macros_print(
+        title, kind, families, editors, container, publisher, page, month, language, doi, url,
+        accessed, place):
+    """`apa._edited_part_entry` and `apa._webpage_entry` skip the macros that print nothing for
+    a chapter, an encyclopedia entry, a conference paper in an edited book or a web page: they
+    must print exactly what the general path prints, and be taken only where they apply."""
+    fields = {"language": language, "publisher": publisher or None,
+              "DOI": "10.1/x" if doi else None, "URL": "https://example.org/x" if url else None,
+              "accessed": Date.of(2024, 5, 2) if accessed else None,
+              "publisher_place": "Oxford" if place else None}
+    if kind != "webpage":
+        fields.update(editor=tuple(Name(f or "x", "Ed") for f in editors) or None,
+                      page=page or None)
+    rec = Record(title or "t", kind, author=tuple(Name(f or "x", "Ann") for f in families),
+                 container_title=container or None,
+                 issued=Date.of(2021, month, 3) if month else Date.of(2021), **fields)
+    assert apa.entry(rec, Options(keep_case=True)) == general_path(rec)
+    present = apa.present_variables(rec)
+    if present <= apa.FAST_PART[kind] and present.issuperset(apa.FAST_PART_NEEDS[kind]):
+        fast = apa._webpage_entry if kind == "webpage" else apa._edited_part_entry
+        general = apa.Entry(rec, True, "b")
+        head = apa.join(". ", [apa.author_and_contributors(general), apa.date(general),
+                               apa.title_and_descriptions(general), apa.source(general)])
+        assert fast(rec, rec.title, "b") == apa.join(" ", [
+            apa.glue(head, "."), apa.source_doi_url(general), apa.publication_history(general)])

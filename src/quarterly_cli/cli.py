@@ -7,6 +7,7 @@ printed); 2 usage errors (unknown option, format or malformed reference).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -448,14 +449,15 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
     in_text_only: list[bool] = []
     if fmt.name == "apa" and not in_text and not as_json:
         records = _watch_letters(records, in_text_only)
-    if as_json:
-        chunks = iter((_per_item_json(result, fmt, options, noticed),))
-    elif in_text:
-        cited = list(records)
-        chunks = iter((fmt.citation(cited, options, narrative) + "\n",) if cited else ())
-    else:
-        chunks = fmt.render_iter(records, options)
-    _write(chunks, output, ansi=markup_kind == "ansi")
+    with _abstracts_unread(fmt, references):
+        if as_json:
+            chunks = iter((_per_item_json(result, fmt, options, noticed),))
+        elif in_text:
+            cited = list(records)
+            chunks = iter((fmt.citation(cited, options, narrative) + "\n",) if cited else ())
+        else:
+            chunks = fmt.render_iter(records, options)
+        _write(chunks, output, ansi=markup_kind == "ansi")
     if any(guessed) and not quiet:
         click.echo("Note: titles were converted to sentence case by rule; check proper nouns, "
                    "or use --keep-case.", err=True)
@@ -464,6 +466,18 @@ def cite(references: tuple[str, ...], format_name: str | None, output: str | Non
                    "reference list: APA cites them in the text only (see --in-text).", err=True)
     _report(result.failures)
     sys.exit(1 if result.failures else 0)
+
+
+def _abstracts_unread(fmt, references: tuple[str, ...]):
+    """While APA, AMA or Vancouver is written, CSL-JSON files (read as they are written) skip
+    splitting abstracts, which these styles never print (readers.csljson.abstracts_unread)."""
+    from .formats import STYLE
+
+    if fmt.kind != STYLE or not references:  # nothing is read from a file for the bundled one
+        return contextlib.nullcontext()
+    from .readers.csljson import abstracts_unread
+
+    return abstracts_unread()
 
 
 def _appending(append: bool, output: str | None, fmt, as_json: bool, in_text: bool):

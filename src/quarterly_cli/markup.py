@@ -43,7 +43,9 @@ def clean_chunks(chunks: Iterable[str]) -> Iterator[str]:
 
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps \\n and \\t)."""
-    return _CONTROLS.sub("", text)
+    # Every match of _CONTROLS holds a character of _ANY_CONTROL (ESC is one), and a search for
+    # one character class is cheaper than the substitution's scan (CSL-JSON abstracts: ~2x)
+    return _CONTROLS.sub("", text) if _ANY_CONTROL.search(text) else text
 
 
 def squash_space(text: str) -> str:

@@ -160,8 +160,21 @@ def _split(text: str) -> tuple[list[str], list[str], list[bool]]:
     return strings, tags, forced
 
 
-@lru_cache(maxsize=1 << 14)  # journal, publisher and place names repeat across a library
-def rich(text: str, italic_context: bool = False, quoted_context: bool = False) -> str:
+# What can make `rich` change a printable text: a quote, an apostrophe or a tag, or a space
+# before : ; ? ! » and a space after « (made narrow).
+_RICH_WORK = re.compile("['\"<“‘’”«]| [:;?!\u00bb]")
+
+
+def rich_unique(text: str, italic_context: bool = False, quoted_context: bool = False) -> str:
+    """`rich` for a value seldom seen twice (a title, a page range): worked out without `rich`'s
+    cache, which such values only fill (evicting the journal and publisher names it is for), and
+    returned as it is when nothing in it can change (most titles)."""
+    if text.isprintable() and not _RICH_WORK.search(text):
+        return text
+    return _rich(text, italic_context, quoted_context)
+
+
+def _rich(text: str, italic_context: bool = False, quoted_context: bool = False) -> str:
     """A field's text as citeproc-js prints it (`processTags`): quotes become curly and nest
     (outer “ ”, inner ‘ ’; the kind met first is the outer one), an apostrophe becomes ’, and
     `<i>`, `<b>`, `<sup>`, `<sub>`, `<sc>` become formatting (an `<i>` inside an italic field is
@@ -247,6 +260,10 @@ def rich(text: str, italic_context: bool = False, quoted_context: bool = False) 
                 kept_strings[i] += tag[0]
     return _assemble(kept_strings, kept_tags, leading_space, outer, italic_context,
                      quoted_context)
+
+
+# journal, publisher and place names repeat across a library
+rich = lru_cache(maxsize=1 << 14)(_rich)
 
 
 def _assemble(strings: list[str], tags: list[str], leading_space: bool, outer: dict[str, str],

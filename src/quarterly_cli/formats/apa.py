@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Collection, Sequence
 from functools import lru_cache
-from itertools import chain
 
 from ..model import Date, Name, Record
 from . import Options
@@ -39,6 +38,7 @@ from ._citeproc import (
     number,
     ordinal,
     rich,
+    rich_unique,
     title_case,
     wrap,
 )
@@ -46,7 +46,7 @@ from ._text import (
     APA_ERAS,
     EN_DASH,
     Fields,
-    collation,
+    collation_code,
     given_first_name,
     label_edition,
     month_day,
@@ -202,9 +202,9 @@ def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
 
 
 @lru_cache(maxsize=1 << 15)
-def _sort_name_key(n: Name) -> tuple:
-    """One name's words as a sort key (see `_text.collation`)."""
-    return collation(_sort_name(n))
+def _sort_name_key(n: Name) -> str:
+    """One name's words as a sort key (see `_text.collation_code`)."""
+    return collation_code(_sort_name(n))
 
 
 @lru_cache(maxsize=1 << 15)
@@ -433,7 +433,13 @@ def _personal_author_short(e: Entry, names_shown: int | None,
 
 
 def _short_names(e: Entry, role: str, names_shown: int | None, initials_for) -> str:
-    names = e.names(role)
+    return short_names(e.names(role), names_shown, initials_for)
+
+
+def short_names(names: Sequence[Name], names_shown: int | None,
+                initials_for: Collection[int]) -> str:
+    """The in-text names of a list (`Mathers et al.`, `Okafor & Mendoza`), `names_shown` of them
+    (None: APA's default), those at `initials_for` with their initials."""
     if not names:
         return ""
     shown = names_shown if names_shown is not None else (1 if len(names) >= 3 else len(names))
@@ -1114,6 +1120,13 @@ def entry(record: Record, options: Options, year_suffix: str = "",
                 record.type]:
         printed = title if title is not None else title_of(record, options.keep_case)
         return _monograph_entry(record, printed, year_suffix)
+    if record.type in FAST_PART and record.title and record.names.get("author") and \
+            "issued" in record.dates:
+        present = present_variables(record)
+        if present <= FAST_PART[record.type] and present.issuperset(FAST_PART_NEEDS[record.type]):
+            printed = title if title is not None else title_of(record, options.keep_case)
+            return (_webpage_entry if record.type == "webpage" else _edited_part_entry)(
+                record, printed, year_suffix)
     if cited_in_text_only(record):
         return ""
     e = Entry(record, options.keep_case, year_suffix, title=title)
@@ -1155,7 +1168,7 @@ def _monograph_entry(record: Record, title: str, year_suffix: str) -> str:
             volume = ("Vols. " if is_plural("volume", volume) else "Vol. ") + rich(printed)
         else:
             volume_in_title, volume = rich(capitalize_first(printed)), ""
-    heading = italic(join(": ", [rich(title, True), volume_in_title]))
+    heading = italic(join(": ", [rich_unique(title, True), volume_in_title]))
     description = ""
     if record.type == "report":
         genre = variables.get("genre")
@@ -1180,6 +1193,72 @@ def _monograph_entry(record: Record, title: str, year_suffix: str) -> str:
     heading = join(" ", [heading, f"({identifier})" if identifier else "", description])
     publisher = variables.get("publisher")
     head = join(". ", [who, when, heading, rich(publisher) if publisher else ""])
+    doi = variables.get("DOI")
+    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
+    return join(" ", [glue(head, "."), link])
+
+
+# Chapters, entries and conference papers in an edited book, and web pages on a site, holding
+# only these variables (with authors, a title and a date), are printed by `_edited_part_entry`
+# and `_webpage_entry`.
+_EDITED_PART = frozenset(("title", "author", "issued", "container-title", "editor", "page",
+                          "publisher", "DOI", "URL", *_INERT))
+FAST_PART = {
+    "chapter": _EDITED_PART, "entry-encyclopedia": _EDITED_PART,
+    "paper-conference": _EDITED_PART,
+    "webpage": frozenset(("title", "author", "issued", "container-title", "publisher", "DOI",
+                          "URL", *_INERT)),
+}
+# An edited part needs its book and editors (a conference paper without an editor is laid out as
+# an article), a web page its site.
+FAST_PART_NEEDS = {"chapter": ("container-title", "editor"),
+                   "entry-encyclopedia": ("container-title", "editor"),
+                   "paper-conference": ("container-title", "editor"),
+                   "webpage": ("container-title",)}
+
+
+def _edited_part_entry(record: Record, title: str, year_suffix: str) -> str:
+    """`entry` for a chapter, an encyclopedia entry or a conference paper in an edited book (see
+    FAST_PART), as the macros print it — `Author. (Year). Title. In E. Editor (Ed.), *Book* (pp.
+    x–y). Publisher. DOI` — without walking those that print nothing for it; a property test
+    holds it to the general path."""
+    variables = record.variables
+    who = name_list(record.names["author"], sort_order=True, citation=False,
+                    delimiter_precedes_last=True)
+    issued = record.dates["issued"]
+    when = f"({_circa(issued)}{year_text_apa(issued)}{year_suffix})"
+    editors = record.names["editor"]
+    book = join(", ", [
+        f"{name_list(editors, False, False, False)} ({_label('editor', len(editors), 'short')})",
+        italic(rich(variables["container-title"], True))])
+    page = variables.get("page")
+    pages = (("pp. " if is_plural("page", page) else "p. ") + rich_unique(number("page", page))
+             if page else "")
+    publisher = variables.get("publisher")
+    source = join(". ", [join(" ", ["In", book, wrap(pages, "(", ")")]),
+                  rich(publisher) if publisher else ""])
+    head = join(". ", [who, when, rich_unique(title), source])
+    doi = variables.get("DOI")
+    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
+    return join(" ", [glue(head, "."), link])
+
+
+def _webpage_entry(record: Record, title: str, year_suffix: str) -> str:
+    """`entry` for a web page with authors, a title, a date and its site (see FAST_PART), as the
+    macros print it — `Author. (Year, Month Day). *Title*. Publisher. Site. URL` — without
+    walking those that print nothing for it; a property test holds it to the general path."""
+    variables = record.variables
+    who = name_list(record.names["author"], sort_order=True, citation=False,
+                    delimiter_precedes_last=True)
+    issued = record.dates["issued"]
+    year = _circa(issued) + year_text_apa(issued) + year_suffix
+    when = f"({join(', ', [year, month_day(issued)])})"
+    site = variables["container-title"]
+    if is_english(variables.get("language")):
+        site = title_case(site)
+    publisher = variables.get("publisher")
+    head = join(". ", [who, when, italic(rich_unique(title, True)),
+                       join(". ", [rich(publisher) if publisher else "", rich(site)])])
     doi = variables.get("DOI")
     link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
     return join(" ", [glue(head, "."), link])
@@ -1225,9 +1304,9 @@ def _serial_entry(record: Record, title: str, year_suffix: str) -> str:
         f"({rich(number('issue', issue))})" if issue else "")
     article, page = variables.get("number"), variables.get("page")
     where = ("Article " + rich(number("number", article)) if article
-             else rich(number("page", page)) if page else "")
+             else rich_unique(number("page", page)) if page else "")
     source = join(", ", [italic(rich(journal, True)), numbers, where])
-    head = join(". ", [who, when, rich(title), source])
+    head = join(". ", [who, when, rich_unique(title), source])
     doi = variables.get("DOI")
     link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
     return join(" ", [glue(head, "."), link])
@@ -1256,7 +1335,8 @@ UNDEFINED = (1,)  # citeproc-js sorts a missing key after every present one
 
 
 def _defined(text: str) -> tuple:
-    return (0, collation(text)) if text else UNDEFINED
+    """A text sort key: (0, its collation as a string, `_text.collation_code`), or UNDEFINED."""
+    return (0, collation_code(text)) if text else UNDEFINED
 
 
 def sort_key(record: Record, keep_case: bool, citation: bool = False,
@@ -1273,7 +1353,7 @@ def sort_key(record: Record, keep_case: bool, citation: bool = False,
         shown = authors[:1] if citation and len(authors) >= 3 else authors
         if not citation and len(authors) > MAX_LISTED:
             shown = (*authors[:FIRST_WHEN_TRUNCATED], authors[-1])
-        who_key = (0, tuple(chain.from_iterable(map(_sort_name_key, shown))))
+        who_key = (0, "".join(map(_sort_name_key, shown)))
     else:
         e = Entry(record, keep_case, citation=citation, sorting=True, title=printed_title)
         who_key = _defined(e.title if e.type in FALLBACK_TYPES else author(e))

@@ -36,6 +36,7 @@ from ._text import (
     to_html,
     to_markdown,
     to_plain,
+    word_key_code,
 )
 
 FALLBACK = {"apa": apa.FALLBACK_TYPES, "ama": frozenset(), "vancouver": frozenset()}
@@ -83,9 +84,14 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
         return found
 
     names: list[tuple[Name, ...] | None] = []
+    # Whether the in-text author is the names alone (`author_short` is `short_names` of them):
+    # not for interviews and letters, nor for guests and hosts, which are joined.
+    plain_names: list[bool] = []
     for record in records:
         role = apa.short_author_source(record)
         names.append(record.names[role] if role is not None else None)
+        plain_names.append(role is not None and role not in ("guest", "host") and
+                           record.type not in ("interview", "personal_communication"))
     shown: list[int | None] = [None] * count
     initials = [False] * count
     # Primary names that share a family name but not initials get initials everywhere (§8.20).
@@ -104,9 +110,12 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
         key = (i, shown[i])
         found = forms.get(key)
         if found is None:
-            e = entry(i)
-            e.suppressed.clear()
-            who = apa.author_short(e, shown[i], (0,) if initials[i] else ())
+            if plain_names[i]:  # `author_short` without an Entry
+                who = apa.short_names(names[i] or (), shown[i], (0,) if initials[i] else ())
+            else:
+                e = entry(i)
+                e.suppressed.clear()
+                who = apa.author_short(e, shown[i], (0,) if initials[i] else ())
             found = forms[key] = (to_plain(who), dates[i])
         return found
 
@@ -198,14 +207,15 @@ def _apa_order(records: Sequence[Record], info: Disambiguation, keep_case: bool)
         return ((0, collation_flat(who)) if who is not None else (1,), keys[i])
 
     ordered = sorted(range(count), key=first_pass)
-    group_key: dict[int, tuple] = {}
+    group_key: dict[int, str] = {}
     last: object = object()
-    lead: tuple = ()
+    lead = ""
     for position, i in enumerate(ordered):
         if printed[i] != last:
             last = printed[i]
-            lead = keys[i][0][1] if keys[i][0][0] == 0 else ()
-        group_key[i] = lead + (((0, position),),)
+            lead = keys[i][0][1] if keys[i][0][0] == 0 else ""
+        # the author's words, then a word that is the position (see `_text.word_key_code`)
+        group_key[i] = lead + word_key_code(((0, position),))
     return sorted(ordered, key=lambda i: (group_key[i], keys[i]))
 
 
