@@ -312,7 +312,8 @@ _FIELD_NAME = re.compile(r"[a-z][a-z0-9_+:.-]*")
 
 def fields(record: Record, options: Options, biblatex: bool,
            kind: str | None = None) -> list[tuple[str, str, bool]]:
-    """(name, value, bare) triples in the order they are written; `kind` is the entry type."""
+    """(name, value, bare) triples in the order they are written; `kind` is the entry type.
+    Values are escaped; `entry` keeps their lines from starting with `@` as it writes them."""
     text, rich = (_text_ascii, _rich_ascii) if options.ascii else (_text, _rich)
     kind = kind or entry_type(record, biblatex)
     csl = record.type
@@ -453,13 +454,14 @@ def fields(record: Record, options: Options, biblatex: bool,
             elif options.ascii:
                 value = latex_ascii(value)  # LaTeX as read; only its other characters change
             out.append((name, value, False))
-    return [(name, protect_lines(value) if "@" in value else value, bare)
-            for name, value, bare in out]
+    return out
 
 
 def entry(record: Record, key: str, options: Options, biblatex: bool) -> str:
     kind = entry_type(record, biblatex)
-    body = ",\n".join([f"  {name} = {value}" if bare else f"  {name} = {{{value}}}"
+    # protect_lines here rather than in `fields`: one pass over the fields, not two
+    body = ",\n".join([f"  {name} = {value}" if bare else
+                       f"  {name} = {{{protect_lines(value) if '@' in value else value}}}"
                        for name, value, bare in fields(record, options, biblatex, kind)])
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
