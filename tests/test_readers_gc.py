@@ -32,6 +32,7 @@ def test_objects_the_process_froze_stay_frozen(tmp_path):
     try:
         frozen = gc.get_freeze_count()
         assert [r.title for r in read_path(str(path))] == ["One", "Two"]
-        assert gc.get_freeze_count() == frozen
+        # neither frozen with them nor unfrozen (a frozen object may have been freed meanwhile)
+        assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
