@@ -302,3 +302,16 @@ def test_letters_and_digits_need_no_escaping(text):
     from quarterly_cli.formats import bibtex as bibtex_mod
 
     assert bibtex_mod._text(text) == markup.escape_latex(bibtex_mod._clean(text))
+
+
+def test_a_value_line_starting_with_at_is_not_a_new_entry():
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    record = Record("@misc{x, title = {t}}", "article-journal", abstract=(
+        Section(None, ("First.", "@book{y,", "  @ z")),), note="a@b")
+    text = bibtex_mod.entry(record, "k", Options(), biblatex=False)
+    assert "  title = {{}@misc\\textbraceleft{}x, title = \\textbraceleft{}t\\textbraceright{}" \
+           "\\textbraceright{}}" in text
+    assert "First.\n\n{}@book\\textbraceleft{}y,\n\n  {}@ z}" in text
+    assert "  note = {a@b}" in text
+    assert [line for line in text.splitlines() if line.lstrip().startswith("@")] == ["@article{k,"]

@@ -2,9 +2,10 @@
 
 `_scan` is hand-written for speed (its docstring has the figures); it must read exactly what
 rispy's RisParser reads, subclassed as quarterly used it before (`RispyParser` below, kept here
-as the reference): the same records with the same (tag, value) lines in order, the same tag
-lines outside any record, the same count of extra `TY` lines, and the same tag table as
-`table_of` (below, the rule written plainly) builds from those lines. Compared on arbitrary
+as the reference): the same records, the same tag lines outside any record, the same count of
+extra `TY` lines, and for each record the tag table that `table_of` (below, the rule written
+plainly) builds from rispy's (tag, value) lines and the title its first non-blank `TI` or `T1`
+line gives error messages. Compared on arbitrary
 RIS-like text (hypothesis, derandomised so CI is repeatable) and on every real RIS export in
 ../shared/real-world (read in place, never copied; skipped when absent).
 """
@@ -83,17 +84,17 @@ def assert_same_as_rispy(text: str) -> None:
     assert stray == parser.stray
     assert extra_ty == parser.extra_ty
     assert len(records) == len(expected)
-    for (ty, tags, pairs), entry in zip(records, expected, strict=True):
+    for (ty, tags, title), entry in zip(records, expected, strict=True):
         assert ty == entry["TY"]
         want = [tuple(pair) for pair in entry["pairs"]]
-        assert pairs == want
+        assert title == next((v for t, v in want if t in ("TI", "T1") and v.strip()), None)
         values, authors = table_of(want)
         assert (tags.values, tags.authors) == (values, authors)
         assert list(tags.values) == list(values)  # tags in the order they came
 
 
 # Tags rispy takes for tags (list tags, others, non-ASCII capitals, `A-`) and lines it does not.
-TAGS = ["TY", "ER", "AU", "A1", "KW", "N1", "UR", "TI", "AB", "PB", "T2", "SN", "É1", "A-",
+TAGS = ["TY", "ER", "AU", "A1", "KW", "N1", "UR", "TI", "T1", "AB", "PB", "T2", "SN", "É1", "A-",
         "Ab", "1A", "a1", "ÄÖ", "Z9"]
 SEPARATORS = ["  - ", "  -", "  -  ", " - ", "  -x", "  -\t", "  --", "-  - "]
 value = st.text(st.sampled_from(list("ab Z1,;-<&\t\x00\x1b\x85\u2028\u3000\xa0\ufeffé\r")),
@@ -155,3 +156,21 @@ def test_scan_reads_real_exports_as_rispy_does() -> None:
         # as readers.ris.read prepares a text for the scanner
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n\ufeff", "\n")
         assert_same_as_rispy(text)
+
+
+def test_a_record_that_cannot_be_read_is_named_by_its_title(monkeypatch):
+    from quarterly_cli.errors import InputFormatError
+    from quarterly_cli.readers import ris
+
+    def fail_on_book(ty: str, tags: Any) -> Any:
+        if ty == "BOOK":
+            raise ValueError("no reason")
+        return real(ty, tags)
+
+    real = ris.record_from_tags
+    monkeypatch.setattr(ris, "record_from_tags", fail_on_book)
+    text = ("TY  - JOUR\nTI  - First\nER  - \n"
+            "TY  - BOOK\nTI  -   \nT1  - The  \x1b[1mbook\nTI  - Later\nER  - \n")
+    with pytest.raises(InputFormatError, match=r"x\.ris: record 2 \(BOOK: The book\) "
+                                                r"cannot be read: no reason\."):
+        ris.read(text, "x.ris")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from itertools import islice
 
 from .. import markup
@@ -168,6 +169,8 @@ def protect_lines(value: str) -> str:
 
 def _balanced(value: str) -> bool:
     """Whether the braces balance as BibTeX counts them (`\\{` counts too)."""
+    if "{" not in value and "}" not in value:  # most DOIs and URLs: no scan, no regex look-up
+        return True
     depth = 0
     for char in re.findall(r"[{}]", value):
         if char == "{":
@@ -199,6 +202,7 @@ def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str
     return escaped
 
 
+@lru_cache(maxsize=1 << 14)  # authors recur across a library; a Name is immutable
 def bib_name(name: Name, escape: Callable[[str], str]) -> str:
     """BibTeX's `von Last, Jr, First`; organisations in an extra pair of braces."""
     family, given, suffix, dropping, non_dropping, literal = name[:6]
@@ -264,17 +268,20 @@ def _issued_fields(date: Date, biblatex: bool,
     date (`in press`) is written as it is."""
     if not date.parts:
         return [("date" if biblatex else "year", text(date.literal or ""), False)]
-    iso = _iso(date)
-    if date.season and len(date.parts) == 1 and not date.end:
-        iso = f"{date.parts[0]:04d}-{20 + date.season}"  # EDTF season (biblatex reads it)
     if biblatex:
-        return [("date", iso, False)]
+        return [("date", _edtf(date), False)]
     out = [("year", str(date.year), False)]
     if date.month:
         out.append(("month", MONTH_MACROS[date.month - 1], True))
     if date.day or date.end or date.season:
-        out.append(("date", iso, False))
+        out.append(("date", _edtf(date), False))
     return out
+
+
+def _edtf(date: Date) -> str:
+    if date.season and len(date.parts) == 1 and not date.end:
+        return f"{date.parts[0]:04d}-{20 + date.season}"  # EDTF season (biblatex reads it)
+    return _iso(date)
 
 
 def _clean(value: str) -> str:
@@ -305,7 +312,8 @@ _FIELD_NAME = re.compile(r"[a-z][a-z0-9_+:.-]*")
 
 def fields(record: Record, options: Options, biblatex: bool,
            kind: str | None = None) -> list[tuple[str, str, bool]]:
-    """(name, value, bare) triples in the order they are written; `kind` is the entry type."""
+    """(name, value, bare) triples in the order they are written; `kind` is the entry type.
+    Values are escaped; `entry` keeps their lines from starting with `@` as it writes them."""
     text, rich = (_text_ascii, _rich_ascii) if options.ascii else (_text, _rich)
     kind = kind or entry_type(record, biblatex)
     csl = record.type
@@ -446,13 +454,14 @@ def fields(record: Record, options: Options, biblatex: bool,
             elif options.ascii:
                 value = latex_ascii(value)  # LaTeX as read; only its other characters change
             out.append((name, value, False))
-    return [(name, protect_lines(value) if "@" in value else value, bare)
-            for name, value, bare in out]
+    return out
 
 
 def entry(record: Record, key: str, options: Options, biblatex: bool) -> str:
     kind = entry_type(record, biblatex)
-    body = ",\n".join([f"  {name} = {value}" if bare else f"  {name} = {{{value}}}"
+    # protect_lines here rather than in `fields`: one pass over the fields, not two
+    body = ",\n".join([f"  {name} = {value}" if bare else
+                       f"  {name} = {{{protect_lines(value) if '@' in value else value}}}"
                        for name, value, bare in fields(record, options, biblatex, kind)])
     return f"@{kind}{{{key},\n{body}\n}}\n"
 

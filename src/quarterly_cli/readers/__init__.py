@@ -113,19 +113,37 @@ def iter_path(path: str, kind: str | None = None) -> Iterator[Record]:
     yield from _read_whole(whole, path, kind)
 
 
-def _read_whole(text: str, path: str, kind: str) -> list[Record]:
+def _read_whole(text: str, path: str, kind: str) -> Iterator[Record]:
     # Reading a whole file makes objects that all live on (a record's tables, its names, ...), no
     # reference cycles: the cyclic collector would only walk them again and again as they pile
-    # up. Paused while the file is read (a cycle made meanwhile is collected once it resumes): on
-    # the 10,000 real records of benchmarks/run.py, RIS 1.70 s -> 1.38 s, BibTeX 1.01 s ->
-    # 0.78 s (medians of 4, side by side in one process).
+    # up. Paused while the file is read: on the 10,000 real records of benchmarks/run.py, RIS
+    # 1.70 s -> 1.38 s, BibTeX 1.01 s -> 0.78 s (medians of 4, side by side in one process).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return read_text(text, path, kind)
-    finally:
+        records = read_text(text, path, kind)
+    except BaseException:
         if enabled:
             gc.enable()
+        raise
+    # Then frozen (gc.freeze: out of the collector's sight) while they are handed on: made while
+    # it was paused, they would be its youngest generation, and the writer's first allocations
+    # would set off collections that walk all of them, again as they age (RIS -> BibTeX, 10,000
+    # real records, gc.callbacks: 0.13-0.23 s of collections -> 0.01-0.04 s). Unfrozen when the
+    # last one is handed on, so that whatever else was frozen with them (a caller's objects that
+    # may become garbage cycles) is collected again; left alone when the process has frozen
+    # objects of its own.
+    freeze = enabled and not gc.get_freeze_count()
+    if freeze:
+        gc.freeze()
+    if enabled:
+        gc.enable()
+    try:
+        yield from records
+    finally:
+        del records  # gone (refcounting) before anything frozen is the collector's again
+        if freeze:
+            gc.unfreeze()
 
 
 def read_path(path: str, kind: str | None = None) -> list[Record]:
