@@ -101,12 +101,13 @@ def ris_name(name: Name) -> str:
     return f"{family}, {given}"
 
 
-def ris_type(record: Record) -> str:
+def ris_type(record: Record, kept: dict[str, list[str]] | None = None) -> str:
     """The TY to write: the one the record was read with, when it still means the record's
-    type (`CONF`, `EBOOK`, `ECHAP` survive a round trip), else the type's own."""
-    kept = _custom(record).get("TY")
-    if kept and read_type(kept[0])[1] == record.type:
-        return kept[0]
+    type (`CONF`, `EBOOK`, `ECHAP` survive a round trip), else the type's own. `kept` is
+    `_custom(record)` when the caller has it already."""
+    kept_ty = (_custom(record) if kept is None else kept).get("TY")
+    if kept_ty and read_type(kept_ty[0])[1] == record.type:
+        return kept_ty[0]
     return RIS_TYPES.get(record.type, "GEN")
 
 
@@ -147,8 +148,8 @@ _NONE: dict[str, str] = {}
 
 
 def tags(record: Record) -> list[tuple[str, str]]:
-    ty = ris_type(record)
     kept = _custom(record)
+    ty = ris_type(record, kept)
     out: list[tuple[str, str]] = [("TY", ty)]
     get = record.variables.get
 
@@ -214,28 +215,28 @@ def tags(record: Record) -> list[tuple[str, str]]:
         year, full = _date(record.accessed)
         add("Y2", full or year)
     add("M1" if ty in BOOKS else "SV", get("collection-number"))
-    add("VL", record.volume)
-    add("IS", record.issue)
+    add("VL", get("volume"))
+    add("IS", get("issue"))
     add("NV", get("number-of-volumes"))
-    first, last = _pages(record.page)
+    first, last = _pages(get("page"))
     add("SP", first)
     add("EP", last)
     if not first and ty in PAGES_COUNT:
         add("SP", get("number-of-pages"))
-    number = record.number if "number" not in special.values() else None
+    number = get("number") if "number" not in special.values() else None
     if number and ty in SN_NUMBER and not _is_standard_number(number):
         add("SN", number)  # Zotero: SN is the report or patent number
     else:
         add("C7", number)
     out += [("SN", issn) for issn in record.ISSN]
     out += [("SN", isbn) for isbn in record.ISBN]
-    add("PB", record.publisher)
+    add("PB", get("publisher"))
     if ty in CONFERENCES and get("event-place"):
-        add("C1", record.publisher_place)
+        add("C1", get("publisher-place"))
         add("CY", get("event-place"))
     else:
-        add("CY", record.publisher_place)
-    add("ET", get("version") if ty in VERSIONED else record.edition)
+        add("CY", get("publisher-place"))
+    add("ET", get("version") if ty in VERSIONED else get("edition"))
     out += [(tag, value) for tag, var in _ONE_VARIABLE  # add() without a call per tag
             if (value := get(var)) and tag not in special]
     out += [("AD", a) for a in record.affiliation]

@@ -778,10 +778,12 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         used.update(("booktitle", "booksubtitle", "booktitleaddon"))
         put("container-title", book, "booktitle")
     put("container-title", journal, "journal")
-    for field in [f for f in fields if f in RICH_FIELDS]:  # input order: the first alias wins
-        value = take(field)
-        if value:
-            put(RICH_FIELDS[field], latex_to_rich(value), field)
+    # Most entries have none of these: a set test (in C) before the loop in input order.
+    if not RICH_FIELDS.keys().isdisjoint(fields):
+        for field in [f for f in fields if f in RICH_FIELDS]:  # input order: the first alias wins
+            value = take(field)
+            if value:
+                put(RICH_FIELDS[field], latex_to_rich(value), field)
 
     # numbers
     number = text("number") if "number" in fields else None
@@ -872,17 +874,18 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         pass
     elif issued is not None and issued.month:
         used.update(("month", "day"))
-    for field in [f for f in fields if f in DATE_FIELDS]:
-        value, var = fields[field], DATE_FIELDS[field]
-        if value and var not in dates:
-            text_value = latex_to_text(value)
-            try:
-                date = _date(text_value)
-            except DateError as exc:
-                warn_bad(field, text_value, exc)
-                date = Date(literal=text_value)
-            dates[var] = date
-            used.add(field)
+    if not DATE_FIELDS.keys().isdisjoint(fields):  # most entries have none (as above)
+        for field in [f for f in fields if f in DATE_FIELDS]:
+            value, var = fields[field], DATE_FIELDS[field]
+            if value and var not in dates:
+                text_value = latex_to_text(value)
+                try:
+                    date = _date(text_value)
+                except DateError as exc:
+                    warn_bad(field, text_value, exc)
+                    date = Date(literal=text_value)
+                dates[var] = date
+                used.add(field)
 
     for field in ("crossref", "xdata"):
         used.discard(field)
