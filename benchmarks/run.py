@@ -362,7 +362,7 @@ def main() -> None:
         startup(repeats * 2 - 1, env)
         print()
         if not args.quick:
-            conversions(10_000, 1_000, 3, env, Path(tmp))
+            conversions(10_000, 1_000, 5, env, Path(tmp))
             print()
         scaling([10_000, 50_000, 100_000], env, Path(tmp))
         print()
