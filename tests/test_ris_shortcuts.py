@@ -12,39 +12,22 @@ from hypothesis import strategies as st
 
 from quarterly_cli import markup
 from quarterly_cli.readers.ris import (
-    _NUMBERS,
     ISBN_SHAPE,
     ISSN_SHAPE,
-    SERIALS,
-    SN_NUMBER,
     TYPES,
     _classify_sn,
+    _classify_sn_value,
 )
 
 
 def _classify_sn_reference(values: list[str], ty: str) -> tuple[list[str], list[str], list[str]]:
-    """readers.ris._classify_sn without its shortcut for a value that is one ISSN."""
+    """readers.ris._classify_sn without its shortcut for a value that is one ISSN: the general
+    rule for every value."""
     issn: list[str] = []
     isbn: list[str] = []
     other: list[str] = []
     for value in values:
-        if value.startswith("[") and value.endswith("]"):
-            value = value[1:-1].replace('"', "")
-        parts = [p.strip() for p in _NUMBERS.split(value) if p.strip()]
-        if len(parts) < 2 or not all(ISSN_SHAPE.fullmatch(p) or ISBN_SHAPE.fullmatch(p) for p in parts):
-            parts = [value]
-        for part in parts:
-            head = part.split("(")[0].strip()
-            if ISSN_SHAPE.fullmatch(head):
-                issn.append(head)
-            elif ISBN_SHAPE.fullmatch(head):
-                isbn.append(head)
-            elif ty in SN_NUMBER:
-                other.append(part)
-            elif ty in SERIALS:
-                issn.append(part)
-            else:
-                isbn.append(part)
+        _classify_sn_value(value, ty, issn, isbn, other)
     return list(dict.fromkeys(issn)), list(dict.fromkeys(isbn)), other
 
 

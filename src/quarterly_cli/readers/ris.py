@@ -311,29 +311,35 @@ def _classify_sn(values: list[str], ty: str) -> tuple[list[str], list[str], list
     other: list[str] = []
     for value in values:
         if ISSN_SHAPE.fullmatch(value):
-            # One ISSN as it stands (most SN lines): what the rule below makes of it, without
-            # the splits (tests/test_ris.py holds the two to the same answer).
+            # One ISSN as it stands (most SN lines): what `_classify_sn_value` makes of it,
+            # without the splits (tests/test_ris_shortcuts.py holds the two to the same answer).
             issn.append(value)
-            continue
-        if value.startswith("[") and value.endswith("]"):  # Rayyan: `["1932-8494", "1932-8486"]`
-            value = value[1:-1].replace('"', "")
-        parts = [p.strip() for p in _NUMBERS.split(value) if p.strip()]
-        if len(parts) < 2 or not all(ISSN_SHAPE.fullmatch(p) or ISBN_SHAPE.fullmatch(p) for p in parts):
-            parts = [value]
-        for part in parts:
-            # `1932-6203 (Electronic)`: the number is kept, the qualifier is not (README).
-            head = part.split("(")[0].strip()
-            if ISSN_SHAPE.fullmatch(head):
-                issn.append(head)
-            elif ISBN_SHAPE.fullmatch(head):
-                isbn.append(head)
-            elif ty in SN_NUMBER:
-                other.append(part)
-            elif ty in SERIALS:
-                issn.append(part)
-            else:
-                isbn.append(part)
+        else:
+            _classify_sn_value(value, ty, issn, isbn, other)
     return list(dict.fromkeys(issn)), list(dict.fromkeys(isbn)), other
+
+
+def _classify_sn_value(value: str, ty: str, issn: list[str], isbn: list[str],
+                       other: list[str]) -> None:
+    """The numbers of one SN line, each added to the list its shape (or else `ty`) says."""
+    if value.startswith("[") and value.endswith("]"):  # Rayyan: `["1932-8494", "1932-8486"]`
+        value = value[1:-1].replace('"', "")
+    parts = [p.strip() for p in _NUMBERS.split(value) if p.strip()]
+    if len(parts) < 2 or not all(ISSN_SHAPE.fullmatch(p) or ISBN_SHAPE.fullmatch(p) for p in parts):
+        parts = [value]
+    for part in parts:
+        # `1932-6203 (Electronic)`: the number is kept, the qualifier is not (README).
+        head = part.split("(")[0].strip()
+        if ISSN_SHAPE.fullmatch(head):
+            issn.append(head)
+        elif ISBN_SHAPE.fullmatch(head):
+            isbn.append(head)
+        elif ty in SN_NUMBER:
+            other.append(part)
+        elif ty in SERIALS:
+            issn.append(part)
+        else:
+            isbn.append(part)
 
 
 @lru_cache(maxsize=1 << 12)  # `2019`, `2020` …: dates repeat; a Date is immutable
