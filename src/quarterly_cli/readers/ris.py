@@ -407,19 +407,7 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     leftover: dict[str, list[str]] = {}
     values = tags.values
     get = values.get
-    peek, has = tags.peek, tags.has
-
-    # _Tags.first and _Tags.all as closures over the table's own `get` and `pop`: about 9 and 7
-    # calls per record, most for tags the record does not have.
-    def first_of(*tags_: str) -> str | None:
-        for tag in tags_:
-            listed = get(tag)
-            if listed:
-                return listed.pop(0)
-        return None
-
-    def take_all(tag: str) -> list[str]:
-        return values.pop(tag, None) or []
+    first_of, take_all, peek, has = tags.first, tags.all, tags.peek, tags.has
     variables: dict[str, str] = {}
     names: dict[str, tuple[Name, ...]] = {}
 
@@ -427,7 +415,7 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         if value:
             variables[var] = value
 
-    # first_of for one tag, and put(var, first_of(tag)) in one call: about 35 of these per
+    # _Tags.first for one tag, and put(var, first_of(tag)) in one call: about 35 of these per
     # record, most for tags the record does not have (a third of the cost of _Tags.first's call).
     def one(tag: str) -> str | None:
         listed = get(tag)
