@@ -301,7 +301,7 @@ def test_name_part_shortcut_is_the_plain_rule(text, lower_ok):
 def test_letters_and_digits_need_no_escaping(text):
     from quarterly_cli.formats import bibtex as bibtex_mod
 
-    assert bibtex_mod._text(text) == markup.escape_latex(bibtex_mod._clean(text))
+    assert bibtex_mod._text(text) == markup.escape_latex(markup.strip_controls(text))
 
 
 def test_a_value_line_starting_with_at_is_not_a_new_entry():

@@ -15,6 +15,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quarterly_cli.model import DATE_VARS, NAME_ROLES, TEXT_VARS
 
@@ -163,3 +165,17 @@ def test_no_escape_from_a_crossref_record_reaches_the_terminal(tmp_path, httpser
         assert code in (0, 1), (command, code, err)
         assert _foreign(out) == [] and _foreign(err) == [], command
         assert "Traceback" not in err
+
+
+_PIECES = ["\x1b[31m", "\x1b]8;;https://evil.example/\x07", "\x1b\\", "\x07", "\x9b", "\x7f",
+           "\x00", "\n", "\t", "\r", "\u00ad", "\u2028", "\x85", " ", "é", "a"]
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.lists(st.one_of(st.characters(), st.sampled_from(_PIECES)), max_size=12).map("".join))
+def test_strip_controls_shortcuts_are_the_substitution(text):
+    """strip_controls returns printable text, and text without a control character, as it is,
+    without the substitution: both are what the substitution gives."""
+    from quarterly_cli import markup
+
+    assert markup.strip_controls(text) == markup._CONTROLS.sub("", text)

@@ -90,7 +90,7 @@ def safe_url(value: str, ascii_only: bool = False) -> str:
     """A DOI or URL as written (never LaTeX-escaped: `url` is verbatim in biblatex and
     hyperref), unless its braces would unbalance the entry — then braces and backslashes are
     percent-encoded. With `--ascii`, other characters are percent-encoded (as UTF-8)."""
-    value = _clean(value).replace("\n", " ")
+    value = markup.strip_controls(value).replace("\n", " ")
     if "\\" in value:  # the reader takes `\\_` for an escaped `_`
         value = _URL_ESCAPE.sub("%5C", value)
     if not _balanced(value):
@@ -284,27 +284,24 @@ def _edtf(date: Date) -> str:
     return _iso(date)
 
 
-def _clean(value: str) -> str:
-    return value if value.isprintable() else markup.strip_controls(value)
-
-
 def _text(value: str) -> str:
     if value.isalnum():  # `15`, `Blomberg`: printable, and no LaTeX special or ligature in it
         return value
-    # _clean, inlined: this runs for every value and every part of every name.
+    # strip_controls' own first check, inlined: this runs for every value and every part of
+    # every name.
     return markup.escape_latex(value if value.isprintable() else markup.strip_controls(value))
 
 
 def _rich(value: str) -> str:
-    return markup.to_latex(value if value.isprintable() else markup.strip_controls(value))
+    return markup.to_latex(markup.strip_controls(value))
 
 
 def _text_ascii(value: str) -> str:
-    return latex_ascii(markup.escape_latex(_clean(value)))
+    return latex_ascii(markup.escape_latex(markup.strip_controls(value)))
 
 
 def _rich_ascii(value: str) -> str:
-    return latex_ascii(markup.to_latex(_clean(value)))
+    return latex_ascii(markup.to_latex(markup.strip_controls(value)))
 
 
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_+:.-]*")

@@ -399,8 +399,7 @@ def _wrap(tag: str, inner: str) -> str:
 def _clean(value: str) -> str:
     """Controls removed; Unicode in NFC, the form every other source delivers (so that `é`
     typed as e + U+0301 and `{\\'e}` read the same)."""
-    if not value.isprintable():  # a control is unprintable: printable text has none to remove
-        value = markup.strip_controls(value)
+    value = markup.strip_controls(value)
     if not value.isascii() and not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
     return value
