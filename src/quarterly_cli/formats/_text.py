@@ -392,8 +392,8 @@ def text_date(date: Date, eras: tuple[str, str] = ERAS) -> str:
 
 # str.translate with a dict looks up every character; a regular expression finds the few
 # markers far faster (5-8x on a reference).
-_MARKER = re.compile("[\x01-\x06\x0e-\x19]")
 _MARKER_CHARS = tuple(map(chr, (*range(0x01, 0x07), *range(0x0E, 0x1A))))
+_MARKER = re.compile(f"[{''.join(_MARKER_CHARS)}]")
 _HTML_MARKS = {
     I_ON: "<i>", I_OFF: "</i>", N_ON: '<span style="font-style:normal;">', N_OFF: "</span>",
     B_ON: "<b>", B_OFF: "</b>", BW_ON: '<span style="font-weight:normal;">', BW_OFF: "</span>",
