@@ -399,14 +399,14 @@ def author_short(e: Entry, names_shown: int | None = None,
                  initials_for: Collection[int] = ()) -> str:
     """The in-text author: `Mathers et al.`, `Okafor & Mendoza`, an organisation, or a short title
     (`“Title in Title Case,”` / *Title*) for works without one."""
+    role = short_author_source(e.record)
+    if role is not None and names_alone(e.record, role):
+        return _short_names(e, role, names_shown, initials_for)
     if e.type in ("interview", "personal_communication"):
         return _personal_author_short(e, names_shown, initials_for)
-    role = short_author_source(e.record)
-    if role is not None:
-        if role in ("guest", "host"):
-            return join(", ", [_short_names(e, r, names_shown, initials_for)
-                               for r in ("guest", "host")])
-        return _short_names(e, role, names_shown, initials_for)
+    if role is not None:  # guests and hosts, joined
+        return join(", ", [_short_names(e, r, names_shown, initials_for)
+                           for r in ("guest", "host")])
     if e.type not in FALLBACK_TYPES:
         if e.type in ("entry-dictionary", "entry-encyclopedia") and e.has("publisher"):
             return e.text("publisher")
@@ -417,6 +417,13 @@ def author_short(e: Entry, names_shown: int | None = None,
             if e.type == "standard" and e.has("authority"):
                 return e.text("authority")
     return title_and_descriptions_short(e)
+
+
+def names_alone(record: Record, role: str | None) -> bool:
+    """Whether `author_short` is `short_names` of the `role` names alone (`short_author_source`
+    gave `role`): not for interviews and letters, nor for guests and hosts, which are joined."""
+    return (role is not None and role not in ("guest", "host")
+            and record.type not in ("interview", "personal_communication"))
 
 
 def _personal_author_short(e: Entry, names_shown: int | None,

@@ -84,14 +84,11 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
         return found
 
     names: list[tuple[Name, ...] | None] = []
-    # Whether the in-text author is the names alone (`author_short` is `short_names` of them):
-    # not for interviews and letters, nor for guests and hosts, which are joined.
-    plain_names: list[bool] = []
+    plain_names: list[bool] = []  # `author_short` is `short_names` of them (apa.names_alone)
     for record in records:
         role = apa.short_author_source(record)
         names.append(record.names[role] if role is not None else None)
-        plain_names.append(role is not None and role not in ("guest", "host") and
-                           record.type not in ("interview", "personal_communication"))
+        plain_names.append(apa.names_alone(record, role))
     shown: list[int | None] = [None] * count
     initials = [False] * count
     # Primary names that share a family name but not initials get initials everywhere (§8.20).
