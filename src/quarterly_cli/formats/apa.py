@@ -16,7 +16,7 @@ apa.csl; they are formatted by the CSL engine with the official style (`FALLBACK
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
 from ..model import Date, Name, Record
@@ -1154,14 +1154,26 @@ FAST_MONOGRAPH = {
 }
 
 
+def _listed_authors(record: Record) -> str:
+    """A fast path's authors as the reference list prints them (`Mathers, J., & Parry, J.`)."""
+    return name_list(record.names["author"], sort_order=True, citation=False,
+                     delimiter_precedes_last=True)
+
+
+def _closed(head: str, variables: Mapping[str, str]) -> str:
+    """A fast path's reference: `head` ended by a period, then the DOI as a link, else the URL."""
+    doi = variables.get("DOI")
+    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
+    return join(" ", [glue(head, "."), link])
+
+
 def _monograph_entry(record: Record, title: str, year_suffix: str) -> str:
     """`entry` for a book or a report with authors, a title and a date, as the macros print it
     (title-monographic, identifier, description-format, source-publisher), without walking those
     that print nothing for it; a property test holds it to the general path."""
     variables = record.variables
     english = is_english(variables.get("language"))
-    who = name_list(record.names["author"], sort_order=True, citation=False,
-                    delimiter_precedes_last=True)
+    who = _listed_authors(record)
     issued = record.dates["issued"]
     when = f"({_circa(issued)}{year_text_apa(issued)}{year_suffix})"
     edition = variables.get("edition")
@@ -1200,9 +1212,7 @@ def _monograph_entry(record: Record, title: str, year_suffix: str) -> str:
     heading = join(" ", [heading, f"({identifier})" if identifier else "", description])
     publisher = variables.get("publisher")
     head = join(". ", [who, when, heading, rich(publisher) if publisher else ""])
-    doi = variables.get("DOI")
-    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
-    return join(" ", [glue(head, "."), link])
+    return _closed(head, variables)
 
 
 # Chapters, entries and conference papers in an edited book, and web pages on a site, holding
@@ -1230,8 +1240,7 @@ def _edited_part_entry(record: Record, title: str, year_suffix: str) -> str:
     x–y). Publisher. DOI` — without walking those that print nothing for it; a property test
     holds it to the general path."""
     variables = record.variables
-    who = name_list(record.names["author"], sort_order=True, citation=False,
-                    delimiter_precedes_last=True)
+    who = _listed_authors(record)
     issued = record.dates["issued"]
     when = f"({_circa(issued)}{year_text_apa(issued)}{year_suffix})"
     editors = record.names["editor"]
@@ -1245,9 +1254,7 @@ def _edited_part_entry(record: Record, title: str, year_suffix: str) -> str:
     source = join(". ", [join(" ", ["In", book, wrap(pages, "(", ")")]),
                   rich(publisher) if publisher else ""])
     head = join(". ", [who, when, rich_unique(title), source])
-    doi = variables.get("DOI")
-    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
-    return join(" ", [glue(head, "."), link])
+    return _closed(head, variables)
 
 
 def _webpage_entry(record: Record, title: str, year_suffix: str) -> str:
@@ -1255,8 +1262,7 @@ def _webpage_entry(record: Record, title: str, year_suffix: str) -> str:
     macros print it — `Author. (Year, Month Day). *Title*. Publisher. Site. URL` — without
     walking those that print nothing for it; a property test holds it to the general path."""
     variables = record.variables
-    who = name_list(record.names["author"], sort_order=True, citation=False,
-                    delimiter_precedes_last=True)
+    who = _listed_authors(record)
     issued = record.dates["issued"]
     year = _circa(issued) + year_text_apa(issued) + year_suffix
     when = f"({join(', ', [year, month_day(issued)])})"
@@ -1266,9 +1272,7 @@ def _webpage_entry(record: Record, title: str, year_suffix: str) -> str:
     publisher = variables.get("publisher")
     head = join(". ", [who, when, italic(rich_unique(title, True)),
                        join(". ", [rich(publisher) if publisher else "", rich(site)])])
-    doi = variables.get("DOI")
-    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
-    return join(" ", [glue(head, "."), link])
+    return _closed(head, variables)
 
 
 def cited_in_text_only(record: Record) -> bool:
@@ -1294,8 +1298,7 @@ def _serial_entry(record: Record, title: str, year_suffix: str) -> str:
     the macros print it, without walking those that print nothing for it (the conformance tests
     and scripts/compare_citeproc.py hold both paths to citeproc-js's output)."""
     variables = record.variables
-    who = name_list(record.names["author"], sort_order=True, citation=False,
-                    delimiter_precedes_last=True)
+    who = _listed_authors(record)
     issued = record.dates.get("issued")
     if issued is not None:
         year = _circa(issued) + year_text_apa(issued) + year_suffix
@@ -1314,9 +1317,7 @@ def _serial_entry(record: Record, title: str, year_suffix: str) -> str:
              else rich_unique(number("page", page)) if page else "")
     source = join(", ", [italic(rich(journal, True)), numbers, where])
     head = join(". ", [who, when, rich_unique(title), source])
-    doi = variables.get("DOI")
-    link = "https://doi.org/" + clean(doi) if doi else clean(variables.get("URL") or "")
-    return join(" ", [glue(head, "."), link])
+    return _closed(head, variables)
 
 
 # --- order and disambiguation ----------------------------------------------------------------
