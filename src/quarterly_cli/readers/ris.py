@@ -573,21 +573,10 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         leftover["TY"] = [raw_ty]
     if leftover:
         custom["ris"] = leftover
-    return Record(
-        rich(title) if title else "",
-        csl_type,
-        names=names,
-        dates=dates,
-        variables=variables,
-        ISSN=issn,
-        ISBN=isbn,
-        keyword=keywords,
-        affiliation=affiliation,
-        abstract=_sections(rich(abstract)) if abstract else (),
-        custom=custom,
-        id=record_id,
-        source="ris",
-    )
+    # The tables were built for this record alone: the Record takes them without copies.
+    return Record.from_tables(
+        rich(title) if title else "", csl_type, names, dates, variables, issn, isbn, keywords,
+        affiliation, _sections(rich(abstract)) if abstract else (), custom, record_id, "ris")
 
 
 def _sections(text: str) -> tuple[Section, ...]:
