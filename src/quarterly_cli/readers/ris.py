@@ -108,6 +108,10 @@ for (_ty, _tag), _var in TYPE_TAGS.items():
 # The tags rispy reads as lists: a continuation line under one of them is a new value, under
 # any other tag it continues the value (as rispy does, so both readers agree).
 _LIST_TAGS = frozenset(("A1", "A2", "A3", "A4", "AU", "KW", "N1", "UR"))
+# The tags of editors and other people besides authors (record_from_tags, `people`).
+_PEOPLE_TAGS = frozenset(("A2", "A3", "ED", "A4"))
+# The tags of the publication block of record_from_tags (publisher, place, edition, source).
+_PUBLICATION_TAGS = frozenset(("PB", "C1", "CY", "ET", "DP", "H1", "CN", "H2"))
 ISSN_SHAPE = re.compile(r"\d{4}-?\d{3}[\dXx]")
 ISBN_SHAPE = re.compile(r"(?:97[89][- ]?)?(?:\d[- ]?){9}[\dXx]")
 _NUMBERS = re.compile(r"[;,]\s*|\s+(?=\d)")
@@ -456,20 +460,21 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         names["author"] = tuple(map(_name, tags.authors))
     for tag, var in _TYPE_TAGS_BY_TYPE.get(ty, ()):
         take(var, tag)
-    if ty in A2_RECIPIENT:
-        people("recipient", "A2")
-    elif ty in A2_SERIES_EDITOR:
-        people("collection-editor", "A2")
-    else:
-        people("editor", "A2")
-    if ty in BOOKS:
-        people("editor", "A3")
-    elif ty == "THES":
-        people("contributor", "A3")  # the supervisor (Zotero: contributor)
-    else:
-        people("collection-editor", "A3")
-    people("editor", "ED")
-    people("translator", "A4")
+    if not _PEOPLE_TAGS.isdisjoint(values):  # one test for the ~98% of records with none
+        if ty in A2_RECIPIENT:
+            people("recipient", "A2")
+        elif ty in A2_SERIES_EDITOR:
+            people("collection-editor", "A2")
+        else:
+            people("editor", "A2")
+        if ty in BOOKS:
+            people("editor", "A3")
+        elif ty == "THES":
+            people("contributor", "A3")  # the supervisor (Zotero: contributor)
+        else:
+            people("collection-editor", "A3")
+        people("editor", "ED")
+        people("translator", "A4")
 
     # Titles.
     title = first_of("TI", "T1", "CT") or (one("BT") if ty in BOOKS else None)
@@ -516,27 +521,30 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         leftover["SN"] = numbers
 
     # Publication.
-    take("publisher", "PB")
-    if ty in CONFERENCES and has("C1"):
-        # Zotero and EndNote: a conference paper's place of publication is C1, CY the venue.
-        take("publisher-place", "C1")
-        take("event-place", "CY")
-    else:
-        take("publisher-place", "CY")
-    take("version" if ty in VERSIONED else "edition", "ET")
-    put("source", first_of("DP", "H1"))  # H1, H2: Citavi's library and call number
-    put("call-number", first_of("CN", "H2"))
+    if not _PUBLICATION_TAGS.isdisjoint(values):  # one test for the ~75% of records with none
+        take("publisher", "PB")
+        if ty in CONFERENCES and has("C1"):
+            # Zotero and EndNote: a conference paper's place of publication is C1, CY the venue.
+            take("publisher-place", "C1")
+            take("event-place", "CY")
+        else:
+            take("publisher-place", "CY")
+        take("version" if ty in VERSIONED else "edition", "ET")
+        put("source", first_of("DP", "H1"))  # H1, H2: Citavi's library and call number
+        put("call-number", first_of("CN", "H2"))
 
     # Identifiers. AN is a PMID only when it is one (digits); WoS and Dimensions accession
     # numbers (`WOS:000282053100002`, `pub.1149029839`) are archive locations, as Zotero reads AN.
-    for value in take_all("AN") + take_all("AV"):  # AV: RefMan's availability (Zotero)
+    for value in (take_all("AN") + take_all("AV")  # AV: RefMan's availability (Zotero)
+                  if "AN" in values or "AV" in values else ()):
         if _PMID.fullmatch(value) and "PMID" not in variables:
             put("PMID", value)
         elif "archive_location" not in variables:
             put("archive_location", value)
         else:
             leftover.setdefault("AN", []).append(value)
-    for value in take_all("C2"):  # PubMed: PMCID; Scopus: PMID; Zotero (CHAP): book author
+    for value in take_all("C2") if "C2" in values else ():  # PubMed: PMCID; Scopus: PMID;
+        # Zotero (CHAP): the book's author
         if _PMCID.fullmatch(value) and "PMCID" not in variables:
             put("PMCID", value.upper())
         elif _PMID.fullmatch(value) and "PMID" not in variables:
