@@ -313,9 +313,6 @@ class _Tags:
             out += self.values.pop(tag, [])
         return out
 
-    def rest(self) -> dict[str, list[str]]:
-        return {tag: values for tag, values in self.values.items() if values}
-
 
 def _classify_sn(values: list[str], ty: str) -> tuple[list[str], list[str], list[str]]:
     """SN lines → (ISSNs, ISBNs, other numbers). Each number is judged by its shape (an ISSN is
@@ -460,7 +457,7 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         names["author"] = tuple(map(_name, tags.authors))
     for tag, var in _TYPE_TAGS_BY_TYPE.get(ty, ()):
         take(var, tag)
-    if not _PEOPLE_TAGS.isdisjoint(values):  # one test for the ~98% of records with none
+    if not values.keys().isdisjoint(_PEOPLE_TAGS):  # one test for the ~98% of records with none
         if ty in A2_RECIPIENT:
             people("recipient", "A2")
         elif ty in A2_SERIES_EDITOR:
@@ -521,7 +518,7 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         leftover["SN"] = numbers
 
     # Publication.
-    if not _PUBLICATION_TAGS.isdisjoint(values):  # one test for the ~75% of records with none
+    if not values.keys().isdisjoint(_PUBLICATION_TAGS):  # one test for the ~75% of records with none
         take("publisher", "PB")
         if ty in CONFERENCES and has("C1"):
             # Zotero and EndNote: a conference paper's place of publication is C1, CY the venue.
@@ -577,17 +574,19 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     if issued is not None:
         dates["issued"] = issued
     accessed_text = one("Y2")
-    accessed = _date(accessed_text)
-    if accessed is not None:
-        dates["accessed"] = accessed
-    elif accessed_text:
-        leftover["Y2"] = [accessed_text]
+    if accessed_text:
+        accessed = _date(accessed_text)
+        if accessed is not None:
+            dates["accessed"] = accessed
+        else:
+            leftover["Y2"] = [accessed_text]
 
     abstract = first_of("AB", "N2")
     keywords = take_all("KW")
     affiliation = take_all("AD")
-    for tag, rest in tags.rest().items():
-        leftover.setdefault(tag, []).extend(rest)
+    for tag, rest in values.items():  # what no variable took, in the order the tags came
+        if rest:
+            leftover.setdefault(tag, []).extend(rest)
     custom: dict[str, Any] = {}
     csl_type = preprint_type(csl_type, variables.get("genre"))
     if raw_ty != RIS_TYPES.get(csl_type, "GEN"):
