@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quarterly_cli.model import (
     DATE_VARS,
@@ -167,3 +169,36 @@ def test_a_literal_date_loses_its_control_characters():
     assert Date.from_csl({"literal": "Spring\x1b]52;c;aGk=\x07 term"}).literal == "Spring term"
     assert Date.from_csl({"raw": "\x1b[2Jsoon"}).literal == "soon"
     assert Date.from_csl("\x07") is None
+
+
+# Record.from_tables (the readers' constructor for tables built for one record) against Record(…).
+_short = st.text(st.sampled_from(list("ab É-<:")), max_size=6)
+_names = st.dictionaries(st.sampled_from(sorted(NAME_ROLES)), st.lists(st.builds(
+    Name, st.none() | _short, st.none() | _short), min_size=1, max_size=3).map(tuple), max_size=3)
+_dates = st.dictionaries(st.sampled_from(sorted(DATE_VARS)), st.builds(
+    Date, st.tuples(st.integers(1, 2100)), st.just(()), st.none() | st.integers(1, 4)),
+    max_size=2)
+_strings = st.lists(_short, max_size=3)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(_short, st.sampled_from(["article-journal", "book", "chapter"]), _names, _dates,
+       st.dictionaries(st.sampled_from(sorted(TEXT_VARS)), _short.filter(bool), max_size=4),
+       _strings, _strings, _strings, _strings,
+       st.lists(st.builds(Section, st.none() | _short, _strings.map(tuple)), max_size=2),
+       st.dictionaries(st.sampled_from(["ris", "x"]), st.dictionaries(_short, _strings),
+                       max_size=2),
+       st.none() | _short, st.sampled_from(["ris", "bibtex"]))
+def test_from_tables_is_record(title, type_, names, dates, variables, issn, isbn, keyword,
+                               affiliation, abstract, custom, id_, source):
+    expected = Record(title, type_, names=names, dates=dates, variables=variables, ISSN=issn,
+                      ISBN=isbn, keyword=keyword, affiliation=affiliation, abstract=abstract,
+                      custom=custom, id=id_, source=source)
+    made = Record.from_tables(title, type_, names, dates, variables, issn, isbn, keyword,
+                              affiliation, tuple(abstract), custom, id_, source)
+    assert type(made) is Record
+    assert made == expected
+    assert repr(made) == repr(expected)
+    assert made.to_dict() == expected.to_dict()
+    with pytest.raises(AttributeError):  # frozen like any Record (FrozenInstanceError)
+        made.title = "changed"  # type: ignore[misc]
