@@ -19,6 +19,7 @@ import gc
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
+from ..memo import Memo
 from ..model import Date, Name, Record
 from . import Options
 from ._citeproc import (
@@ -169,9 +170,9 @@ def name_list(names: Sequence[Name], sort_order: bool, citation: bool,
     else:
         truncated = False
     if short:
-        rendered = [rich(short_name(n)) for n in names]
+        rendered = [rich(short_name[n]) for n in names]
     elif sort_order:
-        rendered = [_bibliography_name(n) for n in names]
+        rendered = list(map(_bibliography_name.__getitem__, names))
     else:
         rendered = [rich(given_first_name(n)) for n in names]
     if truncated:
@@ -187,9 +188,11 @@ def name_list(names: Sequence[Name], sort_order: bool, citation: bool,
     return ", ".join(rendered[:-1]) + ", & " + rendered[-1]
 
 
-@lru_cache(maxsize=1 << 15)
-def _bibliography_name(n: Name) -> str:
+def _bibliography_name_of(n: Name) -> str:
     return rich(sort_order_name(n, ". ", ", "))
+
+
+_bibliography_name: Memo[Name, str] = Memo(_bibliography_name_of, 1 << 15)
 
 
 def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
@@ -201,10 +204,12 @@ def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
     return ", ".join(_sort_name(n) for n in names)
 
 
-@lru_cache(maxsize=1 << 15)
-def _sort_name_key(n: Name) -> str:
+def _sort_name_key_of(n: Name) -> str:
     """One name's words as a sort key (see `_text.collation_code`)."""
     return collation_code(_sort_name(n))
+
+
+_sort_name_key: Memo[Name, str] = Memo(_sort_name_key_of, 1 << 15)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -455,7 +460,7 @@ def short_names(names: Sequence[Name], names_shown: int | None,
         if i in initials_for and n.literal is None:
             rendered.append(rich(given_first_name(n)))
         else:
-            rendered.append(rich(short_name(n)))
+            rendered.append(rich(short_name[n]))
     if shown < len(names):
         return (", ".join(rendered) + ("," if len(rendered) > 1 else "") + " et al.")
     if len(rendered) == 1:
@@ -1361,7 +1366,7 @@ def sort_key(record: Record, keep_case: bool, citation: bool = False,
         shown = authors[:1] if citation and len(authors) >= 3 else authors
         if not citation and len(authors) > MAX_LISTED:
             shown = (*authors[:FIRST_WHEN_TRUNCATED], authors[-1])
-        who_key = (0, "".join(map(_sort_name_key, shown)))
+        who_key = (0, "".join(map(_sort_name_key.__getitem__, shown)))
     else:
         e = Entry(record, keep_case, citation=citation, sorting=True, title=printed_title)
         who_key = _defined(e.title if e.type in FALLBACK_TYPES else author(e))
