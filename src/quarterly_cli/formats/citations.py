@@ -55,9 +55,7 @@ class Disambiguation:
 def apa_bibliography_order(records: Sequence[Record], keep_case: bool,
                            titles: Sequence[str] | None = None) -> list[int]:
     """Input indexes in the order of APA's reference list."""
-    keys = [apa.sort_key(r, keep_case, printed_title=titles[i] if titles else None)
-            for i, r in enumerate(records)]
-    return sorted(range(len(records)), key=keys.__getitem__)
+    return apa.bibliography_order(records, keep_case, titles)
 
 
 def _given_key(name: Name) -> str:
