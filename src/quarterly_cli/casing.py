@@ -30,7 +30,7 @@ The output differs from the input in letter case only: markup and spacing are ke
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
@@ -52,7 +52,7 @@ from .words import (
 )
 
 if TYPE_CHECKING:
-    from .model import Record
+    from .model import Name, Record
 
 # Words are separated by white space or an em dash (`age—United States`); the separators are kept.
 _SEP = re.compile(r"(\s*[—―]\s*|\s+)")
@@ -580,6 +580,13 @@ def sentence_case(
     converted and carried no case protection, so proper nouns outside the lexicon may have been
     lowered.
     """
+    return _sentence_case(title, language, (), names)
+
+
+def _sentence_case(title: str, language: str | None, people: Iterable[Sequence[Name]],
+                   other_text: Iterable[str]) -> tuple[str, bool]:
+    """`sentence_case`, with the record's names as lists of `Name` (`people`, each read once per
+    distinct name, `_person_vouches`) and as other text (`other_text`)."""
     if not _is_english(language):
         return title, False
     read = _read(title)
@@ -592,7 +599,12 @@ def sentence_case(
 
     singles: set[str] = set()
     phrases: list[Phrase] = []
-    for text in names:
+    for group in people:
+        for name in group:
+            more, runs = _person_vouches[name]
+            singles.update(more)
+            phrases.extend(runs)
+    for text in other_text:
         if text:
             _vouch(text, singles, phrases)
     singles.discard("")
@@ -763,15 +775,33 @@ def _names_by_neighbours(words: list[_Word]) -> set[int]:
     return keep
 
 
-def record_names(record: Record) -> Iterator[str]:
-    """The other text of a record that vouches for proper nouns in its title: each person's
-    name, and the container, series and publisher names (read lazily: only a title that is
-    converted asks for them)."""
-    for names in record.names.values():
-        for name in names:
-            given, family = name.given, name.full_family
-            # `" ".join(p for p in (given, family) if p)`, without a generator per name
-            yield name.literal or (f"{given} {family}" if given and family else given or family)
+def _person_text(name: Name) -> str | None:
+    """A person's name as text that vouches for proper nouns: the literal, or given and family."""
+    given, family = name.given, name.full_family
+    # `" ".join(p for p in (given, family) if p)`, without a generator per name
+    return name.literal or (f"{given} {family}" if given and family else given or family)
+
+
+def _person_vouches_of(name: Name) -> tuple[frozenset[str], tuple[Phrase, ...]]:
+    """What `_vouch` finds in a person's name (the singles, the phrases)."""
+    singles: set[str] = set()
+    phrases: list[Phrase] = []
+    text = _person_text(name)
+    if text:
+        _vouch(text, singles, phrases)
+    return frozenset(singles), tuple(phrases)
+
+
+# Per distinct name: authors recur across a library, and reading a name's words (text, split,
+# a lookup per word) cost ~2 us a name, ~5 names per converted title.
+_person_vouches: Memo[Name, tuple[frozenset[str], tuple[Phrase, ...]]] = Memo(
+    _person_vouches_of, 1 << 15)
+
+
+def _record_texts(record: Record) -> Iterator[str]:
+    """The other text of a record that vouches for proper nouns in its title (besides its
+    people's names): the container, series and publisher names, read lazily (only a title that
+    is converted asks for them)."""
     for var in ("container-title", "collection-title", "publisher", "event-title"):
         value = record.get(var)
         if value:
@@ -780,4 +810,5 @@ def record_names(record: Record) -> Iterator[str]:
 
 def record_sentence_case(record: Record) -> tuple[str, bool]:
     """`sentence_case` of a record's title, with its language and its names."""
-    return sentence_case(record.title, language=record.language, names=record_names(record))
+    return _sentence_case(record.title, record.language, record.names.values(),
+                          _record_texts(record))
