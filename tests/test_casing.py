@@ -383,5 +383,5 @@ def test_a_word_partly_protected_changes_only_outside_its_protected_letters():
 def test_a_bare_number_reads_as_the_general_path_reads_it(word):
     from quarterly_cli import casing
 
-    casing._word.cache_clear()
-    assert casing._word(word) == casing._read_word(word)
+    casing._word.clear()
+    assert casing._word[word] == casing._read_word(word)

@@ -9,8 +9,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quarterly_cli import markup
+from quarterly_cli import casing, markup
 from quarterly_cli.casing import sentence_case
+from quarterly_cli.model import Name, Record
 
 CAPITALISED = ["Care", "Health", "Outcomes", "Study", "Review", "Cells", "Therapy", "Model",
                "Patients", "Effects", "Primary", "Rural", "Evidence", "Policy", "Follow-Up",
@@ -80,3 +81,35 @@ def test_never_lowers_internal_capitals_digits_letters_or_initials(title):
 def test_sentence_case_is_returned_unchanged(first, rest, lower, at):
     title = " ".join([first, *rest[:at], lower, *rest[at:]])
     assert sentence_case(title) == (title, False)
+
+
+# --- a record's names, read once per distinct name ----------------------------------------------
+
+NAME_WORDS = st.sampled_from(["Howard", "Stone", "Care", "Health", "von", "Rosén", "Journal",
+                              "University", "of", "the", "Study", "Medicaid", "Young", "J.", ""])
+PEOPLE = st.lists(st.builds(
+    lambda family, given, literal: Name(family or None, given or None, literal=literal or None),
+    NAME_WORDS, NAME_WORDS,
+    st.one_of(st.just(""), st.lists(NAME_WORDS, max_size=6).map(" ".join))), max_size=5)
+
+
+# Titles in title case made of the names' words, so that the names decide what stays capitalised.
+NAMED_TITLES = st.lists(st.sampled_from(
+    ["Howard", "Stone", "Care", "Health", "Study", "Medicaid", "Young", "Rosén", "Journal",
+     "University", "Of", "The", "Policy", "Review", "J.", "von", "Outcomes"]),
+    min_size=3, max_size=12).map(" ".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(NAMED_TITLES, PEOPLE, PEOPLE, st.lists(NAME_WORDS, max_size=6).map(" ".join), NAME_WORDS)
+def test_a_record_s_sentence_case_is_that_of_its_names_as_text(title, authors, editors,
+                                                               container, publisher):
+    """`record_sentence_case` reads each person's name through a cache of what it vouches for;
+    `sentence_case` with the same names as text (author, then the other names, then container
+    and publisher) is the general path."""
+    record = Record(title, "chapter", author=tuple(authors), editor=tuple(editors),
+                    container_title=container or None, publisher=publisher or None)
+    names = [casing._person_text(n) for role in record.names.values() for n in role]
+    names += casing._record_texts(record)
+    assert casing.record_sentence_case(record) == sentence_case(
+        title, language=record.language, names=names)

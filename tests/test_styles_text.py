@@ -170,6 +170,49 @@ def test_sort_key_strings_order_as_the_collation_tuples(a, b):
     assert (collation_code(a + " " + b) < collation_code(a)) == (collation(a + " " + b) < collation(a))
 
 
+TEXT_KEY = st.one_of(st.just(apa.UNDEFINED),
+                    st.one_of(TEXT, MARKED).map(lambda text: (0, collation_code(text))))
+DATE_KEY = st.one_of(st.just(apa.UNDEFINED), st.tuples(
+    st.just(0), st.tuples(st.integers(-9999, 9999), st.integers(0, 12), st.integers(0, 31))))
+FIRST_KEYS = st.tuples(TEXT_KEY, st.sampled_from("012"), DATE_KEY, TEXT_KEY)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(FIRST_KEYS, FIRST_KEYS)
+def test_first_sort_keys_as_one_string_order_as_the_tuples(a, b):
+    """`apa.first_keys_code` (what the reference list sorts on) orders as `apa.sort_key`'s tuple."""
+    assert (apa.first_keys_code(a) < apa.first_keys_code(b)) == (a < b)
+    assert (apa.first_keys_code(a) == apa.first_keys_code(b)) == (a == b)
+
+
+SMALL = st.sampled_from(["", "A", "a", "B", "Report 9", "Report 10"])
+
+
+@st.composite
+def tying_records(draw) -> list[Record]:
+    """Records drawn from few values, so that many tie on the first keys or on all of them."""
+    out = []
+    for n in range(draw(st.integers(0, 12))):
+        family = draw(SMALL)
+        year = draw(st.sampled_from([None, 2020, 2021]))
+        out.append(Record(draw(SMALL) or f"t{n}", draw(st.sampled_from(["book", "webpage"])),
+                          author=(Name(family, "J"),) if family else (),
+                          issued=Date.of(year) if year else None,
+                          volume=draw(SMALL) or None, status=draw(SMALL) or None,
+                          archive=draw(SMALL) or None))
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(tying_records())
+def test_bibliography_order_is_the_sort_on_all_keys(records):
+    """`apa.bibliography_order` (first keys as strings, later keys only within ties) is the
+    stable sort on the whole tuple of keys."""
+    expected = sorted(range(len(records)), key=lambda i: (
+        apa.sort_key(records[i], False), apa._later_keys(records[i], False, None)))
+    assert apa.bibliography_order(records, False) == expected
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(TEXT, MARKED), st.booleans(), st.booleans())
 def test_rich_without_its_cache_is_rich(text, italic_context, quoted_context):

@@ -30,12 +30,13 @@ The output differs from the input in letter case only: markup and spacing are ke
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 from itertools import chain
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import data_path, markup
+from .memo import Memo
 from .words import (
     ABBREVIATIONS,
     COMPOUND_ENDINGS,
@@ -51,7 +52,7 @@ from .words import (
 )
 
 if TYPE_CHECKING:
-    from .model import Record
+    from .model import Name, Record
 
 # Words are separated by white space or an em dash (`age—United States`); the separators are kept.
 _SEP = re.compile(r"(\s*[—―]\s*|\s+)")
@@ -254,8 +255,7 @@ def _is_name(part: str, singles: frozenset[str] | set[str]) -> bool:
     return bool(accents) and base.lower() not in LOANWORDS and not set(accents) <= _LIGATURES
 
 
-@lru_cache(maxsize=1 << 16)
-def _word(word: str) -> _Word:
+def _word_of(word: str) -> _Word:
     if word.isdigit() and word.isascii():
         # A bare number (`2020`, a title's trailing `12`) is what the general path below makes
         # of it, without its regular expressions: a CLI run over 10,000 titles met ~10,000
@@ -264,6 +264,10 @@ def _word(word: str) -> _Word:
         return _Word(word, 0, False, False, _NUMERAL, "", word[0], frozenset((word,)), False, 0,
                      word in lexicon().phrases)
     return _read_word(word)
+
+
+# Titles share most of their vocabulary: each word is read once (`_word[text]`).
+_word: Memo[str, _Word] = Memo(_word_of, 1 << 16)
 
 
 def _read_word(word: str) -> _Word:
@@ -342,10 +346,19 @@ def _ends_clause(word: str, core: str, trail: str) -> bool:
     return len(core) >= 4 and core.isalpha() and core.lower() not in ABBREVIATIONS
 
 
-@lru_cache(maxsize=1 << 16)
-def _lowered(word: str, at_start: bool) -> str:
+def _lowered_inside(word: str) -> str:
     """The word in sentence case, as far as the word alone can tell (with the shipped lexicon)."""
-    return _lower_word(word, at_start, lexicon().singles)
+    return _lower_word(word, False, lexicon().singles)
+
+
+def _lowered_first(word: str) -> str:
+    """`_lowered_inside` for a word that starts a title or a clause."""
+    return _lower_word(word, True, lexicon().singles)
+
+
+# `_lowered[at_start][word]`: a word's sentence case, cached per word (titles share their words).
+_lowered: tuple[Memo[str, str], Memo[str, str]] = (
+    Memo(_lowered_inside, 1 << 16), Memo(_lowered_first, 1 << 16))
 
 
 def _lower_word(word: str, at_start: bool, singles: frozenset[str] | set[str]) -> str:
@@ -450,7 +463,7 @@ def is_title_case(title: str) -> bool:
     """True when the title is clearly in title case: no significant word is in lower case (apart
     from the words title case keeps lower) and at least three are capitalised."""
     read = _read(title)
-    return read is not None and _is_title_case(read, [_word(w) for w in read.texts])
+    return read is not None and _is_title_case(read, list(map(_word.__getitem__, read.texts)))
 
 
 def _is_title_case(title: _Title, words: list[_Word]) -> bool:
@@ -531,7 +544,7 @@ def _vouch(text: str, singles: set[str], phrases: list[Phrase]) -> None:
     fell from ~45% to ~10%."""
     words = text.split()
     if len(words) <= 4:
-        found = list(map(_name_word, words))
+        found = list(map(_name_word.__getitem__, words))
         if None not in found:
             # No None here; "" (a word not capitalised) is discarded by the caller.
             singles.update(found)  # type: ignore[arg-type]
@@ -541,8 +554,7 @@ def _vouch(text: str, singles: set[str], phrases: list[Phrase]) -> None:
     phrases.extend(runs)
 
 
-@lru_cache(maxsize=1 << 14)
-def _name_word(word: str) -> str | None:
+def _name_word_of(word: str) -> str | None:
     """A word of a name as `_names_in` reads it: its base when capitalised (and not a minor word),
     "" when not, None when it is institutional."""
     base = _base(_EDGE.match(word).group(2))  # type: ignore[union-attr]
@@ -550,6 +562,9 @@ def _name_word(word: str) -> str | None:
     if low in _INSTITUTIONAL:
         return None
     return base if len(base) > 1 and base[0].isupper() and low not in MINOR_WORDS else ""
+
+
+_name_word: Memo[str, str | None] = Memo(_name_word_of, 1 << 14)
 
 
 # --- Sentence case ----------------------------------------------------------------------------
@@ -565,19 +580,31 @@ def sentence_case(
     converted and carried no case protection, so proper nouns outside the lexicon may have been
     lowered.
     """
+    return _sentence_case(title, language, (), names)
+
+
+def _sentence_case(title: str, language: str | None, people: Iterable[Sequence[Name]],
+                   other_text: Iterable[str]) -> tuple[str, bool]:
+    """`sentence_case`, with the record's names as lists of `Name` (`people`, each read once per
+    distinct name, `_person_vouches`) and as other text (`other_text`)."""
     if not _is_english(language):
         return title, False
     read = _read(title)
     if read is None:
         return title, False
     texts = read.texts
-    words = [_word(w) for w in texts]
+    words = list(map(_word.__getitem__, texts))
     if not _is_title_case(read, words) or _looks_foreign(words, texts):
         return title, False
 
     singles: set[str] = set()
     phrases: list[Phrase] = []
-    for text in names:
+    for group in people:
+        for name in group:
+            more, runs = _person_vouches[name]
+            singles.update(more)
+            phrases.extend(runs)
+    for text in other_text:
         if text:
             _vouch(text, singles, phrases)
     singles.discard("")
@@ -600,7 +627,7 @@ def sentence_case(
             elif singles and not singles.isdisjoint(word.bases) and _named_here(i, words, singles):
                 out[i] = _lower_word(text, start, lexicon().singles | singles)
             else:
-                out[i] = _lowered(text, start)
+                out[i] = _lowered[start][text]
             mask = read.masks[i]
             if mask is not None and out[i] != text and (len(out[i]) != len(text) or any(
                     changed and kept for changed, kept in zip(
@@ -748,15 +775,33 @@ def _names_by_neighbours(words: list[_Word]) -> set[int]:
     return keep
 
 
-def record_names(record: Record) -> Iterator[str]:
-    """The other text of a record that vouches for proper nouns in its title: each person's
-    name, and the container, series and publisher names (read lazily: only a title that is
-    converted asks for them)."""
-    for names in record.names.values():
-        for name in names:
-            given, family = name.given, name.full_family
-            # `" ".join(p for p in (given, family) if p)`, without a generator per name
-            yield name.literal or (f"{given} {family}" if given and family else given or family)
+def _person_text(name: Name) -> str | None:
+    """A person's name as text that vouches for proper nouns: the literal, or given and family."""
+    given, family = name.given, name.full_family
+    # `" ".join(p for p in (given, family) if p)`, without a generator per name
+    return name.literal or (f"{given} {family}" if given and family else given or family)
+
+
+def _person_vouches_of(name: Name) -> tuple[frozenset[str], tuple[Phrase, ...]]:
+    """What `_vouch` finds in a person's name (the singles, the phrases)."""
+    singles: set[str] = set()
+    phrases: list[Phrase] = []
+    text = _person_text(name)
+    if text:
+        _vouch(text, singles, phrases)
+    return frozenset(singles), tuple(phrases)
+
+
+# Per distinct name: authors recur across a library, and reading a name's words (text, split,
+# a lookup per word) cost ~2 us a name, ~5 names per converted title.
+_person_vouches: Memo[Name, tuple[frozenset[str], tuple[Phrase, ...]]] = Memo(
+    _person_vouches_of, 1 << 15)
+
+
+def _record_texts(record: Record) -> Iterator[str]:
+    """The other text of a record that vouches for proper nouns in its title (besides its
+    people's names): the container, series and publisher names, read lazily (only a title that
+    is converted asks for them)."""
     for var in ("container-title", "collection-title", "publisher", "event-title"):
         value = record.get(var)
         if value:
@@ -765,4 +810,5 @@ def record_names(record: Record) -> Iterator[str]:
 
 def record_sentence_case(record: Record) -> tuple[str, bool]:
     """`sentence_case` of a record's title, with its language and its names."""
-    return sentence_case(record.title, language=record.language, names=record_names(record))
+    return _sentence_case(record.title, record.language, record.names.values(),
+                          _record_texts(record))

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .. import casing
+from ..memo import Memo
 from ..model import Date, Name, Record
 from ._citeproc import (
     B_OFF,
@@ -293,12 +294,14 @@ def given_first_name(name: Name, terminator: str = ". ") -> str:
     return text
 
 
-@lru_cache(maxsize=1 << 15)
-def short_name(name: Name) -> str:
+def _short_name(name: Name) -> str:
     """The family name with its particle (`de la Fuente`), for in-text citations."""
     if name.literal is not None:
         return name.literal
     return parts(name).full_family()
+
+
+short_name: Memo[Name, str] = Memo(_short_name, 1 << 15)
 
 
 def same_person(a: Name, b: Name) -> bool:

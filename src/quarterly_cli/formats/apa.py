@@ -19,6 +19,7 @@ import gc
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
+from ..memo import Memo
 from ..model import Date, Name, Record
 from . import Options
 from ._citeproc import (
@@ -169,9 +170,9 @@ def name_list(names: Sequence[Name], sort_order: bool, citation: bool,
     else:
         truncated = False
     if short:
-        rendered = [rich(short_name(n)) for n in names]
+        rendered = [rich(short_name[n]) for n in names]
     elif sort_order:
-        rendered = [_bibliography_name(n) for n in names]
+        rendered = list(map(_bibliography_name.__getitem__, names))
     else:
         rendered = [rich(given_first_name(n)) for n in names]
     if truncated:
@@ -187,9 +188,11 @@ def name_list(names: Sequence[Name], sort_order: bool, citation: bool,
     return ", ".join(rendered[:-1]) + ", & " + rendered[-1]
 
 
-@lru_cache(maxsize=1 << 15)
-def _bibliography_name(n: Name) -> str:
+def _bibliography_name_of(n: Name) -> str:
     return rich(sort_order_name(n, ". ", ", "))
+
+
+_bibliography_name: Memo[Name, str] = Memo(_bibliography_name_of, 1 << 15)
 
 
 def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
@@ -201,10 +204,12 @@ def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
     return ", ".join(_sort_name(n) for n in names)
 
 
-@lru_cache(maxsize=1 << 15)
-def _sort_name_key(n: Name) -> str:
+def _sort_name_key_of(n: Name) -> str:
     """One name's words as a sort key (see `_text.collation_code`)."""
     return collation_code(_sort_name(n))
+
+
+_sort_name_key: Memo[Name, str] = Memo(_sort_name_key_of, 1 << 15)
 
 
 @lru_cache(maxsize=1 << 15)
@@ -455,7 +460,7 @@ def short_names(names: Sequence[Name], names_shown: int | None,
         if i in initials_for and n.literal is None:
             rendered.append(rich(given_first_name(n)))
         else:
-            rendered.append(rich(short_name(n)))
+            rendered.append(rich(short_name[n]))
     if shown < len(names):
         return (", ".join(rendered) + ("," if len(rendered) > 1 else "") + " et al.")
     if len(rendered) == 1:
@@ -1349,11 +1354,16 @@ def _defined(text: str) -> tuple:
 
 def sort_key(record: Record, keep_case: bool, citation: bool = False,
              printed_title: str | None = None) -> tuple:
-    """apa.csl's sort keys: author (or what stands for it), undated before dated before in press,
-    date, status; the bibliography adds title, volume, event date, original date, archive (worked
-    out only for the records that tie on the first four). For citations the author key has the
-    first name only when there are three or more. `printed_title` is the title when the caller
-    has it already."""
+    """apa.csl's first sort keys: author (or what stands for it), undated before dated before in
+    press, date, status (the bibliography adds the later keys, `bibliography_order`). For
+    citations the author key has the first name only when there are three or more.
+    `printed_title` is the title when the caller has it already."""
+    return _first_keys(record, keep_case, citation, printed_title)[0]
+
+
+def _first_keys(record: Record, keep_case: bool, citation: bool,
+                printed_title: str | None) -> tuple[tuple, str | None]:
+    """`sort_key`'s keys, and the record's printed title if working them out needed it."""
     authors = record.names.get("author")
     present = present_variables(record)
     title_text = printed_title
@@ -1361,47 +1371,71 @@ def sort_key(record: Record, keep_case: bool, citation: bool = False,
         shown = authors[:1] if citation and len(authors) >= 3 else authors
         if not citation and len(authors) > MAX_LISTED:
             shown = (*authors[:FIRST_WHEN_TRUNCATED], authors[-1])
-        who_key = (0, "".join(map(_sort_name_key, shown)))
+        who_key = (0, "".join(map(_sort_name_key.__getitem__, shown)))
     else:
         e = Entry(record, keep_case, citation=citation, sorting=True, title=printed_title)
         who_key = _defined(e.title if e.type in FALLBACK_TYPES else author(e))
         title_text = e._title
     group = "1" if "issued" in present else "2" if "status" in present else "0"
-    keys = (who_key, group, _date_sort(record), _defined(record.variables.get("status", "")))
-    if citation:
-        return keys
-    return (*keys, _LaterKeys(record, keep_case, title_text))
+    return (who_key, group, _date_sort(record), _defined(record.variables.get("status", ""))), \
+        title_text
 
 
-class _LaterKeys:
-    """The bibliography's sort keys after the status, compared only on a tie."""
+def _later_keys(record: Record, keep_case: bool, title_text: str | None) -> tuple:
+    """The bibliography's sort keys after the status: title, volume, event date, original date,
+    archive (worked out only for the records that tie on the first ones)."""
+    e = Entry(record, keep_case, title=title_text)
+    event = record.dates.get("event-date")
+    original = record.dates.get("original-date")
+    return (_defined(title(e)), _defined(e.peek("volume")),
+            (0, event.parts) if event and event.parts else UNDEFINED,
+            (0, original.parts) if original and original.parts else UNDEFINED,
+            _defined(source_archive(e)))
 
-    __slots__ = ("record", "keep_case", "title", "keys")
 
-    def __init__(self, record: Record, keep_case: bool, title: str | None) -> None:
-        self.record = record
-        self.keep_case = keep_case
-        self.title = title
-        self.keys: tuple | None = None
+def first_keys_code(keys: tuple) -> str:
+    """`sort_key`'s keys as one string that sorts as the tuple does, so that ordering a reference
+    list compares strings instead of tuples of tuples (10,000 mixed records: ~40 ms to sort the
+    tuples, most of it in tuple comparisons). A text key (0, code) is `0`, its code
+    (`_text.collation_code`, words ended by \\x01) and \\x00, below any character that can follow
+    in a longer code, so a code that begins another sorts first as in the tuple; UNDEFINED is
+    `1`. The group is one character; a date (0, (year, month, day)) is `0` and one character per
+    part (years are -9999 to 9999, `model.check_parts`), or `1`."""
+    who, group, date, status = keys
+    return "".join((
+        f"0{who[1]}\x00" if who[0] == 0 else "1",
+        group,
+        f"0{chr(_DATE_ZERO + date[1][0])}{chr(_DATE_ZERO + date[1][1])}"
+        f"{chr(_DATE_ZERO + date[1][2])}" if date[0] == 0 else "1",
+        f"0{status[1]}\x00" if status[0] == 0 else "1"))
 
-    def get(self) -> tuple:
-        if self.keys is None:
-            e = Entry(self.record, self.keep_case, title=self.title)
-            event = e.record.dates.get("event-date")
-            original = e.record.dates.get("original-date")
-            self.keys = (_defined(title(e)), _defined(e.peek("volume")),
-                         (0, event.parts) if event and event.parts else UNDEFINED,
-                         (0, original.parts) if original and original.parts else UNDEFINED,
-                         _defined(source_archive(e)))
-        return self.keys
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _LaterKeys) and self.get() == other.get()
+_DATE_ZERO = 0x100 + 10_000  # a date part n is chr(_DATE_ZERO + n): -9999 to 9999 in one char
 
-    def __lt__(self, other: _LaterKeys) -> bool:
-        return self.get() < other.get()
 
-    __hash__ = None  # type: ignore[assignment]
+def bibliography_order(records: Sequence[Record], keep_case: bool,
+                       titles: Sequence[str] | None = None) -> list[int]:
+    """Input indexes in the order of APA's reference list: by the first keys (`sort_key`), then,
+    among the records that tie on them, by the later keys (`_later_keys`); ties on all keep
+    their input order, as a stable sort on the whole tuple does."""
+    codes: list[str] = []
+    title_texts: list[str | None] = []
+    for i, record in enumerate(records):
+        keys, title_text = _first_keys(record, keep_case, False, titles[i] if titles else None)
+        codes.append(first_keys_code(keys))
+        title_texts.append(title_text)
+    order = sorted(range(len(records)), key=codes.__getitem__)
+    start = 0
+    while start < len(order):
+        end = start + 1
+        code = codes[order[start]]
+        while end < len(order) and codes[order[end]] == code:
+            end += 1
+        if end - start > 1:
+            order[start:end] = sorted(order[start:end], key=lambda i: _later_keys(
+                records[i], keep_case, title_texts[i]))
+        start = end
+    return order
 
 
 def render(records: Sequence[Record], options: Options) -> str:

@@ -55,9 +55,7 @@ class Disambiguation:
 def apa_bibliography_order(records: Sequence[Record], keep_case: bool,
                            titles: Sequence[str] | None = None) -> list[int]:
     """Input indexes in the order of APA's reference list."""
-    keys = [apa.sort_key(r, keep_case, printed_title=titles[i] if titles else None)
-            for i, r in enumerate(records)]
-    return sorted(range(len(records)), key=keys.__getitem__)
+    return apa.bibliography_order(records, keep_case, titles)
 
 
 def _given_key(name: Name) -> str:
@@ -95,9 +93,9 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
     by_family: dict[str, set[str]] = defaultdict(set)
     for found in names:
         if found and found[0].literal is None:
-            by_family[short_name(found[0])].add(_given_key(found[0]))
+            by_family[short_name[found[0]]].add(_given_key(found[0]))
     for i, found in enumerate(names):
-        if found and found[0].literal is None and len(by_family[short_name(found[0])]) > 1:
+        if found and found[0].literal is None and len(by_family[short_name[found[0]]]) > 1:
             initials[i] = True
     dates = [apa.plain_date_short(r) or to_plain(apa.date_short(entry(i)))
              for i, r in enumerate(records)]  # in-text dates (no letters yet)
@@ -123,7 +121,7 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
         if records[i].type in apa.FALLBACK_TYPES:
             continue
         found = names[i]
-        rough[(short_name(found[0]) if found else None, dates[i])].append(i)
+        rough[(short_name[found[0]] if found else None, dates[i])].append(i)
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for members in rough.values():
         if len(members) > 1:
