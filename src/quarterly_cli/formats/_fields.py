@@ -45,8 +45,9 @@ def base_key(record: Record) -> str:
         who = _key_word(first.family or first.literal or "")
         if first.literal and not first.family:
             who = _key_word((first.literal or "").split()[0])
-    words = [w for w in markup.plain(record.title).split() if w.lower() not in MINOR_WORDS]
-    what = _key_word(words[0]) if words else ""
+    word = next((w for w in markup.plain(record.title).split() if w.lower() not in MINOR_WORDS),
+                None)  # the first only: not every word of the title looked up
+    what = _key_word(word) if word is not None else ""
     return (who or "anon") + str(record.year or "") + what
 
 

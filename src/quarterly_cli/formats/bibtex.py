@@ -196,7 +196,11 @@ def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str
         escaped = text if escape is _text else escape(text)
         return "{" + escaped + "}" if text.lower() == "and" else escaped
     escaped = escape(text)
-    if _NEEDS_GROUP.search(text) or (not lower_ok and " " in text and any(
+    # _NEEDS_GROUP's search tries its four alternatives at every character; a part with no
+    # comma, no `and` and no white space at either end (most: `J. A.`, `Smith-Jones`) cannot
+    # match it, which four cheap tests tell.
+    if ("," in text or "and" in text.lower() or text[:1].isspace() or text[-1:].isspace()) \
+            and _NEEDS_GROUP.search(text) or (not lower_ok and " " in text and any(
             w[:1].islower() or not w[:1].isalpha() for w in text.split()[:-1])):
         return "{" + escaped + "}"
     return escaped
@@ -293,6 +297,10 @@ def _text(value: str) -> str:
 
 
 def _rich(value: str) -> str:
+    if "<" not in value and value.isprintable():
+        # no markup and no control (most titles): what to_latex and strip_controls do first,
+        # without their two calls
+        return markup.escape_latex(value)
     return markup.to_latex(markup.strip_controls(value))
 
 
@@ -376,6 +384,7 @@ def field_lines(record: Record, options: Options, biblatex: bool,
 
     # numbers: an issue is `number` for articles; a series number is `number` for books;
     # reports, patents, laws … have their own `number`; an article number is `eid`.
+    numbers: tuple[tuple[str, str | None], ...]
     if csl in ARTICLE_TYPES:
         numbers = (("number", var.get("issue")), ("eid", var.get("number")))
     elif csl == "paper-conference" and not var.get("collection-title"):
@@ -518,7 +527,8 @@ def write_iter(records: Iterable[Record], options: Options, biblatex: bool) -> I
     # Each entry is followed by a blank line, so that `cite -f bibtex >> refs.bib` twice still
     # separates the entries.
     for batch in iter(lambda: list(islice(entries, BATCH)), []):
-        yield "\n".join(batch) + "\n"
+        batch.append("")  # the last blank line, without copying the joined batch to add it
+        yield "\n".join(batch)
 
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
