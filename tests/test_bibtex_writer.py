@@ -287,7 +287,9 @@ def _part_reference(text, escape, lower_ok=True):
 
 
 @settings(max_examples=1500, derandomize=True, deadline=None)
-@given(st.one_of(st.text(max_size=12), st.sampled_from(["and", "AND", "And", "aNd", "andy", "Ändern"])),
+@given(st.one_of(st.text(max_size=12), st.sampled_from(["and", "AND", "And", "aNd", "andy", "Ändern"]),
+                 st.lists(st.sampled_from([",", " ", "and", "AND", "\n", "\u00a0", "\u2028", "a",
+                                           "J.", "-", "Ån", "d"]), max_size=6).map("".join)),
        st.booleans())
 def test_name_part_shortcut_is_the_plain_rule(text, lower_ok):
     from quarterly_cli.formats import bibtex as bibtex_mod
@@ -302,6 +304,38 @@ def test_letters_and_digits_need_no_escaping(text):
     from quarterly_cli.formats import bibtex as bibtex_mod
 
     assert bibtex_mod._text(text) == markup.escape_latex(markup.strip_controls(text))
+
+
+_RICH_PIECES = ["<i>", "</i>", '<span class="nocase">', "</span>", "<", "\x1b[31m", "\x07", "\n",
+                "&", "--", "''", "{", "\\", "é", "a", " "]
+
+
+@settings(max_examples=1500, derandomize=True, deadline=None)
+@given(st.one_of(st.text(max_size=20),
+                 st.lists(st.sampled_from(_RICH_PIECES), max_size=10).map("".join)))
+def test_rich_shortcut_is_the_general_path(text):
+    """_rich's shortcut for printable text without markup is to_latex of the cleaned text."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    assert bibtex_mod._rich(text) == markup.to_latex(markup.strip_controls(text))
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("@\n\t a")), max_size=12), min_size=4, max_size=4))
+def test_only_values_with_an_at_line_are_protected(values):
+    """entry looks for `@` once in the whole body: every value line that would start with `@`
+    is still protected ({}@), and nothing else changes."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    title, note, abstract, publisher = values
+    record = Record(title, "book", note=note, publisher=publisher,
+                    abstract=(Section(None, (abstract,)),) if abstract else ())
+    text = bibtex_mod.entry(record, "k", Options(), biblatex=False)
+    lines = text.split("\n")
+    assert not any(line.lstrip(" \t").startswith("@") for line in lines[1:])
+    unprotected = text.replace("{}@", "@")
+    assert unprotected == "@book{k,\n" + ",\n".join(
+        bibtex_mod.field_lines(record, Options(), False)) + "\n}\n"
 
 
 def test_a_value_line_starting_with_at_is_not_a_new_entry():

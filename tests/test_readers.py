@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pylatexenc.latex2text import LatexNodes2Text
 
 from quarterly_cli import markup
@@ -152,6 +154,24 @@ def test_unique_ascii_citation_keys():
         "@article{odegard2017mental,", "@article{nakamura2022telehealth,"]
     clash = [r.with_(id="Ødegård 2017") for r in read_path(str(FILES / "library.ris"))[:1]] * 2
     assert [k for _, k in citation_keys(clash)] == ["odegard2017mental", "odegard2017mentala"]
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(["x", "xa", "xb", "xaa", "y", "ya", "a", "aa", "ab", "b"]),
+                max_size=40))
+def test_citation_keys_remembering_suffixes_are_the_first_free_keys(ids):
+    """citation_keys starts a taken key's suffixes where the last record with it stopped: the
+    keys are still each the first free one, as free_key finds it from `a` on."""
+    from quarterly_cli.formats._fields import free_key
+    from quarterly_cli.model import Record
+
+    records = [Record("T", id=key) for key in ids]
+    seen: set[str] = set()
+    expected = []
+    for key in ids:
+        expected.append(free_key(key, seen))
+        seen.add(expected[-1])
+    assert [k for _, k in citation_keys(records)] == expected
 
 
 def test_hostile_bibtex_text_is_cleaned():

@@ -179,3 +179,15 @@ def test_strip_controls_shortcuts_are_the_substitution(text):
     from quarterly_cli import markup
 
     assert markup.strip_controls(text) == markup._CONTROLS.sub("", text)
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.lists(st.one_of(st.characters(), st.sampled_from(_PIECES + ["\xa0", "\x9f", "~"])),
+                max_size=12).map("".join))
+def test_clean_chunks_shortcut_is_strip_controls(text):
+    """clean_chunks passes a chunk with no control character as it is: only when
+    strip_controls would leave it so."""
+    from quarterly_cli import markup
+
+    assert list(markup.clean_chunks([text, text + "\n" + text])) == [
+        markup.strip_controls(text), markup.strip_controls(text + "\n" + text)]
