@@ -319,12 +319,31 @@ BATCH = 1000
 
 
 def _record_text(record: Record) -> str:
+    return _lines(tags(record)) + "\nER  - \n"
+
+
+def _lines(pairs: list[tuple[str, str]]) -> str:
+    """`TAG  - value` lines, each value on one line (markup.one_line). The lines are joined
+    first and checked together: the record's text has a newline only between its lines, one
+    double space per line (the one after the tag: none in a value, nor a value that starts
+    with a space), no space before a newline or at the end, and nothing unprintable besides;
+    then no value needs one_line. That is three C-level passes over the text instead of four
+    tests per line in Python (render stage, 10,000 real records: 1,261M -> 1,176M instructions);
+    anything else, or a false alarm (a value with `| ` in it is fine), takes the line-by-line
+    path, _lines_one_by_one (tests/test_ris_properties.py holds the two together)."""
+    text = "\n".join(map("  - ".join, pairs))
+    if text.count("  ") == len(pairs) and text.count("\n") == len(pairs) - 1 and \
+            " \n" not in text and text[-1:] != " " and text.replace("\n", "").isprintable():
+        return text
+    return _lines_one_by_one(pairs)
+
+
+def _lines_one_by_one(pairs: list[tuple[str, str]]) -> str:
     one_line = markup.one_line
     # markup.one_line's test for a value that needs nothing, inlined: it runs for every line.
     return "\n".join([
         f"{tag}  - {value}" if value.isprintable() and "  " not in value and value[:1] != " "
-        and value[-1:] != " " else f"{tag}  - {one_line(value)}" for tag, value in tags(record)
-    ]) + "\nER  - \n"
+        and value[-1:] != " " else f"{tag}  - {one_line(value)}" for tag, value in pairs])
 
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
