@@ -699,6 +699,11 @@ _PARAGRAPHS = re.compile(r"\n[ \t\r]*\n")
 
 _TITLE_FIELDS = {prefix: (prefix + "title", prefix + "subtitle", prefix + "titleaddon")
                  for prefix in ("", "journal", "book")}
+# The fields that make a title more than its `title` field (record_from_fields' shortcut), and
+# the title fields always marked read (the book's only when it is the container).
+_TITLE_PARTS = frozenset(f for _, *parts in _TITLE_FIELDS.values() for f in parts)
+_TITLE_FIELDS_READ = ("title", "subtitle", "titleaddon", "journaltitle", "journalsubtitle",
+                      "journaltitleaddon", "journal")
 
 
 def _title(fields: dict[str, str], prefix: str) -> str | None:
@@ -773,12 +778,25 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         used.add("editortype")
 
     # titles and containers
-    title = _title(fields, "")
-    used.update(("title", "subtitle", "titleaddon"))
-    journal = _title(fields, "journal") or (
-        latex_to_rich(fields["journal"]) if fields.get("journal") else None)
-    used.update(("journaltitle", "journalsubtitle", "journaltitleaddon", "journal"))
-    book = _title(fields, "book")
+    # No subtitle or addon (most entries): each title is its one field, read as _title reads
+    # it without its calls (records stage, 10,000 real entries: 1,878M -> 1,838M instructions).
+    alone = _TITLE_PARTS.isdisjoint(fields)
+    if alone:
+        title = fields.get("title")
+        title = latex_to_rich(title) or None if title else None
+        journal = fields.get("journaltitle")
+        journal = latex_to_rich(journal) or None if journal else None
+    else:
+        title = _title(fields, "")
+        journal = _title(fields, "journal")
+    if not journal and fields.get("journal"):
+        journal = latex_to_rich(fields["journal"])
+    used.update(_TITLE_FIELDS_READ)
+    if alone:
+        book = fields.get("booktitle")
+        book = latex_to_rich(book) or None if book else None
+    else:
+        book = _title(fields, "book")
     if csl_type not in ARTICLE_TYPES and book:
         used.update(("booktitle", "booksubtitle", "booktitleaddon"))
         put("container-title", book, "booktitle")
