@@ -604,10 +604,15 @@ _ESCAPED_BREAK = re.compile(r"\\[rn](?=[\dX])")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 
 
+# A library's keyword lists and ISBNs (a book's, for each of its chapters) recur: each is split
+# once (the results are immutable tuples; records stage, 10,000 real entries: 1,838M -> 1,742M
+# instructions with _identifiers').
+@lru_cache(maxsize=1 << 12)
 def _split_list(value: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
     return tuple(s for s in (p.strip() for p in pattern.split(latex_to_text(value))) if s)
 
 
+@lru_cache(maxsize=1 << 12)
 def _identifiers(value: str) -> tuple[str, ...]:
     """ISBNs or ISSNs: separated by commas, semicolons or white space (`978-0 (pbk.)` aside).
     Mendeley writes the line breaks between them as `\\r`/`\\n` (Better BibTeX then escapes
