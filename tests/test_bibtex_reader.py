@@ -559,3 +559,39 @@ def test_line_numbers_are_right_when_warnings_go_back_in_the_file():
         "Warning: t.bib: key 'a' is used twice (lines 1 and 4); the second entry is kept as 'aa'.",
         "Warning: t.bib: key 'b' is used twice (lines 3 and 5); the second entry is kept as 'ba'.",
     ]
+
+
+# --- record_from_fields' shortcuts -----------------------------------------------------------
+
+class _NeverDisjoint:
+    """Stands for a field set that every entry meets: the shortcut it guards is never taken."""
+
+    def isdisjoint(self, _other) -> bool:
+        return False
+
+
+TITLE_VALUE = st.lists(st.sampled_from(["The", " ", "{NHS}", "\\emph{x}", "{}", "", "$a$", "--",
+                                        "\\end{it}"]), max_size=3).map("".join)
+
+
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
+@given(st.dictionaries(st.sampled_from(["title", "journaltitle", "journal", "booktitle",
+                                        "subtitle", "booksubtitle", "journaltitleaddon",
+                                        "titleaddon", "year"]), TITLE_VALUE, max_size=5),
+       st.sampled_from(["article", "incollection", "book"]))
+def test_titles_alone_are_read_as_the_general_path_reads_them(fields, entry_type):
+    """record_from_fields reads a title without subtitle or addon without `_title`; whatever
+    the fields, the record (or the LaTeX error) is the general path's."""
+    from unittest import mock
+
+    from quarterly_cli.readers import bibtex
+
+    def record():
+        try:
+            return bibtex.record_from_fields("k", dict(fields), entry_type)
+        except bibtex.LatexError as exc:
+            return str(exc)
+
+    with mock.patch.object(bibtex, "_TITLE_PARTS", _NeverDisjoint()):
+        general = record()
+    assert record() == general

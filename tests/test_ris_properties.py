@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from quarterly_cli import markup
@@ -164,3 +164,27 @@ def test_a_title_with_case_protection_only_is_written_as_the_general_path_writes
     from quarterly_cli.formats.ris import _HTML, _escape, rich
 
     assert rich(text) == markup.wrap(markup.parse(text), _escape, _HTML)
+
+
+# Mostly printable pieces, so that one space out of place is often the only flaw of a record.
+LINE_VALUES = st.lists(st.sampled_from(
+    ["a", "b c", "é", "TY  - JOUR"] * 4 + [" ", "  ", "", "\n", "\r", "\t", "\x1b[31m", "\u00a0",
+                                          "\u2028", "\x85"]), max_size=3).map("".join)
+
+
+@settings(max_examples=500, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.tuples(st.sampled_from(["TY", "AU", "TI", "N1", "C7"]), LINE_VALUES),
+                min_size=1, max_size=6))
+@example([("TY", "a "), ("AU", "b")])  # each flaw alone, which random records seldom have
+@example([("TY", "a"), ("AU", "b ")])
+@example([("TY", "a"), ("AU", " b")])
+@example([("TY", "a"), ("AU", "b  c")])
+@example([("TY", "a"), ("AU", "b\nc")])
+@example([("TY", "a"), ("AU", "b\x1bc")])
+@example([("TY", "a"), ("AU", "")])
+def test_a_record_checked_whole_is_written_as_line_by_line(pairs):
+    """formats/ris.py `_lines` checks a record's joined lines once instead of each value;
+    whatever the values, its text is the line-by-line path's (`_lines_one_by_one`)."""
+    from quarterly_cli.formats.ris import _lines, _lines_one_by_one
+
+    assert _lines(pairs) == _lines_one_by_one(pairs)

@@ -511,8 +511,13 @@ def _extended_name(raw: str) -> Name | None:
                 dropping_particle=None if use_prefix else prefix)
 
 
+@lru_cache(maxsize=1 << 12)
 def parse_names(value: str) -> tuple[tuple[Name, ...], bool]:
-    """A name list and whether it ends in `and others` (`and et al.`): more names, unnamed."""
+    """A name list and whether it ends in `and others` (`and et al.`): more names, unnamed.
+    Cached whole (the result is immutable): a library repeats its author and editor lists
+    (the same team, the same editors of a series), and a list's split on `and` and its names'
+    lookups cost more than parse_name's cache hit saves (records stage, 10,000 real entries:
+    2,046M -> 1,878M instructions)."""
     value = value.strip()
     if "~" in value:
         value = _TIE.sub(" ", value)
@@ -599,10 +604,15 @@ _ESCAPED_BREAK = re.compile(r"\\[rn](?=[\dX])")
 _KEYWORD_SPLIT = re.compile(r"\s*[,;]\s*")
 
 
+# A library's keyword lists and ISBNs (a book's, for each of its chapters) recur: each is split
+# once (the results are immutable tuples; records stage, 10,000 real entries: 1,838M -> 1,742M
+# instructions with _identifiers').
+@lru_cache(maxsize=1 << 12)
 def _split_list(value: str, pattern: re.Pattern[str]) -> tuple[str, ...]:
     return tuple(s for s in (p.strip() for p in pattern.split(latex_to_text(value))) if s)
 
 
+@lru_cache(maxsize=1 << 12)
 def _identifiers(value: str) -> tuple[str, ...]:
     """ISBNs or ISSNs: separated by commas, semicolons or white space (`978-0 (pbk.)` aside).
     Mendeley writes the line breaks between them as `\\r`/`\\n` (Better BibTeX then escapes
@@ -694,6 +704,11 @@ _PARAGRAPHS = re.compile(r"\n[ \t\r]*\n")
 
 _TITLE_FIELDS = {prefix: (prefix + "title", prefix + "subtitle", prefix + "titleaddon")
                  for prefix in ("", "journal", "book")}
+# The fields that make a title more than its `title` field (record_from_fields' shortcut), and
+# the title fields always marked read (the book's only when it is the container).
+_TITLE_PARTS = frozenset(f for _, *parts in _TITLE_FIELDS.values() for f in parts)
+_TITLE_FIELDS_READ = ("title", "subtitle", "titleaddon", "journaltitle", "journalsubtitle",
+                      "journaltitleaddon", "journal")
 
 
 def _title(fields: dict[str, str], prefix: str) -> str | None:
@@ -768,12 +783,25 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         used.add("editortype")
 
     # titles and containers
-    title = _title(fields, "")
-    used.update(("title", "subtitle", "titleaddon"))
-    journal = _title(fields, "journal") or (
-        latex_to_rich(fields["journal"]) if fields.get("journal") else None)
-    used.update(("journaltitle", "journalsubtitle", "journaltitleaddon", "journal"))
-    book = _title(fields, "book")
+    # No subtitle or addon (most entries): each title is its one field, read as _title reads
+    # it without its calls (records stage, 10,000 real entries: 1,878M -> 1,838M instructions).
+    alone = _TITLE_PARTS.isdisjoint(fields)
+    if alone:
+        title = fields.get("title")
+        title = latex_to_rich(title) or None if title else None
+        journal = fields.get("journaltitle")
+        journal = latex_to_rich(journal) or None if journal else None
+    else:
+        title = _title(fields, "")
+        journal = _title(fields, "journal")
+    if not journal and fields.get("journal"):
+        journal = latex_to_rich(fields["journal"])
+    used.update(_TITLE_FIELDS_READ)
+    if alone:
+        book = fields.get("booktitle")
+        book = latex_to_rich(book) or None if book else None
+    else:
+        book = _title(fields, "book")
     if csl_type not in ARTICLE_TYPES and book:
         used.update(("booktitle", "booksubtitle", "booktitleaddon"))
         put("container-title", book, "booktitle")
