@@ -57,15 +57,3 @@ def test_one_line_abstract_shortcut_is_sections_from_text(text):
 
     folded = markup.squash_space(text)  # as every value of the tag table is, and rich keeps it
     assert _sections(folded) == sections_from_text(folded)
-
-
-@settings(max_examples=1000, derandomize=True, deadline=None)
-@given(st.one_of(
-    st.text(max_size=40),
-    st.lists(st.sampled_from(["a", "<i>b</i>", " ", "  ", "\xa0", "\t", "\n", "\u2028", "\x1b",
-                              "\u00ad"]), max_size=10).map("".join),
-))
-def test_squashed_is_squash_space(text):
-    from quarterly_cli.readers.ris import _squashed
-
-    assert _squashed(text) == markup.squash_space(text)

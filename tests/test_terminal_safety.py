@@ -191,3 +191,17 @@ def test_clean_chunks_shortcut_is_strip_controls(text):
 
     assert list(markup.clean_chunks([text, text + "\n" + text])) == [
         markup.strip_controls(text), markup.strip_controls(text + "\n" + text)]
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.lists(st.one_of(st.characters(), st.sampled_from(
+    _PIECES + ["  ", "\xa0", "\u3000", "\u2029", "<i>b</i>"])), max_size=12).map("".join))
+def test_folded_text_is_its_own_folding(text):
+    """markup.folded says a text needs no folding only when folding leaves it as it is, and
+    squash_space and one_line, which skip the folding for it, give what the folding gives."""
+    from quarterly_cli import markup
+
+    plain = " ".join(text.split())
+    assert markup.folded(text) == (text.isprintable() and text == plain)
+    assert markup.squash_space(text) == plain
+    assert markup.one_line(text) == " ".join(markup.strip_controls(text).split())

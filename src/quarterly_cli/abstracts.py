@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from . import markup
 from .model import Section
 
 LABELS = frozenset(s.casefold() for s in (
@@ -56,8 +57,7 @@ def _known(text: str) -> bool:
 def sections_from_text(text: str) -> tuple[Section, ...]:
     """Paragraphs (split on blank lines) → sections; unlabelled paragraphs join the section
     before them (or an unlabelled first section)."""
-    if "\n" not in text and text.isprintable() and "  " not in text and text[:1] != " " \
-            and text[-1:] != " ":
+    if markup.folded(text):
         # One paragraph with its white space folded already (printable text holds no white
         # space but the space), the common case; without `: ` it has no heading (below).
         if ": " not in text:
@@ -85,10 +85,13 @@ def _split_caps(paragraph: str) -> list[tuple[str | None, str]]:
     benchmarks/run.py, 1,253 of 6,538 abstracts hold a `: `, fewer an all-capital one)."""
     if ": " not in paragraph:
         return [(None, paragraph)]
-    heads = [m for m in (_CAPS_HEAD.match(paragraph, at) for at in
-                         [0, *(space + 1 for space in _sentence_spaces(paragraph, 0))])
-             if m and _is_label(m.group(1))] if _may_have_caps_head(paragraph) else []
-    if heads and heads[0].start() == 0:
+    # All-capital headings split the paragraph only when one opens it; the others are looked
+    # for only then (most paragraphs with a `: ` have none at their start).
+    first = _CAPS_HEAD.match(paragraph) if _may_have_caps_head(paragraph) else None
+    if first and _is_label(first.group(1)):
+        heads = [first] + [m for m in (_CAPS_HEAD.match(paragraph, space + 1) for space in
+                                       _sentence_spaces(paragraph, 0))
+                           if m and _is_label(m.group(1))]
         out: list[tuple[str | None, str]] = []
         for n, head in enumerate(heads):
             end = heads[n + 1].start() if n + 1 < len(heads) else len(paragraph)

@@ -60,9 +60,18 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def folded(text: str) -> bool:
+    """Whether `text` is its own folding (`squash_space(text) == text`) and holds no control:
+    printable text holds no white space but the ASCII space (str.isprintable), so with no two
+    spaces together and none at either end there is nothing to fold. Most values of every
+    format are; the test spares them a split and join (tests/test_markup.py holds it to the
+    folding)."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
 def squash_space(text: str) -> str:
     """Collapse every run of white space (newlines included) to one space."""
-    return " ".join(text.split())
+    return text if folded(text) else " ".join(text.split())
 
 
 def one_line(text: str) -> str:
@@ -71,9 +80,7 @@ def one_line(text: str) -> str:
     The common case — printable text with single spaces — is returned as is without the two
     passes (this runs for every field of every record in a conversion).
     """
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return squash_space(strip_controls(text))
+    return text if folded(text) else " ".join(strip_controls(text).split())
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,18 +248,7 @@ def rich(value: str) -> str:
     out.append(markup.literal(_unescape(value[pos:])))
     # One spelling for the same marks (`<b><sub>` and `<sub><b>` alike), so a title read back
     # from the writer's output is the same string.
-    return _squashed(markup.unparse(markup.parse("".join(out))))
-
-
-def _squashed(text: str) -> str:
-    """markup.squash_space(text), without its split and join when text is folded already: printable
-    text holds no white space but the space, so with no two spaces together and none at either
-    end it is its own folding. The abstracts that take rich's general path (a `<` or `&`: 338 of
-    the 10,000 real records, 1.3 MB) were folded already, and split and joined in ~20 ms
-    (tests/test_ris_shortcuts.py holds the two to the same answer)."""
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    return markup.squash_space(text)
+    return markup.squash_space(markup.unparse(markup.parse("".join(out))))
 
 
 def _unescape(text: str) -> str:
