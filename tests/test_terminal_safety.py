@@ -186,11 +186,16 @@ def test_strip_controls_shortcuts_are_the_substitution(text):
                 max_size=12).map("".join))
 def test_clean_chunks_shortcut_is_strip_controls(text):
     """clean_chunks passes a chunk with no control character as it is: only when
-    strip_controls would leave it so."""
+    strip_controls would leave it so (its whole-chunk match, used from a length on, tried here
+    on every chunk, and on none)."""
     from quarterly_cli import markup
 
-    assert list(markup.clean_chunks([text, text + "\n" + text])) == [
-        markup.strip_controls(text), markup.strip_controls(text + "\n" + text)]
+    chunks = [text, text + "\n" + text]
+    expected = [markup.strip_controls(chunk) for chunk in chunks]
+    for threshold in (0, len(text) + 1, 1 << 30):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(markup, "_WHOLE_MATCH_FROM", threshold)
+            assert list(markup.clean_chunks(chunks)) == expected
 
 
 @settings(max_examples=2000, derandomize=True, deadline=None)
