@@ -502,6 +502,7 @@ def field_lines(record: Record, options: Options, biblatex: bool,
             put(f"  {name} = {{{value}}}")
     return lines
 
+
 def _protected(line: str) -> str:
     """A field line whose value's lines cannot start with `@` (protect_lines); the first brace
     opens the value, as field names hold none."""
