@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
+from itertools import groupby
 
 from ..memo import Memo
 from ..model import Date, Name, Record
@@ -1424,17 +1425,13 @@ def bibliography_order(records: Sequence[Record], keep_case: bool,
         keys, title_text = _first_keys(record, keep_case, False, titles[i] if titles else None)
         codes.append(first_keys_code(keys))
         title_texts.append(title_text)
-    order = sorted(range(len(records)), key=codes.__getitem__)
-    start = 0
-    while start < len(order):
-        end = start + 1
-        code = codes[order[start]]
-        while end < len(order) and codes[order[end]] == code:
-            end += 1
-        if end - start > 1:
-            order[start:end] = sorted(order[start:end], key=lambda i: _later_keys(
-                records[i], keep_case, title_texts[i]))
-        start = end
+    order: list[int] = []
+    for _, tied in groupby(sorted(range(len(records)), key=codes.__getitem__),
+                           key=codes.__getitem__):
+        run = list(tied)
+        if len(run) > 1:
+            run.sort(key=lambda i: _later_keys(records[i], keep_case, title_texts[i]))
+        order += run
     return order
 
 

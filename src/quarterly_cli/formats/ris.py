@@ -340,10 +340,7 @@ def _lines(pairs: list[tuple[str, str]]) -> str:
 
 def _lines_one_by_one(pairs: list[tuple[str, str]]) -> str:
     one_line = markup.one_line
-    # markup.one_line's test for a value that needs nothing, inlined: it runs for every line.
-    return "\n".join([
-        f"{tag}  - {value}" if value.isprintable() and "  " not in value and value[:1] != " "
-        and value[-1:] != " " else f"{tag}  - {one_line(value)}" for tag, value in pairs])
+    return "\n".join([f"{tag}  - {one_line(value)}" for tag, value in pairs])
 
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:

@@ -529,8 +529,8 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
             put("archive_location", value)
         else:
             leftover.setdefault("AN", []).append(value)
-    for value in take_all("C2") if "C2" in values else ():  # PubMed: PMCID; Scopus: PMID;
-        # Zotero (CHAP): the book's author
+    # C2 is PubMed's PMCID, Scopus's PMID, and in Zotero's CHAP the book's author.
+    for value in take_all("C2") if "C2" in values else ():
         if _PMCID.fullmatch(value) and "PMCID" not in variables:
             put("PMCID", value.upper())
         elif _PMID.fullmatch(value) and "PMID" not in variables:
