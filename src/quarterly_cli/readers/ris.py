@@ -414,7 +414,7 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
 
     A tag is looked for with `tag in values` before it is read, without a call: a record holds
     ~15 of the ~60 tags read here, and the calls (take(), one(), _Tags.first, …) that read
-    absent tags were most of the cost of a record's table (a record with one `TI` took ~13 us).
+    absent tags were most of the cost of a record's table (a record with one `TI`: ~13 -> ~8 us).
     A tag's list is never empty until something reads it, so a tag nothing read before is read
     at `values[tag]` directly; one that an earlier step may have read (`M1`, `M3`, `T2`, `PB`,
     …) through get() and a test for an empty list."""
