@@ -277,9 +277,6 @@ class _Tags:
         self.values = values  # tag → its values (non-empty, one line), tags in the order they came
         self.authors = authors  # A1 and AU, in the order of the file
 
-    def has(self, tag: str) -> bool:
-        return bool(self.values.get(tag))
-
     def peek(self, *tags: str) -> str | None:
         for tag in tags:
             values = self.values.get(tag)
@@ -294,13 +291,6 @@ class _Tags:
             if values:
                 return values.pop(0)
         return None
-
-    def all(self, *tags: str) -> list[str]:
-        """Every value of these tags, in the order of the tags given; all consumed."""
-        out: list[str] = []
-        for tag in tags:
-            out += self.values.pop(tag, [])
-        return out
 
 
 def _classify_sn(values: list[str], ty: str) -> tuple[list[str], list[str], list[str]]:
@@ -358,14 +348,14 @@ def _date(text: str | None) -> Date | None:
         return None
 
 
-def _issued(tags: _Tags, leftover: dict[str, list[str]]) -> Date | None:
+def _issued(values: dict[str, list[str]], leftover: dict[str, list[str]]) -> Date | None:
     """`PY` (or the old `Y1`) and `DA` together. `DA` gives month and day; when it has no year of
     its own (Web of Science's `DA  - SEP 22`, `DA  - Spring`) the year comes from `PY`. When `DA`
     cannot be read, or names another year than `PY`, the year is `PY`'s and `DA` is kept as
     written (custom)."""
-    py_text = tags.first("PY")
-    y1_text = tags.first("Y1")
-    da_text = tags.first("DA")
+    py_text = values["PY"].pop(0) if "PY" in values else None  # no tag of these is read before
+    y1_text = values["Y1"].pop(0) if "Y1" in values else None
+    da_text = values["DA"].pop(0) if "DA" in values else None
     if y1_text and not py_text and da_text and _HAS_YEAR.search(da_text) and _date(da_text):
         # Y1 is the old spelling of DA: a DA with a year of its own wins (Zotero, RIS 2011).
         leftover.setdefault("Y1", []).append(y1_text)
@@ -404,180 +394,207 @@ def _date_loose(text: str) -> Date | None:
         return None
 
 
+# The tags that are one CSL variable in a record of each RIS type: `_SIMPLE`, then the type's
+# own (`TYPE_TAGS`, which win: a bill's `M1` is its number over `C7`).
+_ONE_VARIABLE_TAGS = {ty: _SIMPLE + tuple(pairs) for ty, pairs in _TYPE_TAGS_BY_TYPE.items()}
+# Tags read only through first_of/peek in record_from_tags, tested for together first.
+_JOURNAL_ABBREVIATIONS = frozenset(("J2", "JA", "J1", "JO"))
+
+
+def _people(values: dict[str, list[str]], names: dict[str, tuple[Name, ...]], role: str,
+            tag: str) -> None:
+    listed = values.pop(tag, None)
+    if listed:
+        found = tuple(map(_name, listed))
+        names[role] = names[role] + found if role in names else found
+
+
 def record_from_tags(ty_text: str, tags: _Tags) -> Record:
-    """One RIS record (its TY value and its tag table, which this consumes) → Record."""
+    """One RIS record (its TY value and its tag table, which this consumes) → Record.
+
+    A tag is looked for with `tag in values` before it is read, without a call: a record holds
+    ~15 of the ~60 tags read here, and the calls (take(), one(), _Tags.first, …) that read
+    absent tags were most of the cost of a record's table (a record with one `TI`: ~13 -> ~8 us).
+    A tag's list is never empty until something reads it, so a tag nothing read before is read
+    at `values[tag]` directly; one that an earlier step may have read (`M1`, `M3`, `T2`, `PB`,
+    …) through get() and a test for an empty list."""
     raw_ty, ty, csl_type = _record_type(ty_text)
     leftover: dict[str, list[str]] = {}
     values = tags.values
-    get = values.get
-    first_of, take_all, peek, has = tags.first, tags.all, tags.peek, tags.has
+    first_of, peek = tags.first, tags.peek
     variables: dict[str, str] = {}
     names: dict[str, tuple[Name, ...]] = {}
 
-    def put(var: str, value: str | None) -> None:
-        if value:
-            variables[var] = value
-
-    # _Tags.first for one tag, and put(var, first_of(tag)) in one call: about 35 of these per
-    # record, most for tags the record does not have (a third of the cost of _Tags.first's call).
-    def one(tag: str) -> str | None:
-        listed = get(tag)
-        return listed.pop(0) if listed else None
-
-    def take(var: str, tag: str) -> None:
-        listed = get(tag)
-        if listed:  # a table's values are never empty
-            variables[var] = listed.pop(0)
-
-    def people(role: str, tag: str) -> None:
-        listed = values.pop(tag, None)
-        if listed:
-            found = tuple(map(_name, listed))
-            names[role] = names[role] + found if role in names else found
-
-    # Tags that are one variable for every type, in one pass (this runs per record).
-    for tag, var in _SIMPLE:
-        listed = values.get(tag)
-        if listed and var not in variables:
-            variables[var] = listed.pop(0)
+    # Tags that are one variable for this type; none is read before this loop.
+    for tag, var in _ONE_VARIABLE_TAGS.get(ty, _SIMPLE):
+        if tag in values:
+            variables[var] = values[tag].pop(0)
 
     # Names. A1 and AU are both authors, in the order the file gives them.
     if tags.authors:
         names["author"] = tuple(map(_name, tags.authors))
-    for tag, var in _TYPE_TAGS_BY_TYPE.get(ty, ()):
-        take(var, tag)
     if not values.keys().isdisjoint(_PEOPLE_TAGS):  # one test for the ~98% of records with none
         if ty in A2_RECIPIENT:
-            people("recipient", "A2")
+            _people(values, names, "recipient", "A2")
         elif ty in A2_SERIES_EDITOR:
-            people("collection-editor", "A2")
+            _people(values, names, "collection-editor", "A2")
         else:
-            people("editor", "A2")
+            _people(values, names, "editor", "A2")
         if ty in BOOKS:
-            people("editor", "A3")
+            _people(values, names, "editor", "A3")
         elif ty == "THES":
-            people("contributor", "A3")  # the supervisor (Zotero: contributor)
+            _people(values, names, "contributor", "A3")  # the supervisor (Zotero: contributor)
         else:
-            people("collection-editor", "A3")
-        people("editor", "ED")
-        people("translator", "A4")
+            _people(values, names, "collection-editor", "A3")
+        _people(values, names, "editor", "ED")
+        _people(values, names, "translator", "A4")
 
     # Titles.
-    title = first_of("TI", "T1", "CT") or (one("BT") if ty in BOOKS else None)
-    if ty in SERIES_IN_T2:
-        put("collection-title", first_of("T2", "T3"))
-        take("container-title", "JF")
+    if "TI" in values:
+        title: str | None = values["TI"].pop(0)
     else:
-        take("collection-title", "T3")
-        if ty in CONFERENCES and has("C3") and has("T2"):
+        title = first_of("T1", "CT") or (first_of("BT") if ty in BOOKS else None)
+    if ty in SERIES_IN_T2:
+        value = first_of("T2", "T3")
+        if value:
+            variables["collection-title"] = value
+        if "JF" in values:
+            variables["container-title"] = values["JF"].pop(0)
+    else:
+        if "T3" in values:
+            variables["collection-title"] = values["T3"].pop(0)
+        if ty in CONFERENCES and values.get("C3") and values.get("T2"):
             # Zotero writes the proceedings' title in C3 and the conference's name in T2.
-            take("container-title", "C3")
-            take("event-title", "T2")
+            variables["container-title"] = values["C3"].pop(0)
+            variables["event-title"] = values["T2"].pop(0)
         else:
-            put("container-title", first_of("T2", "JF", "BT")
-                or peek("JO", "JA", "J1", "J2"))
-    put("container-title-short", first_of("J2", "JA", "J1", "JO"))
+            value = first_of("T2", "JF", "BT") or peek("JO", "JA", "J1", "J2")
+            if value:
+                variables["container-title"] = value
+    if not values.keys().isdisjoint(_JOURNAL_ABBREVIATIONS):
+        value = first_of("J2", "JA", "J1", "JO")
+        if value:
+            variables["container-title-short"] = value
     for var in ("container-title", "collection-title", "event-title", "container-title-short",
                 "title-short"):
         if var in variables:
             variables[var] = rich(variables[var])
 
     # Numbers and pages.
-    take("issue", "IS")
-    short_m1 = peek("M1")
-    if "issue" not in variables and ty in SERIALS and short_m1 and len(short_m1) <= 12:
-        take("issue", "M1")  # EndNote writes a journal's issue in M1 (Zotero reads it)
-    if ty in BOOKS:
-        take("collection-number", "M1")
-    take("collection-number", "SV")
-    first, last = one("SP"), one("EP")
+    if "IS" in values:
+        variables["issue"] = values["IS"].pop(0)
+    listed = values.get("M1")  # a bill's M1 was read above
+    if listed:
+        if "issue" not in variables and ty in SERIALS and len(listed[0]) <= 12:
+            variables["issue"] = listed.pop(0)  # EndNote writes a journal's issue in M1 (Zotero)
+        elif ty in BOOKS:
+            variables["collection-number"] = listed.pop(0)
+    if "SV" in values:
+        variables["collection-number"] = values["SV"].pop(0)
+    first = values["SP"].pop(0) if "SP" in values else None
+    last = values["EP"].pop(0) if "EP" in values else None
     if first and last:
-        put("page", f"{first}-{last}")
+        variables["page"] = f"{first}-{last}"
     elif first and ty in PAGES_COUNT and "-" not in first:
-        put("number-of-pages", first)
+        variables["number-of-pages"] = first
     elif first:
-        put("page", first)
+        variables["page"] = first
     elif last:
         leftover["EP"] = [last]
-    serials = take_all("SN")
+    serials = values.pop("SN", None)
     issn, isbn, numbers = _classify_sn(serials, ty) if serials else ([], [], [])
     if numbers and "number" not in variables:
-        put("number", numbers.pop(0))
+        value = numbers.pop(0)
+        if value:  # `SN  - []` (Rayyan, empty) is no number
+            variables["number"] = value
     if numbers:
         leftover["SN"] = numbers
 
     # Publication.
     if not values.keys().isdisjoint(_PUBLICATION_TAGS):  # one test for the ~75% of records with none
-        take("publisher", "PB")
-        if ty in CONFERENCES and has("C1"):
+        listed = values.get("PB")  # a case's PB was read above (its court)
+        if listed:
+            variables["publisher"] = listed.pop(0)
+        listed = values.get("C1")  # a map's C1 was read above (its scale)
+        if ty in CONFERENCES and listed:
             # Zotero and EndNote: a conference paper's place of publication is C1, CY the venue.
-            take("publisher-place", "C1")
-            take("event-place", "CY")
-        else:
-            take("publisher-place", "CY")
-        take("version" if ty in VERSIONED else "edition", "ET")
-        put("source", first_of("DP", "H1"))  # H1, H2: Citavi's library and call number
-        put("call-number", first_of("CN", "H2"))
+            variables["publisher-place"] = listed.pop(0)
+            if "CY" in values:
+                variables["event-place"] = values["CY"].pop(0)
+        elif "CY" in values:
+            variables["publisher-place"] = values["CY"].pop(0)
+        if "ET" in values:
+            variables["version" if ty in VERSIONED else "edition"] = values["ET"].pop(0)
+        value = first_of("DP", "H1")  # H1, H2: Citavi's library and call number
+        if value:
+            variables["source"] = value
+        value = first_of("CN", "H2")
+        if value:
+            variables["call-number"] = value
 
     # Identifiers. AN is a PMID only when it is one (digits); WoS and Dimensions accession
     # numbers (`WOS:000282053100002`, `pub.1149029839`) are archive locations, as Zotero reads AN.
-    for value in (take_all("AN") + take_all("AV")  # AV: RefMan's availability (Zotero)
+    for value in (values.pop("AN", []) + values.pop("AV", [])  # AV: RefMan's availability (Zotero)
                   if "AN" in values or "AV" in values else ()):
         if _PMID.fullmatch(value) and "PMID" not in variables:
-            put("PMID", value)
+            variables["PMID"] = value
         elif "archive_location" not in variables:
-            put("archive_location", value)
+            variables["archive_location"] = value
         else:
             leftover.setdefault("AN", []).append(value)
     # C2 is PubMed's PMCID, Scopus's PMID, and in Zotero's CHAP the book's author.
-    for value in take_all("C2") if "C2" in values else ():
+    for value in values.pop("C2") if "C2" in values else ():
         if _PMCID.fullmatch(value) and "PMCID" not in variables:
-            put("PMCID", value.upper())
+            variables["PMCID"] = value.upper()
         elif _PMID.fullmatch(value) and "PMID" not in variables:
-            put("PMID", value)
+            variables["PMID"] = value
         elif ty in CHAPTERS:
             names["container-author"] = names.get("container-author", ()) + (_name(value),)
         else:
             leftover.setdefault("C2", []).append(value)
-    doi_text = one("DO")
-    genre = peek("M3")
-    if not doi_text and genre and doi_mod.parse(genre):  # old EndNote: the DOI in M3
-        doi_text = one("M3")
+    doi_text = values["DO"].pop(0) if "DO" in values else None
+    listed = values.get("M3")  # an artwork's M3 was read above (its medium)
+    if listed and not doi_text and doi_mod.parse(listed[0]):  # old EndNote: the DOI in M3
+        doi_text = listed.pop(0)
     if doi_text:
-        put("DOI", doi_mod.parse(doi_text) or doi_text)
-    take("genre", "M3")
-    urls = take_all("UR")
+        variables["DOI"] = doi_mod.parse(doi_text) or doi_text
+    if listed:
+        variables["genre"] = listed.pop(0)
+    urls = values.pop("UR", None)
     if urls:
         split = [u.strip() for u in urls[0].split(";")]
         if len(split) > 1 and all(re.match(r"[a-z][a-z0-9+.-]*:", u) for u in split):
             urls = split + urls[1:]  # `UR  - https://a; https://b`, as rispy splits it
-        put("URL", urls[0])
+        if urls[0]:
+            variables["URL"] = urls[0]
         if urls[1:]:
             leftover["UR"] = urls[1:]
-    record_id = one("ID")
-    put("citation-key", record_id)
+    record_id = values["ID"].pop(0) if "ID" in values else None
+    if record_id:
+        variables["citation-key"] = record_id
 
     # Dates.
     dates: dict[str, Date] = {}
-    issued = _issued(tags, leftover)
+    issued = _issued(values, leftover)
     if issued is not None:
         dates["issued"] = issued
-    accessed_text = one("Y2")
-    if accessed_text:
+    if "Y2" in values:
+        accessed_text = values["Y2"].pop(0)
         accessed = _date(accessed_text)
         if accessed is not None:
             dates["accessed"] = accessed
         else:
             leftover["Y2"] = [accessed_text]
 
-    abstract = first_of("AB", "N2")
-    keywords = take_all("KW")
-    affiliation = take_all("AD")
+    abstract = values["AB"].pop(0) if "AB" in values else first_of("N2")
+    keywords = values.pop("KW", None) or []
+    affiliation = values.pop("AD", None) or []
     for tag, rest in values.items():  # what no variable took, in the order the tags came
         if rest:
             leftover.setdefault(tag, []).extend(rest)
     custom: dict[str, Any] = {}
-    csl_type = preprint_type(csl_type, variables.get("genre"))
+    if "genre" in variables:
+        csl_type = preprint_type(csl_type, variables["genre"])
     if raw_ty != RIS_TYPES.get(csl_type, "GEN"):
         leftover["TY"] = [raw_ty]
     if leftover:
