@@ -192,7 +192,7 @@ def _plan(ty: str) -> _Plan:
 
     edition = ("ET", "version" if ty in VERSIONED else "edition")
     return _Plan(
-        special, kept(*people), ty in SERIES_IN_T2, ty in CONFERENCES,
+        special, tuple((f"{tag}  - ", role) for tag, role in people), ty in SERIES_IN_T2, ty in CONFERENCES,
         kept(("M1" if ty in BOOKS else "SV", "collection-number"), ("VL", "volume"),
              ("IS", "issue"), ("NV", "number-of-volumes")),
         ty in PAGES_COUNT, "number" not in special.values(), ty in SN_NUMBER,
