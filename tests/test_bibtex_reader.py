@@ -9,7 +9,7 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pybtex.database import parse_string as pybtex_parse
 
@@ -595,3 +595,32 @@ def test_titles_alone_are_read_as_the_general_path_reads_them(fields, entry_type
     with mock.patch.object(bibtex, "_TITLE_PARTS", _NeverDisjoint()):
         general = record()
     assert record() == general
+
+
+# parse_name's shortcut for `Family, Given` against its general path, on names built from
+# pieces that take each of the general path's turns (von words, braces, commands, `=`, ties).
+_NAME_PIECES = st.lists(st.sampled_from(
+    ["Smith", "van", "de la", "Jean", "J.", "É", "M{\\\"u}ller", "{\\relax}", "\\relax", ",",
+     ", ", " ", "  ", "\t", "\u00a0", "{", "}", "{NHS}", "family=", "=", "~", "jr", "-", "''",
+     "\\'e", "--", "ﬁ", "\x1b"]), max_size=7).map("".join)
+
+
+@settings(max_examples=1000, deadline=None, database=None, derandomize=True)
+@given(_NAME_PIECES)
+@example("family=Jean, J.")  # each turn alone, which random names seldom take
+@example("van Smith, J.")
+@example("Smith, {J}. de")
+@example("\\relax, J.")
+def test_family_given_shortcut_is_the_general_path(raw):
+    from quarterly_cli.readers.bibtex import _family_given, _parse_name
+    from quarterly_cli.readers.latex import LatexError
+
+    def outcome(function, text):
+        try:
+            return function(text)
+        except LatexError as exc:
+            return str(exc)
+
+    shortcut = outcome(_family_given, raw.strip())
+    if shortcut is not None:
+        assert shortcut == outcome(_parse_name, raw)

@@ -188,14 +188,15 @@ _strings = st.lists(_short, max_size=3)
        st.lists(st.builds(Section, st.none() | _short, _strings.map(tuple)), max_size=2),
        st.dictionaries(st.sampled_from(["ris", "x"]), st.dictionaries(_short, _strings),
                        max_size=2),
-       st.none() | _short, st.sampled_from(["ris", "bibtex"]))
+       st.none() | _short, st.sampled_from(["ris", "bibtex"]),
+       st.lists(st.sampled_from(sorted(NAME_ROLES)), max_size=2))
 def test_from_tables_is_record(title, type_, names, dates, variables, issn, isbn, keyword,
-                               affiliation, abstract, custom, id_, source):
+                               affiliation, abstract, custom, id_, source, more_names):
     expected = Record(title, type_, names=names, dates=dates, variables=variables, ISSN=issn,
                       ISBN=isbn, keyword=keyword, affiliation=affiliation, abstract=abstract,
-                      custom=custom, id=id_, source=source)
+                      custom=custom, id=id_, source=source, more_names=more_names)
     made = Record.from_tables(title, type_, names, dates, variables, issn, isbn, keyword,
-                              affiliation, tuple(abstract), custom, id_, source)
+                              affiliation, tuple(abstract), custom, id_, source, more_names)
     assert type(made) is Record
     assert made == expected
     assert repr(made) == repr(expected)

@@ -183,8 +183,11 @@ LINE_VALUES = st.lists(st.sampled_from(
 @example([("TY", "a"), ("AU", "b\x1bc")])
 @example([("TY", "a"), ("AU", "")])
 def test_a_record_checked_whole_is_written_as_line_by_line(pairs):
-    """formats/ris.py `_lines` checks a record's joined lines once instead of each value;
-    whatever the values, its text is the line-by-line path's (`_lines_one_by_one`)."""
-    from quarterly_cli.formats.ris import _lines, _lines_one_by_one
+    """formats/ris.py `_text` checks a record's joined lines once instead of each value;
+    whatever the values, its text is the line-by-line path's (`_text_line_by_line`), which
+    puts each value on one line."""
+    from quarterly_cli.formats.ris import _text, _text_line_by_line
 
-    assert _lines(pairs) == _lines_one_by_one(pairs)
+    lines = [f"{tag}  - {value}" for tag, value in pairs]
+    assert _text(lines) == _text_line_by_line(lines) == "\n".join(
+        f"{tag}  - {markup.one_line(value)}" for tag, value in pairs)

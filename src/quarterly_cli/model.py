@@ -561,7 +561,7 @@ class Record:
                     dates: dict[str, Date], variables: dict[str, str], ISSN: Iterable[str],
                     ISBN: Iterable[str], keyword: Iterable[str], affiliation: Iterable[str],
                     abstract: tuple[Section, ...], custom: dict[str, Any], id: str | None,
-                    source: str) -> Record:
+                    source: str, more_names: Iterable[str] = ()) -> Record:
         """The Record `Record(title, type, names=names, dates=dates, …)` makes (the same fields,
         the others empty), for a reader that built these tables for this record alone: they
         become the record's own, not copied, so the caller must not change them afterwards.
@@ -585,7 +585,8 @@ class Record:
         record.policy_points = ()
         record.abstract = tuple(abstract)
         record.abstract_source = None
-        record.updates = record.relations = record.more_names = ()
+        record.updates = record.relations = ()
+        record.more_names = tuple(more_names)
         record.custom = custom
         record.id = id
         record.source = source

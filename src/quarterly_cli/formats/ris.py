@@ -131,14 +131,16 @@ def _custom(record: Record) -> dict[str, list[str]]:
 def _date(date: Date) -> tuple[str | None, str | None]:
     """(PY, DA): the year, and `YYYY/MM/DD/` with empty parts kept (`2014/12//`) and a season as
     the fourth part (`2014///Spring`). A literal date is written as PY as it stands."""
-    if date.year is None:
+    parts, season = date.parts, date.season  # read once, not through Date's properties
+    if not parts:
         return date.literal, None
-    if date.month is None and date.season is None:
-        return f"{date.year:04d}", None
-    parts = [f"{date.year:04d}", f"{date.month:02d}" if date.month else "",
-             f"{date.day:02d}" if date.day else ""]
-    other = ("Spring", "Summer", "Autumn", "Winter")[date.season - 1] if date.season else ""
-    return f"{date.year:04d}", "/".join(parts) + "/" + other
+    year = f"{parts[0]:04d}"
+    if len(parts) == 1 and season is None:
+        return year, None
+    month = f"{parts[1]:02d}" if len(parts) > 1 and parts[1] else ""
+    day = f"{parts[2]:02d}" if len(parts) > 2 and parts[2] else ""
+    other = ("Spring", "Summer", "Autumn", "Winter")[season - 1] if season else ""
+    return year, f"{year}/{month}/{day}/{other}"
 
 
 # The tags that hold a variable of their own for a type (TYPE_TAGS), by type.
@@ -155,13 +157,14 @@ _ONE_VARIABLE = (("M3", "genre"), ("SE", "section"), ("DO", "DOI"), ("UR", "URL"
 
 
 class _Plan(NamedTuple):
-    """What `tags` writes for one RIS type, decided once per type instead of per record."""
+    """What `lines` writes for one RIS type, decided once per type instead of per record. The
+    runs hold each tag as the start of its line (`VL  - `)."""
 
     special: dict[str, str]  # tag -> the type's own variable for it (TYPE_TAGS)
-    people: tuple[tuple[str, str], ...]  # (tag, role) after AU and the special tags, in order
+    people: tuple[tuple[str, str], ...]  # (line start, role) after AU and the special tags
     series_in_t2: bool
     conference: bool
-    numbers: tuple[tuple[str, str], ...]  # M1/SV, VL, IS, NV: (tag, variable), special ones out
+    numbers: tuple[tuple[str, str], ...]  # M1/SV, VL, IS, NV: (line start, variable)
     pages_count: bool
     number: bool  # the `number` variable is not one of the type's special ones
     sn_number: bool
@@ -187,11 +190,11 @@ def _plan(ty: str) -> _Plan:
         (("C2", "container-author"),) if ty in CHAPTERS else ())
 
     def kept(*steps: tuple[str, str]) -> tuple[tuple[str, str], ...]:
-        return tuple(step for step in steps if step[0] not in special)
+        return tuple((f"{tag}  - ", var) for tag, var in steps if tag not in special)
 
     edition = ("ET", "version" if ty in VERSIONED else "edition")
     return _Plan(
-        special, people, ty in SERIES_IN_T2, ty in CONFERENCES,
+        special, tuple((f"{tag}  - ", role) for tag, role in people), ty in SERIES_IN_T2, ty in CONFERENCES,
         kept(("M1" if ty in BOOKS else "SV", "collection-number"), ("VL", "volume"),
              ("IS", "issue"), ("NV", "number-of-volumes")),
         ty in PAGES_COUNT, "number" not in special.values(), ty in SN_NUMBER,
@@ -203,88 +206,105 @@ def _plan(ty: str) -> _Plan:
 _PLANS = {ty: _plan(ty) for ty in {*RIS_TYPES.values(), *_SPECIAL, "GEN"}}
 
 
-def tags(record: Record) -> list[tuple[str, str]]:
-    """The record's lines as (tag, value), TY first, ER not included. What depends on the type
+def lines(record: Record) -> list[str]:
+    """The record's lines (`TAG  - value`), TY first, ER not included. What depends on the type
     alone comes from its _Plan; a value is written when it is not empty and its tag does not
     hold the type's own variable (`special`). Written out in one function: the closures it
     had (add, people: a Python call for each of ~30 possible tags of every record) took a
     fifth of the writer's time (render stage, 10,000 real records: 1,360M -> 1,261M
-    instructions)."""
-    kept = _custom(record)
+    instructions). Each line is made as it is found, not kept as a (tag, value) pair for a
+    join per line later, and what a record does not have (no abstract, no ISBN, an empty
+    title) costs a test, not a call or a comprehension (render stage, 2,000 real entries:
+    214M -> 173M instructions, callgrind)."""
+    custom = record.custom
+    kept = _custom(record) if custom and "ris" in custom else _NO_TAGS
     ty = ris_type(record, kept)
     plan = _PLANS.get(ty) or _plan(ty)
     special = plan.special
     get = record.variables.get
     names = record.names
-    out: list[tuple[str, str]] = [("TY", ty)]
+    out = ["TY  - " + ty]
     value = get("citation-key") or record.id
     if value and "ID" not in special:
-        out.append(("ID", value))
+        out.append("ID  - " + value)
     found = names.get("author")
     if found:
-        out += [("AU", ris_name(n)) for n in found]
+        out += ["AU  - " + ris_name(n) for n in found]
     for tag, var in special.items():
         value = get(var)
         if value:
-            out.append((tag, value))
-    for tag, role in plan.people:
-        found = names.get(role)
-        if found:
-            out += [(tag, ris_name(n)) for n in found]
-    titles = [("TI", record.title)]
+            out.append(f"{tag}  - {value}")
+    if len(names) > (1 if found else 0):  # names besides the authors
+        for start, role in plan.people:
+            found = names.get(role)
+            if found:
+                out += [start + ris_name(n) for n in found]
+    value = record.title
+    if value and (value := rich(value)) and "TI" not in special:
+        out.append("TI  - " + value)
     container, series = get("container-title"), get("collection-title")
-    event = get("event-title")
+    titles: tuple[tuple[str, str | None], ...]
     if plan.series_in_t2:  # a book's or report's series is its T2; its container (rare) JF
-        titles += [("T2", series or ""), ("JF", container or "")]
-    elif plan.conference and event and container:  # Zotero: T2 the conference, C3 the book
-        titles += [("T2", event), ("C3", container), ("T3", series or "")]
+        titles = (("T2", series), ("JF", container))
+    elif plan.conference and container and (event := get("event-title")):
+        titles = (("T2", event), ("C3", container), ("T3", series))  # Zotero: T2 the event
     else:
-        titles += [("T2", container or ""), ("T3", series or "")]
-    titles += [("J2", get("container-title-short") or ""), ("ST", get("title-short") or "")]
-    out += [(tag, text) for tag, value in titles
-            if (text := rich(value)) and tag not in special]
-    issued = record.issued
-    if issued is not None:
-        year, full = _date(issued)
-        if year and "PY" not in special:
-            out.append(("PY", year))
-        if full and "DA" not in kept and "DA" not in special:
-            out.append(("DA", full))  # a DA the reader could not use is written back as it came
-    accessed = record.accessed
-    if accessed is not None:
-        year, full = _date(accessed)
-        value = full or year
-        if value and "Y2" not in special:
-            out.append(("Y2", value))
-    out += [(tag, value) for tag, var in plan.numbers if (value := get(var))]
+        titles = (("T2", container), ("T3", series), )
+    titles += (("J2", get("container-title-short")), ("ST", get("title-short")))
+    out += [f"{tag}  - {text}" for tag, value in titles
+            if value and (text := rich(value)) and tag not in special]
+    dates = record.dates
+    if dates:
+        issued = dates.get("issued")
+        if issued is not None:
+            year, full = _date(issued)
+            if year and "PY" not in special:
+                out.append("PY  - " + year)
+            if full and "DA" not in kept and "DA" not in special:
+                out.append("DA  - " + full)  # a DA the reader could not use is written back
+        accessed = dates.get("accessed")
+        if accessed is not None:
+            year, full = _date(accessed)
+            value = full or year
+            if value and "Y2" not in special:
+                out.append("Y2  - " + value)
+    out += [start + value for start, var in plan.numbers if (value := get(var))]
     first, last = _pages(get("page"))
     if first:
         if "SP" not in special:
-            out.append(("SP", first))
+            out.append("SP  - " + first)
         if last and "EP" not in special:
-            out.append(("EP", last))
+            out.append("EP  - " + last)
     elif plan.pages_count:
         value = get("number-of-pages")
         if value and "SP" not in special:
-            out.append(("SP", value))
+            out.append("SP  - " + value)
     number = get("number") if plan.number else None
     if number:
         tag = "SN" if plan.sn_number and not _is_standard_number(number) else "C7"
         if tag not in special:  # Zotero: SN is the report or patent number
-            out.append((tag, number))
-    out += [("SN", issn) for issn in record.ISSN]
-    out += [("SN", isbn) for isbn in record.ISBN]
+            out.append(f"{tag}  - {number}")
+    if record.ISSN:
+        out += ["SN  - " + issn for issn in record.ISSN]
+    if record.ISBN:
+        out += ["SN  - " + isbn for isbn in record.ISBN]
     tail = plan.tail_event if plan.conference and get("event-place") else plan.tail
-    out += [(tag, value) for tag, var in tail if (value := get(var))]
-    out += [("AD", a) for a in record.affiliation]
-    out += [("KW", k) for k in record.keyword]
-    value = _abstract(record)
-    if value and "AB" not in special:
-        out.append(("AB", value))
+    out += [start + value for start, var in tail if (value := get(var))]
+    if record.affiliation:
+        out += ["AD  - " + a for a in record.affiliation]
+    if record.keyword:
+        out += ["KW  - " + k for k in record.keyword]
+    if record.abstract and "AB" not in special:
+        value = _abstract(record)
+        if value:
+            out.append("AB  - " + value)
     for tag, values in kept.items():
         if tag != "TY":
-            out += [(tag, v) for v in values]
+            out += [f"{tag}  - {v}" for v in values]
     return out
+
+
+_NO_TAGS: dict[str, list[str]] = {}
 
 
 def _abstract(record: Record) -> str:
@@ -319,28 +339,30 @@ BATCH = 1000
 
 
 def _record_text(record: Record) -> str:
-    return _lines(tags(record)) + "\nER  - \n"
+    return _text(lines(record)) + "\nER  - \n"
 
 
-def _lines(pairs: list[tuple[str, str]]) -> str:
-    """`TAG  - value` lines, each value on one line (markup.one_line). The lines are joined
-    first and checked together: the record's text has a newline only between its lines, one
-    double space per line (the one after the tag: none in a value, nor a value that starts
-    with a space), no space before a newline or at the end, and nothing unprintable besides;
-    then no value needs one_line. That is three C-level passes over the text instead of four
-    tests per line in Python (render stage, 10,000 real records: 1,261M -> 1,176M instructions);
-    anything else, or a false alarm (a value with `| ` in it is fine), takes the line-by-line
-    path, _lines_one_by_one (tests/test_ris_properties.py holds the two together)."""
-    text = "\n".join(map("  - ".join, pairs))
-    if text.count("  ") == len(pairs) and text.count("\n") == len(pairs) - 1 and \
+def _text(lines: list[str]) -> str:
+    """The record's lines (`TAG  - value`) as its text, each value on one line
+    (markup.one_line). The lines are joined first and checked together: the record's text has
+    a newline only between its lines, one double space per line (the one after the tag: none
+    in a value, nor a value that starts with a space), no space before a newline or at the end,
+    and nothing unprintable besides; then no value needs one_line. That is three C-level passes
+    over the text instead of four tests per line in Python (render stage, 10,000 real records:
+    1,261M -> 1,176M instructions); anything else, or a false alarm (a value with `| ` in it is
+    fine), takes the line-by-line path, _text_line_by_line (tests/test_ris_properties.py holds
+    the two together)."""
+    text = "\n".join(lines)
+    if text.count("  ") == len(lines) and text.count("\n") == len(lines) - 1 and \
             " \n" not in text and text[-1:] != " " and text.replace("\n", "").isprintable():
         return text
-    return _lines_one_by_one(pairs)
+    return _text_line_by_line(lines)
 
 
-def _lines_one_by_one(pairs: list[tuple[str, str]]) -> str:
+def _text_line_by_line(lines: list[str]) -> str:
+    """Each line's value (after its `TAG  - `: tags are two characters) on one line."""
     one_line = markup.one_line
-    return "\n".join([f"{tag}  - {one_line(value)}" for tag, value in pairs])
+    return "\n".join([line[:6] + one_line(line[6:]) for line in lines])
 
 
 def render_iter(records: Iterable[Record], options: Options) -> Iterator[str]:
