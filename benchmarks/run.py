@@ -127,6 +127,12 @@ def apa_vs_citeproc(count: int, subset: int, repeats: int) -> None:
     items = mixed_items(count)
     records = [record_from_item(i) for i in items]
     apa = FORMATS["apa"]
+    # The first render finds the style's caches (names, words, numbers) empty, as `quarterly
+    # cite` does when it renders a library once; the median of the repeats after it finds them
+    # full. Both are printed: the first is what a user's single run gets.
+    started = time.perf_counter()
+    apa.render(records, Options())
+    first = time.perf_counter() - started
     ours = median_call(lambda: apa.render(records, Options()), repeats)
     style_file = HERE.parent / "tests" / "data" / "conformance" / "apa.csl"
     sample = [{k: v for k, v in item.items() if k != "custom"} for item in items[:subset]]
@@ -140,12 +146,14 @@ def apa_vs_citeproc(count: int, subset: int, repeats: int) -> None:
 
     theirs = median_call(citeproc_run, max(1, repeats // 2))
     ours_rate, theirs_rate = count / ours, subset / theirs
-    print(f"APA on a mixed-type library, in process (median of {repeats}; citeproc-py on the "
-          f"first {subset} records)")
+    print(f"APA on a mixed-type library, in process (median of {repeats} renders after a first "
+          f"one; citeproc-py on the first {subset} records)")
     line(f"quarterly native APA, {count} records", f"{ours:7.3f} s  {ours_rate:9.0f} rec/s "
          "(target >= 20000)")
+    line("  the first render, caches empty", f"{first:7.3f} s  {count / first:9.0f} rec/s")
     line(f"citeproc-py apa.csl, {subset} records", f"{theirs:7.3f} s  {theirs_rate:9.0f} rec/s")
-    line("per-record ratio", f"{ours_rate / theirs_rate:7.0f}x faster (target >= 50x)")
+    line("per-record ratio", f"{ours_rate / theirs_rate:7.0f}x faster (target >= 50x; first "
+         f"render {count / first / theirs_rate:.0f}x)")
 
 
 def ensure_citation_js() -> str | None:

@@ -194,7 +194,8 @@ def _plan(ty: str) -> _Plan:
 
     edition = ("ET", "version" if ty in VERSIONED else "edition")
     return _Plan(
-        special, tuple((f"{tag}  - ", role) for tag, role in people), ty in SERIES_IN_T2, ty in CONFERENCES,
+        special, tuple((f"{tag}  - ", role) for tag, role in people), ty in SERIES_IN_T2,
+        ty in CONFERENCES,
         kept(("M1" if ty in BOOKS else "SV", "collection-number"), ("VL", "volume"),
              ("IS", "issue"), ("NV", "number-of-volumes")),
         ty in PAGES_COUNT, "number" not in special.values(), ty in SN_NUMBER,
@@ -249,7 +250,7 @@ def lines(record: Record) -> list[str]:
     elif plan.conference and container and (event := get("event-title")):
         titles = (("T2", event), ("C3", container), ("T3", series))  # Zotero: T2 the event
     else:
-        titles = (("T2", container), ("T3", series), )
+        titles = (("T2", container), ("T3", series))
     titles += (("J2", get("container-title-short")), ("ST", get("title-short")))
     out += [f"{tag}  - {text}" for tag, value in titles
             if value and (text := rich(value)) and tag not in special]
