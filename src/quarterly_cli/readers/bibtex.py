@@ -875,14 +875,8 @@ def record_from_fields(key: str, fields: dict[str, str], entry_type: str = "arti
         if value:
             variables["event-place"] = value
     for field in [f for f in fields if f in _PLAIN_READ]:  # the entry's fields, in its order
-        value = latex_to_text(fields[field])
-        if not value:
-            used.add(field)
-        elif (var := PLAIN_FIELDS[field]) in variables:
-            used.discard(field)  # a second field for the same variable stays in custom
-        else:
-            used.add(field)
-            variables[var] = value
+        used.add(field)
+        _put(variables, used, PLAIN_FIELDS[field], latex_to_text(fields[field]), field)
     for field in _BODIES.get(csl_type, _BODIES[None]):
         body = fields.get(field)
         if body and "publisher" not in variables:
