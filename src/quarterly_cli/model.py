@@ -815,9 +815,9 @@ def _record_to_dict(record: Record) -> dict[str, Any]:
         if date is not None:
             out[var] = date.to_csl()
     for attr in _LIST_FIELDS:
-        value = getattr(record, attr)
-        if value:
-            out[_key(attr)] = list(value)
+        listed = getattr(record, attr)
+        if listed:
+            out[_key(attr)] = list(listed)
     if record.abstract:
         out["abstract"] = [{"label": s.label, "paragraphs": list(s.paragraphs)}
                            for s in record.abstract]
