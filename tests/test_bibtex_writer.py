@@ -420,3 +420,20 @@ def test_year_alone_shortcut_is_issued_lines(date, biblatex):
 
     lines = bibtex_mod.field_lines(Record("T", issued=date), Options(), biblatex)
     assert lines[1:] == bibtex_mod._issued_lines(date, biblatex, bibtex_mod._text)
+
+
+_SECTIONS = st.lists(st.builds(Section, st.sampled_from([None, "", "Methods"]),
+                               st.lists(st.sampled_from(["", "A <i>b</i>", "x%"]),
+                                        max_size=2).map(tuple)), max_size=2).map(tuple)
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(_SECTIONS)
+def test_one_paragraph_shortcut_is_abstract_line(abstract):
+    """field_lines writes an abstract of one unlabelled paragraph without _abstract_line: the
+    same line as _abstract_line (none without a paragraph) for any abstract."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    lines = bibtex_mod.field_lines(Record("T", abstract=abstract), Options(), False)
+    expected = bibtex_mod._abstract_line(abstract, bibtex_mod._text, bibtex_mod._rich)
+    assert lines[1:] == ([expected] if expected else [])

@@ -22,7 +22,7 @@ from functools import lru_cache
 from itertools import islice
 
 from .. import markup
-from ..model import Date, Name, Record, split_pages
+from ..model import Date, Name, Record, Section, split_pages
 from . import Options
 from ._fields import citation_keys
 
@@ -335,6 +335,7 @@ _ESCAPES = {False: (_text, _rich, _recurring(_text), _recurring(_rich)),
             True: (_text_ascii, _rich_ascii, _recurring(_text_ascii), _recurring(_rich_ascii))}
 _SIMPLE_VARIABLES = frozenset(variable for variable, _, _ in SIMPLE_FIELDS)
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_+:.-]*")
+_EVENT_ORIGINAL = frozenset(("event-date", "original-date"))
 
 
 def _name_lines(names: Mapping[str, tuple[Name, ...]], more: tuple[str, ...],
@@ -363,6 +364,15 @@ def _pages_line(page: str, text: Callable[[str], str]) -> str:
     if first and last and page.count("-") == 1:
         return f"  pages = {{{text(first)}--{text(last)}}}"
     return f"  pages = {{{text(page)}}}"
+
+
+def _abstract_line(abstract: tuple[Section, ...], text: Callable[[str], str],
+                   rich: Callable[[str], str]) -> str | None:
+    """The abstract with its markup (`CO\\textsubscript{2}`), paragraphs apart; `Label: ` starts
+    a labelled section. None when it has no paragraph."""
+    paragraphs = [(f"{text(section.label)}: " if section.label and n == 0 else "") + rich(p)
+                  for section in abstract for n, p in enumerate(section.paragraphs)]
+    return "  abstract = {" + "\n\n".join(paragraphs) + "}" if paragraphs else None
 
 
 def field_lines(record: Record, options: Options, biblatex: bool,
@@ -489,12 +499,13 @@ def field_lines(record: Record, options: Options, biblatex: bool,
         put(f"  type = {{{text_again(GENRE_KEYS.get(genre, genre) if biblatex else genre)}}}")
 
     dates = record.dates
-    date = dates.get("event-date")
-    if date is not None and date.parts:
-        put(f"  eventdate = {{{_iso(date)}}}")
-    date = dates.get("original-date")
-    if date is not None and date.parts:
-        put(f"  origdate = {{{_iso(date)}}}")
+    if not _EVENT_ORIGINAL.isdisjoint(dates):  # most records have neither
+        date = dates.get("event-date")
+        if date is not None and date.parts:
+            put(f"  eventdate = {{{_iso(date)}}}")
+        date = dates.get("original-date")
+        if date is not None and date.parts:
+            put(f"  origdate = {{{_iso(date)}}}")
 
     # identifiers
     value = var.get("DOI")
@@ -510,25 +521,33 @@ def field_lines(record: Record, options: Options, biblatex: bool,
     accessed = dates.get("accessed")
     if accessed is not None and accessed.parts:
         put(f"  urldate = {{{_iso(accessed)}}}")
-    value = ", ".join(record.ISBN)
-    if value:
-        put(f"  isbn = {{{text(value)}}}")
-    value = ", ".join(record.ISSN)
-    if value:
-        put(f"  issn = {{{text_again(value)}}}")
-    for variable, field in (("PMID", "pmid"), ("PMCID", "pmcid")):
-        value = var.get(variable)
+    if record.ISBN:
+        value = ", ".join(record.ISBN)
         if value:
-            put(f"  {field} = {{{text(value)}}}")
-    value = ", ".join(record.keyword)
-    if value:
-        put(f"  keywords = {{{text(value)}}}")
-    # The abstract keeps its markup (`CO\\textsubscript{2}`); `Label: ` starts a labelled section.
-    if record.abstract:
-        paragraphs = [(f"{text(section.label)}: " if section.label and n == 0 else "") + rich(p)
-                      for section in record.abstract for n, p in enumerate(section.paragraphs)]
-        if paragraphs:
-            put("  abstract = {" + "\n\n".join(paragraphs) + "}")
+            put(f"  isbn = {{{text(value)}}}")
+    if record.ISSN:
+        value = ", ".join(record.ISSN)
+        if value:
+            put(f"  issn = {{{text_again(value)}}}")
+    if "PMID" in var or "PMCID" in var:
+        for variable, field in (("PMID", "pmid"), ("PMCID", "pmcid")):
+            value = var.get(variable)
+            if value:
+                put(f"  {field} = {{{text(value)}}}")
+    if record.keyword:
+        value = ", ".join(record.keyword)
+        if value:
+            put(f"  keywords = {{{text(value)}}}")
+    abstract = record.abstract
+    if abstract:
+        if len(abstract) == 1 and not abstract[0].label and len(abstract[0].paragraphs) == 1:
+            # one paragraph and no label (91% of the abstracts of benchmarks/run.py's real RIS
+            # records): _abstract_line's text without its comprehension and join
+            put(f"  abstract = {{{rich(abstract[0].paragraphs[0])}}}")
+        else:
+            line = _abstract_line(abstract, text, rich)
+            if line:
+                put(line)
 
     # fields kept as written from a BibTeX input
     if record.custom:
