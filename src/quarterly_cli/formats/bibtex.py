@@ -521,23 +521,20 @@ def field_lines(record: Record, options: Options, biblatex: bool,
     accessed = dates.get("accessed")
     if accessed is not None and accessed.parts:
         put(f"  urldate = {{{_iso(accessed)}}}")
-    if record.ISBN:
-        value = ", ".join(record.ISBN)
-        if value:
-            put(f"  isbn = {{{text(value)}}}")
-    if record.ISSN:
-        value = ", ".join(record.ISSN)
-        if value:
-            put(f"  issn = {{{text_again(value)}}}")
+    value = ", ".join(record.ISBN)
+    if value:
+        put(f"  isbn = {{{text(value)}}}")
+    value = ", ".join(record.ISSN)
+    if value:
+        put(f"  issn = {{{text_again(value)}}}")
     if "PMID" in var or "PMCID" in var:
         for variable, field in (("PMID", "pmid"), ("PMCID", "pmcid")):
             value = var.get(variable)
             if value:
                 put(f"  {field} = {{{text(value)}}}")
-    if record.keyword:
-        value = ", ".join(record.keyword)
-        if value:
-            put(f"  keywords = {{{text(value)}}}")
+    value = ", ".join(record.keyword)
+    if value:
+        put(f"  keywords = {{{text(value)}}}")
     abstract = record.abstract
     if abstract:
         if len(abstract) == 1 and not abstract[0].label and len(abstract[0].paragraphs) == 1:
