@@ -338,6 +338,19 @@ def test_only_values_with_an_at_line_are_protected(values):
         bibtex_mod.field_lines(record, Options(), False)) + "\n}\n"
 
 
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.text(st.sampled_from(list("@\n\t a{}\r")), max_size=20)))
+def test_protect_lines_is_the_one_pattern_substitution(value):
+    """protect_lines looks at the first line and the others apart (two patterns, the second led
+    by its newline): the same text as the one pattern it replaced."""
+    import re
+
+    from quarterly_cli.formats.bibtex import protect_lines
+
+    expected = re.sub(r"(^|\n)([ \t]*)@", r"\1\2{}@", value) if "@" in value else value
+    assert protect_lines(value) == expected
+
+
 def test_a_value_line_starting_with_at_is_not_a_new_entry():
     from quarterly_cli.formats import bibtex as bibtex_mod
 
@@ -349,3 +362,78 @@ def test_a_value_line_starting_with_at_is_not_a_new_entry():
     assert "First.\n\n{}@book\\textbraceleft{}y,\n\n  {}@ z}" in text
     assert "  note = {a@b}" in text
     assert [line for line in text.splitlines() if line.lstrip().startswith("@")] == ["@article{k,"]
+
+
+# --- field_lines' shortcuts against the general paths ------------------------------------------
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(["12", "e3", "7", "é", "-", "--", "---", "–", "—", " ", "\\", "{",
+                                 "%"]), min_size=1, max_size=5).map("".join),
+       st.booleans(), st.booleans())
+def test_pages_shortcut_is_pages_line(page, ascii_only, biblatex):
+    """field_lines writes plain pages (`854`, `336-341`, `343--355`) without _pages_line: the
+    same line as _pages_line for any page text."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    text = bibtex_mod._ESCAPES[ascii_only][0]
+    lines = bibtex_mod.field_lines(Record("T", page=page), Options(ascii=ascii_only), biblatex)
+    assert [line for line in lines if line.startswith("  pages = ")] == [
+        bibtex_mod._pages_line(page, text)]
+
+
+_ROLES = ("author", "editor", "translator", "compiler", "contributor", "container-author")
+_PEOPLE = st.lists(st.builds(Name, st.sampled_from(["Smith", "and", "de la Cruz"]),
+                             st.sampled_from([None, "J. A.", "Ann"])), max_size=2).map(tuple)
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(st.dictionaries(st.sampled_from(_ROLES), _PEOPLE, max_size=3),
+       st.lists(st.sampled_from(_ROLES), max_size=2, unique=True))
+def test_authors_alone_shortcut_is_name_lines(names, more):
+    """field_lines writes a record that names authors alone without _name_lines: the same name
+    lines as _name_lines for any names table and roles that went on unnamed."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    record = Record("T", "book", names=names, more_names=more)
+    expected = bibtex_mod._name_lines(record.names, record.more_names, bibtex_mod._text)
+    lines = bibtex_mod.field_lines(record, Options(), False)
+    assert lines[:len(expected)] == expected
+    assert lines[len(expected)].startswith("  title = ")
+
+
+_DATES = st.one_of(
+    st.builds(Date, st.one_of(st.tuples(st.integers(-50, 2100)),
+                              st.tuples(st.integers(1, 2100), st.integers(1, 12)),
+                              st.tuples(st.integers(1, 2100), st.integers(1, 12),
+                                        st.integers(1, 28))),
+              st.one_of(st.just(()), st.tuples(st.integers(2101, 2200))),
+              st.one_of(st.none(), st.integers(1, 4))),
+    st.builds(Date, literal=st.text(st.sampled_from(list("in press-{")), max_size=8)))
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(_DATES, st.booleans())
+def test_year_alone_shortcut_is_issued_lines(date, biblatex):
+    """field_lines writes a year alone without _issued_lines: the same lines as _issued_lines
+    for any issued date."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    lines = bibtex_mod.field_lines(Record("T", issued=date), Options(), biblatex)
+    assert lines[1:] == bibtex_mod._issued_lines(date, biblatex, bibtex_mod._text)
+
+
+_SECTIONS = st.lists(st.builds(Section, st.sampled_from([None, "", "Methods"]),
+                               st.lists(st.sampled_from(["", "A <i>b</i>", "x%"]),
+                                        max_size=2).map(tuple)), max_size=2).map(tuple)
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(_SECTIONS)
+def test_one_paragraph_shortcut_is_abstract_line(abstract):
+    """field_lines writes an abstract of one unlabelled paragraph without _abstract_line: the
+    same line as _abstract_line (none without a paragraph) for any abstract."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    lines = bibtex_mod.field_lines(Record("T", abstract=abstract), Options(), False)
+    expected = bibtex_mod._abstract_line(abstract, bibtex_mod._text, bibtex_mod._rich)
+    assert lines[1:] == ([expected] if expected else [])

@@ -174,6 +174,19 @@ def test_citation_keys_remembering_suffixes_are_the_first_free_keys(ids):
     assert [k for _, k in citation_keys(records)] == expected
 
 
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.one_of(st.text(max_size=20), st.text(st.sampled_from(list("aZ09_ {},é٣")), max_size=8)))
+def test_an_id_is_kept_when_it_is_a_valid_key(own):
+    """citation_keys keeps an ASCII alphanumeric id without _KEY's match: the key is the id
+    exactly when the pattern matches it, as before."""
+    from quarterly_cli.formats._fields import _KEY, base_key
+    from quarterly_cli.model import Record
+
+    record = Record("A title", id=own)
+    expected = own if own and _KEY.fullmatch(own) else base_key(record)
+    assert [k for _, k in citation_keys([record])] == [expected]
+
+
 def test_hostile_bibtex_text_is_cleaned():
     text = "@article{k, title = {Evil \x1b[2J\x1b]8;;http://x\x07Title [bold]x[/bold]}}"
     (record,) = read_text(text, "evil.bib")

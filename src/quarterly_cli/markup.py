@@ -194,8 +194,15 @@ _LATEX_BRACES = re.compile(r"[\\{}]")
 # Their escapes hold no special of this list, so replacing one after another escapes none twice.
 _LATEX_SIMPLE = tuple((char, _LATEX_SPECIALS[char]) for char in "&%$#_~^")
 # `--`, ` `` `, `''`, `!``, `?`` are ligatures in LaTeX (and quarterly's reader): an empty group
-# between the characters keeps `18--64` as written.
-_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+# between the characters keeps `18--64` as written. Put in with str.replace, pair by pair, not
+# with one regex of four lookbehind alternatives (tried at every character: on the 10,000 real
+# RIS records of benchmarks/run.py, 4,436 values, most of them pages such as `343--355`, took
+# ~33 ms that way; the BibTeX writer's instructions without it: 1,732M -> 1,627M). A group
+# holds none of the pair characters, so putting one in never makes or hides a pair of another
+# kind; a doubled character's pairs overlap in a run (`---`), and a second replace takes those
+# the first left.
+_LIGATURE_BREAKS = (("--", "-{}-"), ("``", "`{}`"), ("''", "'{}'"), ("!`", "!{}`"),
+                    ("?`", "?{}`"))
 
 
 def _escape_brace(match: re.Match[str]) -> str:
@@ -223,7 +230,11 @@ def escape_latex(text: str) -> str:
     # slower substring search): all values of benchmarks/run.py's 10,000 real RIS records,
     # ~35 ms -> ~28 ms.
     if "`" in text or ("'" in text and "''" in text) or ("-" in text and "--" in text):
-        text = _LIGATURE.sub("{}", text)
+        for pair, broken in _LIGATURE_BREAKS:
+            if pair in text:
+                text = text.replace(pair, broken)
+                if pair in text:  # a run of three or more (`---`)
+                    text = text.replace(pair, broken)
     return text
 
 

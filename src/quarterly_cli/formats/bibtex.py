@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from itertools import islice
 
 from .. import markup
-from ..model import Date, Name, Record, split_pages
+from ..model import Date, Name, Record, Section, split_pages
 from . import Options
 from ._fields import citation_keys
 
@@ -158,13 +158,23 @@ def latex_ascii(text: str) -> str:
     return "".join(out)
 
 
-_LINE_AT = re.compile(r"(^|\n)([ \t]*)@")
+# The first line and the others apart: `(^|\n)([ \t]*)@` in one pattern has no literal to look
+# for first, and re tried its alternatives at every character of an abstract with an address
+# in it (117 of benchmarks/run.py's 10,000 real RIS records: ~12 ms); `\n` leads the search
+# for the others (re skips to each newline), and the first line is one match at its start.
+_FIRST_LINE_AT = re.compile(r"[ \t]*@")
+_LINE_AT = re.compile(r"\n([ \t]*)@")
 
 
 def protect_lines(value: str) -> str:
     """A line that starts with `@` looks like a new entry to line-based readers: an empty
     group in front of it (`{}@WHO`) reads as nothing everywhere."""
-    return _LINE_AT.sub(r"\1\2{}@", value) if "@" in value else value
+    if "@" not in value:
+        return value
+    first = _FIRST_LINE_AT.match(value)
+    if first:
+        value = value[:first.end() - 1] + "{}" + value[first.end() - 1:]
+    return _LINE_AT.sub(r"\n\1{}@", value) if "\n" in value else value
 
 
 def _balanced(value: str) -> bool:
@@ -325,6 +335,44 @@ _ESCAPES = {False: (_text, _rich, _recurring(_text), _recurring(_rich)),
             True: (_text_ascii, _rich_ascii, _recurring(_text_ascii), _recurring(_rich_ascii))}
 _SIMPLE_VARIABLES = frozenset(variable for variable, _, _ in SIMPLE_FIELDS)
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_+:.-]*")
+_EVENT_ORIGINAL = frozenset(("event-date", "original-date"))
+
+
+def _name_lines(names: Mapping[str, tuple[Name, ...]], more: tuple[str, ...],
+                text: Callable[[str], str]) -> list[str]:
+    """The name fields: one per role that has one, and editors of another kind (compilers,
+    organisers …) as `editor` with `editortype` when there is no editor."""
+    lines = []
+    for role, field in NAME_FIELDS:
+        people = names.get(role)
+        if people or role in more:
+            lines.append(f"  {field} = {{{bib_names(people or (), text, role in more)}}}")
+    if not names.get("editor") and "editor" not in more and (
+            more or not _EDITOR_ROLE_SET.isdisjoint(names)):
+        for role, editor_type in EDITOR_ROLES.items():
+            people = names.get(role)
+            if people or role in more:
+                lines.append(f"  editor = {{{bib_names(people or (), text, role in more)}}}")
+                lines.append(f"  editortype = {{{editor_type}}}")
+                break
+    return lines
+
+
+def _pages_line(page: str, text: Callable[[str], str]) -> str:
+    """`pages = {725--753}` for a range of one hyphen; any other page text as it is."""
+    first, last = split_pages(page)
+    if first and last and page.count("-") == 1:
+        return f"  pages = {{{text(first)}--{text(last)}}}"
+    return f"  pages = {{{text(page)}}}"
+
+
+def _abstract_line(abstract: tuple[Section, ...], text: Callable[[str], str],
+                   rich: Callable[[str], str]) -> str | None:
+    """The abstract with its markup (`CO\\textsubscript{2}`), paragraphs apart; `Label: ` starts
+    a labelled section. None when it has no paragraph."""
+    paragraphs = [(f"{text(section.label)}: " if section.label and n == 0 else "") + rich(p)
+                  for section in abstract for n, p in enumerate(section.paragraphs)]
+    return "  abstract = {" + "\n\n".join(paragraphs) + "}" if paragraphs else None
 
 
 def field_lines(record: Record, options: Options, biblatex: bool,
@@ -345,18 +393,14 @@ def field_lines(record: Record, options: Options, biblatex: bool,
 
     names = record.names
     more = record.more_names
-    for role, field in NAME_FIELDS:
-        people = names.get(role)
-        if people or role in more:
-            put(f"  {field} = {{{bib_names(people or (), text, role in more)}}}")
-    if not names.get("editor") and "editor" not in more and (
-            more or not _EDITOR_ROLE_SET.isdisjoint(names)):
-        for role, editor_type in EDITOR_ROLES.items():
-            people = names.get(role)
-            if people or role in more:
-                put(f"  editor = {{{bib_names(people or (), text, role in more)}}}")
-                put(f"  editortype = {{{editor_type}}}")
-                break
+    if not more and len(names) == 1 and "author" in names:
+        # authors alone (97% of benchmarks/run.py's real RIS records): what the loops below
+        # write for them, without looking up every other role
+        people = names["author"]
+        if people:
+            put(f"  author = {{{bib_names(people, text)}}}")
+    else:
+        lines += _name_lines(names, more, text)
     if csl in _SUBTYPES:
         put(f"  entrysubtype = {{{_SUBTYPES[csl]}}}")
     put(f"  title = {{{rich(record.title)}}}")
@@ -374,7 +418,10 @@ def field_lines(record: Record, options: Options, biblatex: bool,
         put(f"  shortjournal = {{{text_again(value)}}}")
     issued = record.dates.get("issued")
     if issued is not None:
-        lines += _issued_lines(issued, biblatex, text)
+        if len(issued.parts) == 1 and not biblatex and not issued.end and not issued.season:
+            put(f"  year = {{{issued.parts[0]}}}")  # a year alone (most): _issued_lines' first
+        else:
+            lines += _issued_lines(issued, biblatex, text)
     value = var.get("collection-title")
     if value:
         put(f"  series = {{{rich_again(value)}}}")
@@ -401,11 +448,21 @@ def field_lines(record: Record, options: Options, biblatex: bool,
             put(f"  {field} = {{{text(value)}}}")
     page = var.get("page")
     if page:
-        first, last = split_pages(page)
-        if first and last and page.count("-") == 1:
-            put(f"  pages = {{{text(first)}--{text(last)}}}")
+        # `854`, `336-341`, `343--355`: ASCII letters and digits around one or two hyphens (98%
+        # of the pages of benchmarks/run.py's real RIS records) are what _pages_line writes for
+        # them (no escape changes letters and digits; `--` is a ligature), without split_pages
+        # and two or three escaping calls.
+        first, dash, last = page.partition("-")
+        if not (page.isascii() and first.isalnum()):
+            put(_pages_line(page, text))
+        elif not dash:
+            put(f"  pages = {{{page}}}")
+        elif last.isalnum():
+            put(f"  pages = {{{first}--{last}}}")
+        elif last[:1] == "-" and last[1:].isalnum():
+            put(f"  pages = {{{first}-{{}}-{last[1:]}}}")
         else:
-            put(f"  pages = {{{text(page)}}}")
+            put(_pages_line(page, text))
     if not _SIMPLE_VARIABLES.isdisjoint(var):  # most records have none of them
         for variable, bibtex_field, biblatex_field in SIMPLE_FIELDS:
             value = var.get(variable)
@@ -442,12 +499,13 @@ def field_lines(record: Record, options: Options, biblatex: bool,
         put(f"  type = {{{text_again(GENRE_KEYS.get(genre, genre) if biblatex else genre)}}}")
 
     dates = record.dates
-    date = dates.get("event-date")
-    if date is not None and date.parts:
-        put(f"  eventdate = {{{_iso(date)}}}")
-    date = dates.get("original-date")
-    if date is not None and date.parts:
-        put(f"  origdate = {{{_iso(date)}}}")
+    if not _EVENT_ORIGINAL.isdisjoint(dates):  # most records have neither
+        date = dates.get("event-date")
+        if date is not None and date.parts:
+            put(f"  eventdate = {{{_iso(date)}}}")
+        date = dates.get("original-date")
+        if date is not None and date.parts:
+            put(f"  origdate = {{{_iso(date)}}}")
 
     # identifiers
     value = var.get("DOI")
@@ -469,19 +527,24 @@ def field_lines(record: Record, options: Options, biblatex: bool,
     value = ", ".join(record.ISSN)
     if value:
         put(f"  issn = {{{text_again(value)}}}")
-    for variable, field in (("PMID", "pmid"), ("PMCID", "pmcid")):
-        value = var.get(variable)
-        if value:
-            put(f"  {field} = {{{text(value)}}}")
+    if "PMID" in var or "PMCID" in var:
+        for variable, field in (("PMID", "pmid"), ("PMCID", "pmcid")):
+            value = var.get(variable)
+            if value:
+                put(f"  {field} = {{{text(value)}}}")
     value = ", ".join(record.keyword)
     if value:
         put(f"  keywords = {{{text(value)}}}")
-    # The abstract keeps its markup (`CO\\textsubscript{2}`); `Label: ` starts a labelled section.
-    if record.abstract:
-        paragraphs = [(f"{text(section.label)}: " if section.label and n == 0 else "") + rich(p)
-                      for section in record.abstract for n, p in enumerate(section.paragraphs)]
-        if paragraphs:
-            put("  abstract = {" + "\n\n".join(paragraphs) + "}")
+    abstract = record.abstract
+    if abstract:
+        if len(abstract) == 1 and not abstract[0].label and len(abstract[0].paragraphs) == 1:
+            # one paragraph and no label (91% of the abstracts of benchmarks/run.py's real RIS
+            # records): _abstract_line's text without its comprehension and join
+            put(f"  abstract = {{{rich(abstract[0].paragraphs[0])}}}")
+        else:
+            line = _abstract_line(abstract, text, rich)
+            if line:
+                put(line)
 
     # fields kept as written from a BibTeX input
     if record.custom:
