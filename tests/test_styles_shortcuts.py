@@ -38,3 +38,21 @@ def test_parse_name_shortcut_is_parse_particles(family, given_name, suffix, drop
         return
     assert _citeproc.parse_name(family, given_name, suffix, dropping) == \
         _citeproc._parse_particles(family, given_name, suffix, dropping)
+
+
+NUMBER_TEXT = st.one_of(
+    st.text(st.sampled_from("0123456789-\u2013 \t,&ivxIVX aAp.;\\"), max_size=12),
+    st.from_regex(r"\s?[0-9\u0661\u00b2]{1,5}(\s*(-|--|\u2013)\s*[0-9\u0661\u00b2]{1,5})?\s?",
+                  fullmatch=True),
+)
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.sampled_from(["page", "volume", "issue", "number", "edition"]), NUMBER_TEXT)
+def test_parse_number_shortcut_is_parse_values(variable, text):
+    """`_parse_number` splits a number or a two-number range at once: as `_parse_values` does."""
+    prepared = text.strip()
+    if variable == "page":
+        prepared = prepared.replace("\u2013", "-")
+    assert _citeproc._parse_number.__wrapped__(variable, text) == \
+        _citeproc._parse_values(prepared)

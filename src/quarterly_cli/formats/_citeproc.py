@@ -794,13 +794,36 @@ class _Value:
         self.collapsible: bool | None = None
 
 
+# A number or a range of two numbers, the commonest values `_parse_number` is given (a page
+# range each chapter, a volume), which its general path splits into numeric, collapsible
+# values with no particle: one value, or two joined by `-`.
+_DIGITS_OR_RANGE = re.compile(r"([0-9]+)(?:\s*-\s*([0-9]+))?")
+
+
 @lru_cache(maxsize=1 << 14)
 def _parse_number(variable: str, text: str) -> tuple[tuple[str, str, str, bool, bool], ...]:
     """Split a number variable into values (`processNumber`'s parseString and numeric flags):
-    (particle, value, joiner after it, numeric, collapsible)."""
+    (particle, value, joiner after it, numeric, collapsible).
+
+    A number or a range of two (`_DIGITS_OR_RANGE`) is split at once, without the general
+    path's eight regular expressions: the first render of the mixed library parses ~870
+    distinct page ranges (is_plural for `pp.`), ~35 us each on the general path; a property test
+    holds the shortcut to `_parse_values`."""
     text = text.strip()
     if variable == "page":
         text = text.replace("\u2013", "-")
+    simple = _DIGITS_OR_RANGE.fullmatch(text)
+    if simple:
+        first, last = simple.groups()
+        if last is None:
+            return (("", first, "", True, True),)
+        return (("", first, "-", True, True), ("", last, "", True, True))
+    return _parse_values(text)
+
+
+def _parse_values(text: str) -> tuple[tuple[str, str, str, bool, bool], ...]:
+    """`_parse_number`'s general path, for a text stripped (and, for a page, with its en dashes
+    made hyphens)."""
     pieces = _JOINER.split(text)
     elems = pieces
     if len(pieces) > 1:
