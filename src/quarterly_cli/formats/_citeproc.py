@@ -797,7 +797,7 @@ class _Value:
 # A number or a range of two numbers, the commonest values `_parse_number` is given (a page
 # range each chapter, a volume), which its general path splits into numeric, collapsible
 # values with no particle: one value, or two joined by `-`.
-_DIGITS_OR_RANGE = re.compile(r"([0-9]+)(?:\s*-\s*([0-9]+))?")
+_DIGITS_OR_RANGE = _Lazy(r"([0-9]+)(?:\s*-\s*([0-9]+))?")
 
 
 @lru_cache(maxsize=1 << 14)
