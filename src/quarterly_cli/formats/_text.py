@@ -34,6 +34,7 @@ from ._citeproc import (
     SUB_ON,
     SUP_OFF,
     SUP_ON,
+    _Lazy,
     capitalize_first,
     clean,
     initials,
@@ -247,10 +248,13 @@ def parts(name: Name) -> Parts:
     return Parts(name)
 
 
+_ROMANESQUE_LETTER = _Lazy("[a-zA-Z\u00c0-\u052f\u1f00-\u1fff]")
+
+
 def is_romanesque(name: Name) -> bool:
     """citeproc-js prints names in other scripts (CJK) family-then-given with no separator."""
     text = (name.family or "") + (name.given or "")
-    return not text or bool(re.search(r"[a-zA-Z\u00c0-\u052f\u1f00-\u1fff]", text))
+    return not text or _ROMANESQUE_LETTER.search(text) is not None
 
 
 @lru_cache(maxsize=1 << 15)
