@@ -113,3 +113,37 @@ def test_a_record_s_sentence_case_is_that_of_its_names_as_text(title, authors, e
     names += casing._record_texts(record)
     assert casing.record_sentence_case(record) == sentence_case(
         title, language=record.language, names=names)
+
+
+# --- shortcuts held to the general path ---------------------------------------------------------
+
+WORD_TEXT = st.one_of(st.sampled_from(WORDS + PUNCTUATED), st.text(max_size=12).filter(
+    lambda text: not any(c.isspace() for c in text)))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(WORD_TEXT, st.booleans())
+def test_only_a_capitalised_word_can_be_lowered(word, at_start):
+    """`_sentence_case` looks only at words `_Word.capitalised` says are: `_lower_word` leaves
+    every other word as it is, whatever the names it is given."""
+    if not casing._word[word].capitalised:
+        assert casing._lower_word(word, at_start, frozenset()) == word
+        assert casing._lower_word(word, at_start, casing.lexicon().singles) == word
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(WORDS + PUNCTUATED + ["J.", "van", "der", "St.", "Part",
+                                                                   "1", "Genus", "(NHS)"]),
+                          WORD_TEXT), min_size=1, max_size=10))
+def test_names_by_neighbours_skips_only_titles_it_would_leave(texts):
+    """`_names_by_neighbours` returns at once when no word is of a kind it acts on: with every
+    kind counted (`_NEIGHBOURLY` all bits), so that it always reads the words, it finds the
+    same names."""
+    words = [casing._word[text] for text in texts]
+    fast = casing._names_by_neighbours(words)
+    saved = casing._NEIGHBOURLY
+    casing._NEIGHBOURLY = -1
+    try:
+        assert casing._names_by_neighbours(words) == fast
+    finally:
+        casing._NEIGHBOURLY = saved

@@ -30,9 +30,11 @@ The output differs from the input in letter case only: markup and spacing are ke
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from functools import cache, lru_cache
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from functools import cache, lru_cache, reduce
 from itertools import chain
+from operator import attrgetter, or_
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import data_path, markup
@@ -245,7 +247,7 @@ def _keeps_own_case(part: str) -> bool:
     return rest != rest.lower()
 
 
-def _is_name(part: str, singles: frozenset[str] | set[str]) -> bool:
+def _is_name(part: str, singles: Container[str]) -> bool:
     base = _base(part)
     if base in singles:
         return True
@@ -361,7 +363,7 @@ _lowered: tuple[Memo[str, str], Memo[str, str]] = (
     Memo(_lowered_inside, 1 << 16), Memo(_lowered_first, 1 << 16))
 
 
-def _lower_word(word: str, at_start: bool, singles: frozenset[str] | set[str]) -> str:
+def _lower_word(word: str, at_start: bool, singles: Container[str]) -> str:
     lead, core, trail = _EDGE.match(word).groups()  # type: ignore[union-attr]
     if not core or core in singles or _base(core) in singles or "™" in trail or "®" in trail:
         return word  # `Kaplan-Meier`, `Sub-Saharan`, `Xyce™`
@@ -384,6 +386,20 @@ def _lower_word(word: str, at_start: bool, singles: frozenset[str] | set[str]) -
     return lead + "".join(pieces) + trail
 
 
+class _Either(Container[str]):
+    """Membership in the lexicon's names or the record's: `lexicon().singles | singles` copied
+    the lexicon's ~23,000 names into a new set for every word a record vouches for."""
+
+    __slots__ = ("lexicon", "record")
+
+    def __init__(self, lexicon: frozenset[str], record: set[str]) -> None:
+        self.lexicon = lexicon
+        self.record = record
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.lexicon or word in self.record
+
+
 def _is_acronym(part: str) -> bool:
     """Two or more capitals, with digits or lower-case letters inside (`DL`, `PDL1`, `mRNA`)."""
     return sum(c.isupper() for c in part) >= 2
@@ -395,10 +411,16 @@ class _Title(NamedTuple):
     texts: list[str]  # the words as written (possibly "")
     seps: list[str]  # the separators between them: one fewer than texts
     spaced: bool  # every separator is one space
-    protected: list[bool]  # per word: wholly inside `<span class="nocase">`
-    masks: list[tuple[bool, ...] | None]  # per word and letter: inside a nocase span (if any is)
-    italic: list[bool]  # per word: starts inside `<i>`
+    # The markup, by word index: a title without markup (most titles) has none of it, so that
+    # reading it builds no list per word.
+    protected: AbstractSet[int]  # words wholly inside `<span class="nocase">`
+    masks: Mapping[int, tuple[bool, ...]]  # per letter, of words with a letter in a nocase span
+    italic: AbstractSet[int]  # words that start inside `<i>`
     runs: list[tuple[int, int]] | None  # where the plain text sits in the rich text, if marked up
+
+
+_NO_WORDS: frozenset[int] = frozenset()
+_NO_MASKS: Mapping[int, tuple[bool, ...]] = {}
 
 
 def _text_runs(title: str) -> list[tuple[int, int, frozenset[str]]]:
@@ -433,8 +455,7 @@ def _split(text: str) -> tuple[list[str], list[str], bool]:
 def _read(title: str) -> _Title | None:
     if "<" not in title:
         texts, seps, spaced = _split(title)
-        flags = [False] * len(texts)
-        return _Title(texts, seps, spaced, flags, [None] * len(texts), flags, None)
+        return _Title(texts, seps, spaced, _NO_WORDS, _NO_MASKS, _NO_WORDS, None)
     runs = _text_runs(title)
     plain = "".join(title[start:end] for start, end, _ in runs)
     if plain != markup.plain(title):
@@ -443,17 +464,20 @@ def _read(title: str) -> _Title | None:
     for start, end, style in runs:
         styles.extend([style] * (end - start))
     texts, seps, spaced = _split(plain)
-    protected: list[bool] = []
-    masks: list[tuple[bool, ...] | None] = []
-    italic: list[bool] = []
+    protected: set[int] = set()
+    masks: dict[int, tuple[bool, ...]] = {}
+    italic: set[int] = set()
     offset = 0
-    for text, sep in zip(texts, [*seps, ""], strict=True):
+    for i, (text, sep) in enumerate(zip(texts, [*seps, ""], strict=True)):
         inside = styles[offset:offset + len(text)]
         mask = tuple("nocase" in s for s in inside)
         # A word only partly protected (`{M}-Matrices`) may change outside its protected letters.
-        protected.append(bool(mask) and all(mask))
-        masks.append(mask if any(mask) else None)
-        italic.append(bool(inside) and "i" in inside[0])
+        if mask and all(mask):
+            protected.add(i)
+        if any(mask):
+            masks[i] = mask
+        if inside and "i" in inside[0]:
+            italic.add(i)
         offset += len(text) + len(sep)
     return _Title(texts, seps, spaced, protected, masks, italic,
                   [(start, end) for start, end, _ in runs])
@@ -466,31 +490,35 @@ def is_title_case(title: str) -> bool:
     return read is not None and _is_title_case(read, list(map(_word.__getitem__, read.texts)))
 
 
+_EVIDENCE = attrgetter("evidence")
+
+
 def _is_title_case(title: _Title, words: list[_Word]) -> bool:
-    capitals = 0
-    for i, word in enumerate(words):
-        if title.protected[i] or not word.evidence:
-            continue
-        if word.evidence == _CAPITAL:
-            capitals += 1
-        elif not _kept_lower_here(title, words, i):
-            return False
-    return capitals >= 3
+    """At least three capitalised words and no lower-case one (outside case protection) that
+    title case would not keep lower. Read from the words' evidence as a list (one C-level pass,
+    then list methods): run for every title, most of them never converted."""
+    evidence = list(map(_EVIDENCE, words))
+    for i in title.protected:
+        evidence[i] = 0
+    if evidence.count(_CAPITAL) < 3:
+        return False
+    return _LOWER not in evidence or all(
+        _kept_lower_here(title, words, i) for i, found in enumerate(evidence) if found == _LOWER)
 
 
 def _kept_lower_here(title: _Title, words: list[_Word], i: int) -> bool:
     """A lower-case word that title case would keep lower in this place: in italics (epithets,
     foreign terms), after an abbreviated genus (`E. coli`), an epithet after a genus the lexicon
     knows (`Drosophila melanogaster`), or a short unit after a number (`10 mg`)."""
-    if title.italic[i] or i == 0:
-        return title.italic[i]
+    if i in title.italic or i == 0:
+        return i in title.italic
     before = words[i - 1]
     key = words[i].key
     if before.kinds & _GENUS_ABBR:
         return True
     if before.kinds & _NUMERAL and len(key) <= 3:
         return True
-    return bool(_EPITHET.search(key)) and not before.bases.isdisjoint(lexicon().genera)
+    return not before.bases.isdisjoint(lexicon().genera) and bool(_EPITHET.search(key))
 
 
 # --- Names from the record --------------------------------------------------------------------
@@ -609,41 +637,48 @@ def _sentence_case(title: str, language: str | None, people: Iterable[Sequence[N
             _vouch(text, singles, phrases)
     singles.discard("")
     keep, lower = _kept_by_context(words, phrases)
+    keep.update(read.protected)
 
     # A quotation that runs to the end is a title quoted whole: `Erratum to “Visual Outcomes …”`.
     quoted_title = texts[-1].endswith(("”", '"'))
+    italic = read.italic
     out = list(texts)
+    changed = False
     at_start = True
     for i, word in enumerate(words):
         text = texts[i]
-        if text and not read.protected[i] and i not in keep:
+        # Only a capitalised word can change: `_lower_word` lowers capitalised parts and nothing
+        # else, so the others (numbers, acronyms, minor words) are not looked up.
+        if word.capitalised and i not in keep:
             start = (
                 at_start
-                or (read.italic[i] and (i == 0 or not read.italic[i - 1]))
+                or (i in italic and i - 1 not in italic)
                 or (quoted_title and bool(word.kinds & _OPENS_QUOTE))
             )
             if i in lower:
-                out[i] = _lower_word(text, start, frozenset())
+                new = _lower_word(text, start, frozenset())
             elif singles and not singles.isdisjoint(word.bases) and _named_here(i, words, singles):
-                out[i] = _lower_word(text, start, lexicon().singles | singles)
+                new = _lower_word(text, start, _Either(lexicon().singles, singles))
             else:
-                out[i] = _lowered[start][text]
-            mask = read.masks[i]
-            if mask is not None and out[i] != text and (len(out[i]) != len(text) or any(
-                    changed and kept for changed, kept in zip(
-                        (a != b for a, b in zip(out[i], text, strict=True)), mask, strict=True))):
-                out[i] = text  # the change would touch a protected letter
+                new = _lowered[start][text]
+            if new != text:
+                mask = read.masks.get(i)
+                if mask is None or (len(new) == len(text) and not any(
+                        differs and kept for differs, kept in zip(
+                            (a != b for a, b in zip(new, text, strict=True)), mask, strict=True))):
+                    out[i] = new  # (not when the change would touch a protected letter)
+                    changed = True
         if text:
             at_start = word.ends
         if not read.spaced and i < len(read.seps) and _DASHES.intersection(read.seps[i]):
             at_start = True
-    if out == texts:
+    if not changed:
         return title, False
     if read.spaced:
         result = " ".join(out)
     else:
         result = "".join(part for pair in zip(out, [*read.seps, ""], strict=True) for part in pair)
-    guessed = not any(read.masks)
+    guessed = not read.masks
     if read.runs is None:
         return result, guessed
     rich: list[str] = []
@@ -709,9 +744,16 @@ def _phrase_cases(words: list[_Word], record_phrases: list[Phrase]) -> tuple[set
     return keep, lower
 
 
+# The kinds of word that `_names_by_neighbours` acts on (an acronym too).
+_NEIGHBOURLY = _INITIAL | _PARTICLE | _HONORIFIC | _GENUS_WORD | _SERIES
+_KINDS, _ACRONYM = attrgetter("kinds"), attrgetter("acronym")
+
+
 def _names_by_neighbours(words: list[_Word]) -> set[int]:
     """Words that initials, particles, honorifics, `Genus`, a number or an acronym mark as names."""
     keep: set[int] = set()
+    if not reduce(or_, map(_KINDS, words), 0) & _NEIGHBOURLY and not any(map(_ACRONYM, words)):
+        return keep  # no word marks its neighbours (most titles): one C-level pass over them
     keys = [w.key for w in words]
     n = len(words)
 
