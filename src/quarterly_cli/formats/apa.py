@@ -1368,6 +1368,7 @@ def _first_keys(record: Record, keep_case: bool, citation: bool,
     authors = record.names.get("author")
     present = present_variables(record)
     title_text = printed_title
+    who_key: tuple  # (0, collation code) or UNDEFINED
     if authors and "composer" not in present and record.type not in FALLBACK_TYPES:
         shown = authors[:1] if citation and len(authors) >= 3 else authors
         if not citation and len(authors) > MAX_LISTED:

@@ -549,8 +549,8 @@ def field_lines(record: Record, options: Options, biblatex: bool,
     # fields kept as written from a BibTeX input
     if record.custom:
         written = None
-        for key, value in record.custom.items():
-            if not key.startswith("bibtex:") or not isinstance(value, str):
+        for key, kept in record.custom.items():
+            if not key.startswith("bibtex:") or not isinstance(kept, str):
                 continue
             if written is None:
                 written = {line[2:line.index(" ", 2)] for line in lines}
@@ -558,11 +558,11 @@ def field_lines(record: Record, options: Options, biblatex: bool,
             if name in written or not _FIELD_NAME.fullmatch(name):
                 continue
             written.add(name)
-            if not _balanced(value):
-                value = text(value)
+            if not _balanced(kept):
+                kept = text(kept)
             elif options.ascii:
-                value = latex_ascii(value)  # LaTeX as read; only its other characters change
-            put(f"  {name} = {{{value}}}")
+                kept = latex_ascii(kept)  # LaTeX as read; only its other characters change
+            put(f"  {name} = {{{kept}}}")
     return lines
 
 
