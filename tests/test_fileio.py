@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 
 import pytest
 
-from quarterly_cli.cli import main
+from quarterly_cli import fileio
+from quarterly_cli.cli import main, run
 from quarterly_cli.errors import QuarterlyError
 from quarterly_cli.fileio import write_atomically
 
@@ -64,3 +66,56 @@ def test_cli_output_file_mode(runner, tmp_path):
     finally:
         os.umask(old)
     assert result.exit_code == 0 and _mode(tmp_path / "refs.ris") == 0o644
+
+
+# Standard output is buffered whole (fileio.Buffered) and spilled to a temporary file past
+# SPILL_BYTES; write_to copies a spilled file's UTF-8 bytes straight to a UTF-8 stream.
+
+class _BytesOnly(io.TextIOWrapper):
+    """A UTF-8 stream whose text layer refuses writes: only the byte copy can fill it."""
+
+    def write(self, text):  # type: ignore[override]
+        raise AssertionError("text written through the text layer")
+
+
+_PIECES = ["@article{a,\n  title = {Ça va, Søren — 漢字}\n}\n", "x" * 50, "é\n" * 40]
+
+
+def _spilled(monkeypatch) -> fileio.Buffered:
+    monkeypatch.setattr(fileio, "SPILL_BYTES", 10)
+    buffered = fileio.Buffered(iter(_PIECES))
+    assert buffered._file is not None  # spilled
+    return buffered
+
+
+def test_a_spilled_buffer_reaches_a_utf8_stream_as_bytes(monkeypatch):
+    raw = io.BytesIO()
+    out = _BytesOnly(raw, encoding="utf-8", newline="")
+    _spilled(monkeypatch).write_to(out)
+    assert raw.getvalue() == "".join(_PIECES).encode("utf-8")
+
+
+def test_a_spilled_buffer_reaches_another_encoding_as_text(monkeypatch):
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-16-le", newline="")
+    _spilled(monkeypatch).write_to(out)
+    assert raw.getvalue() == "".join(_PIECES).encode("utf-16-le")
+
+
+def test_a_buffer_in_memory_is_written_as_text():
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    fileio.Buffered(iter(_PIECES)).write_to(out)
+    assert raw.getvalue() == "".join(_PIECES).encode("utf-8")
+
+
+def test_the_console_script_keeps_exit_codes_and_freezes_before_shutdown(monkeypatch, capsys):
+    import gc
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr("sys.argv", ["quarterly", "cite", "not-a-reference"])
+    with pytest.raises(SystemExit) as ended:
+        run()
+    assert ended.value.code == 2 and frozen == [True]
+    assert "Not a DOI" in capsys.readouterr().err

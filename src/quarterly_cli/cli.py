@@ -183,6 +183,24 @@ def main(ctx: click.Context, color: bool | None, traceback: bool) -> None:
         click.echo(ctx.get_help())
 
 
+def run() -> None:
+    """The `quarterly` command as a program (the console script, `python -m quarterly_cli`);
+    tests call `main` in their own process instead.
+
+    Whatever the command left alive (the caches of names, words and dates) is frozen out of the
+    cyclic collector's sight before the interpreter shuts down: its collections at shutdown would
+    walk every cached object only to find nothing to free, and the process's memory goes back
+    to the system at exit either way. Exit codes, atexit handlers and the flushing of output
+    are untouched. Time from the end of the command to the end of the process, RIS -> BibTeX of
+    10,000 real records: 0.09-0.13 s -> ~0.03 s (benchmarks/teardown.py)."""
+    import gc
+
+    try:
+        main(prog_name="quarterly")
+    finally:
+        gc.freeze()
+
+
 def _collect(references: tuple[str, ...], offline: bool, refresh: bool, strict: bool,
              progress: bool | None, source: str):
     from .batch import collect
@@ -745,17 +763,14 @@ def _write(chunks, output: str | None, ansi: bool = False) -> None:
         return
     from .fileio import Buffered
 
-    pieces = Buffered(chunks).pieces()
+    buffered = Buffered(chunks)
     if ansi:
-        for piece in pieces:
+        for piece in buffered.pieces():
             click.echo(piece, nl=False, color=True)
         return
     # click.echo would scan every byte of a large conversion again for ANSI codes to strip.
-    out = sys.stdout
     try:
-        for piece in pieces:
-            out.write(piece)
-        out.flush()
+        buffered.write_to(sys.stdout)
     except OSError as exc:
         if exc.errno == errno.EPIPE:
             raise
