@@ -26,10 +26,10 @@ from typing import Any
 
 from .. import doi as doi_mod
 from .. import markup
-from ..abstracts import sections_from_text
+from ..abstracts import sections_from_line
 from ..diagnostics import warn
 from ..errors import InputFormatError
-from ..model import Date, DateError, Name, Record, Section, preprint_type
+from ..model import Date, DateError, Name, Record, preprint_type
 
 # RIS TY → CSL type. The RIS specification's type list (RefMan 2011) plus the EndNote spellings
 # seen in exports (WEB, INTV, OTHER). Where Zotero and citation-js read a type differently the
@@ -600,19 +600,12 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     if leftover:
         custom["ris"] = leftover
     # The tables were built for this record alone: the Record takes them without copies.
+    # rich keeps a value of the table on one line with its white space folded: the abstract's
+    # sections are found without a check of every character (abstracts.sections_from_line).
     return Record.from_tables(
         rich(title) if title else "", csl_type, names, dates, variables, issn, isbn, keywords,
-        affiliation, _sections(rich(abstract)) if abstract else (), custom, record_id, "ris")
-
-
-def _sections(text: str) -> tuple[Section, ...]:
-    """abstracts.sections_from_text for a value of the tag table, which is on one line with its
-    white space folded (as `rich` keeps it): one without `: ` has no heading, so it is one
-    section, found without sections_from_text's checks of every character (most abstracts;
-    tests/test_ris_shortcuts.py holds the two to the same answer)."""
-    if ": " not in text:
-        return (Section(None, (text,)),) if text else ()
-    return sections_from_text(text)
+        affiliation, sections_from_line(rich(abstract)) if abstract else (), custom, record_id,
+        "ris")
 
 
 @lru_cache(maxsize=1 << 8)  # a library holds a handful of TY values
