@@ -52,8 +52,7 @@ def test_classify_sn_is_the_general_rule(values, ty):
                               "\xa0", "\n"]), max_size=10).map(" ".join),
 ))
 def test_one_line_abstract_shortcut_is_sections_from_text(text):
-    from quarterly_cli.abstracts import sections_from_text
-    from quarterly_cli.readers.ris import _sections
+    from quarterly_cli.abstracts import sections_from_line, sections_from_text
 
     folded = markup.squash_space(text)  # as every value of the tag table is, and rich keeps it
-    assert _sections(folded) == sections_from_text(folded)
+    assert sections_from_line(folded) == sections_from_text(folded)

@@ -26,10 +26,10 @@ from typing import Any
 
 from .. import doi as doi_mod
 from .. import markup
-from ..abstracts import sections_from_text
+from ..abstracts import sections_from_line
 from ..diagnostics import warn
 from ..errors import InputFormatError
-from ..model import Date, DateError, Name, Record, Section, preprint_type
+from ..model import Date, DateError, Name, Record, preprint_type
 
 # RIS TY → CSL type. The RIS specification's type list (RefMan 2011) plus the EndNote spellings
 # seen in exports (WEB, INTV, OTHER). Where Zotero and citation-js read a type differently the
@@ -454,31 +454,30 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
         title: str | None = values["TI"].pop(0)
     else:
         title = first_of("T1", "CT") or (first_of("BT") if ty in BOOKS else None)
+    # Every title is rich text (rich), read where it is set: no variable read here is set twice.
     if ty in SERIES_IN_T2:
         value = first_of("T2", "T3")
         if value:
-            variables["collection-title"] = value
+            variables["collection-title"] = rich(value)
         if "JF" in values:
-            variables["container-title"] = values["JF"].pop(0)
+            variables["container-title"] = rich(values["JF"].pop(0))
     else:
         if "T3" in values:
-            variables["collection-title"] = values["T3"].pop(0)
+            variables["collection-title"] = rich(values["T3"].pop(0))
         if ty in CONFERENCES and values.get("C3") and values.get("T2"):
             # Zotero writes the proceedings' title in C3 and the conference's name in T2.
-            variables["container-title"] = values["C3"].pop(0)
-            variables["event-title"] = values["T2"].pop(0)
+            variables["container-title"] = rich(values["C3"].pop(0))
+            variables["event-title"] = rich(values["T2"].pop(0))
         else:
             value = first_of("T2", "JF", "BT") or peek("JO", "JA", "J1", "J2")
             if value:
-                variables["container-title"] = value
+                variables["container-title"] = rich(value)
     if not values.keys().isdisjoint(_JOURNAL_ABBREVIATIONS):
         value = first_of("J2", "JA", "J1", "JO")
         if value:
-            variables["container-title-short"] = value
-    for var in ("container-title", "collection-title", "event-title", "container-title-short",
-                "title-short"):
-        if var in variables:
-            variables[var] = rich(variables[var])
+            variables["container-title-short"] = rich(value)
+    if "title-short" in variables:  # ST (_SIMPLE)
+        variables["title-short"] = rich(variables["title-short"])
 
     # Numbers and pages.
     if "IS" in values:
@@ -600,19 +599,12 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     if leftover:
         custom["ris"] = leftover
     # The tables were built for this record alone: the Record takes them without copies.
+    # rich keeps a value of the table on one line with its white space folded: the abstract's
+    # sections are found without a check of every character (abstracts.sections_from_line).
     return Record.from_tables(
         rich(title) if title else "", csl_type, names, dates, variables, issn, isbn, keywords,
-        affiliation, _sections(rich(abstract)) if abstract else (), custom, record_id, "ris")
-
-
-def _sections(text: str) -> tuple[Section, ...]:
-    """abstracts.sections_from_text for a value of the tag table, which is on one line with its
-    white space folded (as `rich` keeps it): one without `: ` has no heading, so it is one
-    section, found without sections_from_text's checks of every character (most abstracts;
-    tests/test_ris_shortcuts.py holds the two to the same answer)."""
-    if ": " not in text:
-        return (Section(None, (text,)),) if text else ()
-    return sections_from_text(text)
+        affiliation, sections_from_line(rich(abstract)) if abstract else (), custom, record_id,
+        "ris")
 
 
 @lru_cache(maxsize=1 << 8)  # a library holds a handful of TY values
