@@ -320,6 +320,28 @@ def test_rich_shortcut_is_the_general_path(text):
     assert bibtex_mod._rich(text) == markup.to_latex(markup.strip_controls(text))
 
 
+# Every ASCII character _plain looks for, those around them (`-`, `'`, tab, newline, DEL's
+# neighbours) and some that are not ASCII (a C1 control, an accented letter, a dash).
+_PLAIN_PIECES = [*map(chr, range(33)), "\x7e", "\x7f", "\x80", "\x85", "\\", "{", "}", "&", "%",
+                 "$", "#", "_", "~", "^", "<", "<i>", "`", "!`", "?`", "-", "--", "'", "''", "a",
+                 "Z", "é", "–", "\u2028", "\x1b[31m"]
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(st.one_of(st.text(max_size=20),
+                 st.lists(st.sampled_from(_PLAIN_PIECES), max_size=8).map("".join)))
+def test_plain_shortcut_is_the_general_path(text):
+    """_text and _rich return plain ASCII text (_plain) as it is: the same as their general
+    paths, escape_latex and to_latex of the text without controls."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    clean = markup.strip_controls(text)
+    assert bibtex_mod._text(text) == markup.escape_latex(clean)
+    assert bibtex_mod._rich(text) == markup.to_latex(clean)
+    if bibtex_mod._plain(text):
+        assert markup.to_latex(clean) == text
+
+
 @settings(max_examples=500, derandomize=True, deadline=None)
 @given(st.lists(st.text(st.sampled_from(list("@\n\t a")), max_size=12), min_size=4, max_size=4))
 def test_only_values_with_an_at_line_are_protected(values):

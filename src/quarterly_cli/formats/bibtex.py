@@ -298,8 +298,29 @@ def _edtf(date: Date) -> str:
     return _iso(date)
 
 
+# The ASCII characters that strip_controls, escape_latex or to_latex act on: the controls other
+# than tab and newline, the ten LaTeX specials, `<` (markup) and `` ` `` (in every ligature it is
+# in), each mapped to NUL and every other byte to itself.
+_ACTED_ON = bytes([*range(9), *range(11, 32), 127]) + b"\\{}&%$#_~^<`"
+_ACTED_ON_TABLE = bytes.maketrans(_ACTED_ON, bytes(len(_ACTED_ON)))
+
+
+def _plain(value: str) -> bool:
+    """Whether `value` is ASCII text that _text and _rich write as it is (no control, LaTeX
+    special, markup or ligature in it): most values, abstracts too.
+
+    One translation of its bytes finds every character of _ACTED_ON at once, where the general
+    path reads the text character by character (str.isprintable: ~26 instructions a character)
+    and then looks for each special apart (escape_latex). Text that is not ASCII takes the
+    general path (a C1 control is two bytes in UTF-8). On benchmarks/run.py's 10,000 real RIS
+    records 96% of the values (name parts too; 6.0 of their 10.0 million characters) are plain:
+    the BibTeX write stage, cold (callgrind), 1,432M -> 1,281M instructions."""
+    return value.isascii() and 0 not in value.encode().translate(_ACTED_ON_TABLE) and (
+        "-" not in value or "--" not in value) and ("'" not in value or "''" not in value)
+
+
 def _text(value: str) -> str:
-    if value.isalnum():  # `15`, `Blomberg`: printable, and no LaTeX special or ligature in it
+    if value.isalnum() or _plain(value):  # `15`, `Blomberg`: no control, special or ligature
         return value
     # strip_controls' own first check, inlined: this runs for every value and every part of
     # every name.
@@ -307,6 +328,8 @@ def _text(value: str) -> str:
 
 
 def _rich(value: str) -> str:
+    if _plain(value):
+        return value
     if "<" not in value and value.isprintable():
         # no markup and no control (most titles): what to_latex and strip_controls do first,
         # without their two calls
