@@ -22,6 +22,7 @@ from functools import lru_cache
 from itertools import islice
 
 from .. import markup
+from ..memo import Memo
 from ..model import Date, Name, Record, Section, split_pages
 from . import Options
 from ._fields import citation_keys
@@ -216,7 +217,6 @@ def _part(text: str, escape: Callable[[str], str], lower_ok: bool = True) -> str
     return escaped
 
 
-@lru_cache(maxsize=1 << 14)  # authors recur across a library; a Name is immutable
 def bib_name(name: Name, escape: Callable[[str], str]) -> str:
     """BibTeX's `von Last, Jr, First`; organisations in an extra pair of braces."""
     family, given, suffix, dropping, non_dropping, literal = name[:6]
@@ -239,8 +239,9 @@ def bib_name(name: Name, escape: Callable[[str], str]) -> str:
 
 
 def bib_names(names: tuple[Name, ...], escape: Callable[[str], str], more: bool = False) -> str:
-    """A name list; `and others` when the list went on unnamed."""
-    text = " and ".join([bib_name(n, escape) for n in names])
+    """A name list; `and others` when the list went on unnamed. `escape` is _text or
+    _text_ascii, each with its own cache of written names (_NAMES)."""
+    text = " and ".join(map(_NAMES[escape].__getitem__, names))
     if more:
         text = f"{text} and others" if text else "others"
     return text
@@ -356,6 +357,14 @@ def _recurring(escape: Callable[[str], str]) -> Callable[[str], str]:
 # --ascii.
 _ESCAPES = {False: (_text, _rich, _recurring(_text), _recurring(_rich)),
             True: (_text_ascii, _rich_ascii, _recurring(_text_ascii), _recurring(_rich_ascii))}
+# Each name as bib_name writes it with _text or _text_ascii: authors recur across a library, and
+# a Name is immutable. A Memo (a dict lookup per name seen before) rather than lru_cache, which
+# wrapped each name and its escape in a new tuple, hashed that and moved the entry to the front
+# of its list. benchmarks/run.py's 10,000 real RIS records (51,722 names, 14,066 distinct), the
+# BibTeX write stage, cold (callgrind): 1,281M -> 1,264M instructions.
+_NAMES: dict[Callable[[str], str], Memo[Name, str]] = {
+    _text: Memo(lambda name: bib_name(name, _text), 1 << 14),
+    _text_ascii: Memo(lambda name: bib_name(name, _text_ascii), 1 << 14)}
 _SIMPLE_VARIABLES = frozenset(variable for variable, _, _ in SIMPLE_FIELDS)
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_+:.-]*")
 _EVENT_ORIGINAL = frozenset(("event-date", "original-date"))
