@@ -444,6 +444,43 @@ def test_year_alone_shortcut_is_issued_lines(date, biblatex):
     assert lines[1:] == bibtex_mod._issued_lines(date, biblatex, bibtex_mod._text)
 
 
+_NAME_PIECES = ["J", "J.", ".", "a", "And", "AND", "Andrew", "van", "Ö", " ", "-", "--", ",", "&",
+                "\\", "\t"]
+_NAME_PART = st.one_of(
+    st.lists(st.sampled_from(_NAME_PIECES), max_size=5).map("".join),
+    st.builds(str.join, st.sampled_from([" ", "-", "--", ". ", "", "  ", ", "]),
+              st.lists(st.sampled_from(["J", "J.", "Ann", "ann", "And", "AND", "Ö", "van", "a"]),
+                       min_size=1, max_size=3)))
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(_NAME_PART)
+def test_plain_part_is_written_as_it_is(text):
+    """A part _plain_part passes is what _part writes for it, as a family name and as any other
+    part."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    if bibtex_mod._plain_part(text):
+        assert bibtex_mod._part(text, bibtex_mod._text, lower_ok=False) == text
+        assert bibtex_mod._part(text, bibtex_mod._text) == text
+
+
+_RARE_PART = st.one_of(st.none(), st.none(), st.none(), _NAME_PART)  # None three times in four
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(_NAME_PART, _NAME_PART, _RARE_PART, _RARE_PART, _RARE_PART, _RARE_PART)
+def test_plain_name_shortcut_is_bib_name(family, given, suffix, dropping, non_dropping, literal):
+    """_text_name writes `Family, Given` of plain parts without _part: the same text as
+    bib_name with _text for any name."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    name = Name(family, given, suffix, dropping, non_dropping, literal)
+    assert bibtex_mod._text_name(name) == bibtex_mod.bib_name(name, bibtex_mod._text)
+    name = Name(family or None, given or None)
+    assert bibtex_mod._text_name(name) == bibtex_mod.bib_name(name, bibtex_mod._text)
+
+
 _SECTIONS = st.lists(st.builds(Section, st.sampled_from([None, "", "Methods"]),
                                st.lists(st.sampled_from(["", "A <i>b</i>", "x%"]),
                                         max_size=2).map(tuple)), max_size=2).map(tuple)
