@@ -342,6 +342,18 @@ def test_plain_shortcut_is_the_general_path(text):
         assert markup.to_latex(clean) == text
 
 
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.one_of(st.text(max_size=20), st.lists(st.sampled_from(
+    [*_PLAIN_PIECES, "https://doi.org/", "10.1000/x", "\\_", "%7B"]), max_size=6).map("".join)),
+    st.booleans())
+def test_plain_url_shortcut_is_the_general_path(url, ascii_only):
+    """safe_url returns an ASCII URL without controls, backslashes or braces as it is: the same
+    as _safe_url for any text."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    assert bibtex_mod.safe_url(url, ascii_only) == bibtex_mod._safe_url(url, ascii_only)
+
+
 @settings(max_examples=500, derandomize=True, deadline=None)
 @given(st.lists(st.text(st.sampled_from(list("@\n\t a")), max_size=12), min_size=4, max_size=4))
 def test_only_values_with_an_at_line_are_protected(values):
