@@ -320,6 +320,40 @@ def test_rich_shortcut_is_the_general_path(text):
     assert bibtex_mod._rich(text) == markup.to_latex(markup.strip_controls(text))
 
 
+# Every ASCII character _plain looks for, those around them (`-`, `'`, tab, newline, DEL's
+# neighbours) and some that are not ASCII (a C1 control, an accented letter, a dash).
+_PLAIN_PIECES = [*map(chr, range(33)), "\x7e", "\x7f", "\x80", "\x85", "\\", "{", "}", "&", "%",
+                 "$", "#", "_", "~", "^", "<", "<i>", "`", "!`", "?`", "-", "--", "'", "''", "a",
+                 "Z", "é", "–", "\u2028", "\x1b[31m"]
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(st.one_of(st.text(max_size=20),
+                 st.lists(st.sampled_from(_PLAIN_PIECES), max_size=8).map("".join)))
+def test_plain_shortcut_is_the_general_path(text):
+    """_text and _rich return plain ASCII text (_plain) as it is: the same as their general
+    paths, escape_latex and to_latex of the text without controls."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    clean = markup.strip_controls(text)
+    assert bibtex_mod._text(text) == markup.escape_latex(clean)
+    assert bibtex_mod._rich(text) == markup.to_latex(clean)
+    if bibtex_mod._plain(text):
+        assert markup.to_latex(clean) == text
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.one_of(st.text(max_size=20), st.lists(st.sampled_from(
+    [*_PLAIN_PIECES, "https://doi.org/", "10.1000/x", "\\_", "%7B"]), max_size=6).map("".join)),
+    st.booleans())
+def test_plain_url_shortcut_is_the_general_path(url, ascii_only):
+    """safe_url returns an ASCII URL without controls, backslashes or braces as it is: the same
+    as _safe_url for any text."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    assert bibtex_mod.safe_url(url, ascii_only) == bibtex_mod._safe_url(url, ascii_only)
+
+
 @settings(max_examples=500, derandomize=True, deadline=None)
 @given(st.lists(st.text(st.sampled_from(list("@\n\t a")), max_size=12), min_size=4, max_size=4))
 def test_only_values_with_an_at_line_are_protected(values):
@@ -420,6 +454,43 @@ def test_year_alone_shortcut_is_issued_lines(date, biblatex):
 
     lines = bibtex_mod.field_lines(Record("T", issued=date), Options(), biblatex)
     assert lines[1:] == bibtex_mod._issued_lines(date, biblatex, bibtex_mod._text)
+
+
+_NAME_PIECES = ["J", "J.", ".", "a", "And", "AND", "Andrew", "van", "Ö", " ", "-", "--", ",", "&",
+                "\\", "\t"]
+_NAME_PART = st.one_of(
+    st.lists(st.sampled_from(_NAME_PIECES), max_size=5).map("".join),
+    st.builds(str.join, st.sampled_from([" ", "-", "--", ". ", "", "  ", ", "]),
+              st.lists(st.sampled_from(["J", "J.", "Ann", "ann", "And", "AND", "Ö", "van", "a"]),
+                       min_size=1, max_size=3)))
+
+
+@settings(max_examples=3000, derandomize=True, deadline=None)
+@given(_NAME_PART)
+def test_plain_part_is_written_as_it_is(text):
+    """A part _plain_part passes is what _part writes for it, as a family name and as any other
+    part."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    if bibtex_mod._plain_part(text):
+        assert bibtex_mod._part(text, bibtex_mod._text, lower_ok=False) == text
+        assert bibtex_mod._part(text, bibtex_mod._text) == text
+
+
+_RARE_PART = st.one_of(st.none(), st.none(), st.none(), _NAME_PART)  # None three times in four
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(_NAME_PART, _NAME_PART, _RARE_PART, _RARE_PART, _RARE_PART, _RARE_PART)
+def test_plain_name_shortcut_is_bib_name(family, given, suffix, dropping, non_dropping, literal):
+    """_text_name writes `Family, Given` of plain parts without _part: the same text as
+    bib_name with _text for any name."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    name = Name(family, given, suffix, dropping, non_dropping, literal)
+    assert bibtex_mod._text_name(name) == bibtex_mod.bib_name(name, bibtex_mod._text)
+    name = Name(family or None, given or None)
+    assert bibtex_mod._text_name(name) == bibtex_mod.bib_name(name, bibtex_mod._text)
 
 
 _SECTIONS = st.lists(st.builds(Section, st.sampled_from([None, "", "Methods"]),
