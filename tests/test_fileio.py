@@ -68,11 +68,11 @@ def test_cli_output_file_mode(runner, tmp_path):
     assert result.exit_code == 0 and _mode(tmp_path / "refs.ris") == 0o644
 
 
-# Standard output is buffered whole (fileio.Buffered) and spilled to a temporary file past
-# SPILL_BYTES; write_to copies a spilled file's UTF-8 bytes straight to a UTF-8 stream.
+# Standard output is buffered whole (fileio.Buffered, as UTF-8) and spilled to a temporary file
+# past SPILL_BYTES; write_to hands the bytes to a UTF-8 stream's binary buffer as they are.
 
 class _BytesOnly(io.TextIOWrapper):
-    """A UTF-8 stream whose text layer refuses writes: only the byte copy can fill it."""
+    """A UTF-8 stream whose text layer refuses writes: only the bytes can fill it."""
 
     def write(self, text):  # type: ignore[override]
         raise AssertionError("text written through the text layer")
@@ -81,32 +81,33 @@ class _BytesOnly(io.TextIOWrapper):
 _PIECES = ["@article{a,\n  title = {Ça va, Søren — 漢字}\n}\n", "x" * 50, "é\n" * 40]
 
 
-def _spilled(monkeypatch) -> fileio.Buffered:
-    monkeypatch.setattr(fileio, "SPILL_BYTES", 10)
-    buffered = fileio.Buffered(iter(_PIECES))
-    assert buffered._file is not None  # spilled
+def _buffered(monkeypatch, spilled: bool) -> fileio.Buffered:
+    monkeypatch.setattr(fileio, "SPILL_BYTES", 10 if spilled else 1 << 20)
+    buffered = fileio.Buffered(iter([_PIECES[0], *(p.encode() for p in _PIECES[1:])]))
+    assert (buffered._file is not None) == spilled
     return buffered
 
 
-def test_a_spilled_buffer_reaches_a_utf8_stream_as_bytes(monkeypatch):
+@pytest.mark.parametrize("spilled", [False, True])
+def test_the_buffer_reaches_a_utf8_stream_as_bytes(monkeypatch, spilled):
     raw = io.BytesIO()
     out = _BytesOnly(raw, encoding="utf-8", newline="")
-    _spilled(monkeypatch).write_to(out)
+    _buffered(monkeypatch, spilled).write_to(out)
     assert raw.getvalue() == "".join(_PIECES).encode("utf-8")
 
 
-def test_a_spilled_buffer_reaches_another_encoding_as_text(monkeypatch):
+@pytest.mark.parametrize("spilled", [False, True])
+def test_the_buffer_reaches_another_encoding_as_text(monkeypatch, spilled):
     raw = io.BytesIO()
     out = io.TextIOWrapper(raw, encoding="utf-16-le", newline="")
-    _spilled(monkeypatch).write_to(out)
+    _buffered(monkeypatch, spilled).write_to(out)
     assert raw.getvalue() == "".join(_PIECES).encode("utf-16-le")
 
 
-def test_a_buffer_in_memory_is_written_as_text():
-    raw = io.BytesIO()
-    out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-    fileio.Buffered(iter(_PIECES)).write_to(out)
-    assert raw.getvalue() == "".join(_PIECES).encode("utf-8")
+def test_pieces_read_back_from_the_file_are_whole_characters(monkeypatch):
+    monkeypatch.setattr(fileio, "SPILL_BYTES", 10)
+    text = "漢" * 400_000  # 1.2 MB: the file is read back in 1 MiB pieces, one ends mid-character
+    assert "".join(fileio.Buffered([text]).pieces()) == text
 
 
 def test_the_console_script_keeps_exit_codes_and_freezes_before_shutdown(monkeypatch, capsys):

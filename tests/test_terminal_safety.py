@@ -184,18 +184,14 @@ def test_strip_controls_shortcuts_are_the_substitution(text):
 @settings(max_examples=2000, derandomize=True, deadline=None)
 @given(st.lists(st.one_of(st.characters(), st.sampled_from(_PIECES + ["\xa0", "\x9f", "~"])),
                 max_size=12).map("".join))
-def test_clean_chunks_shortcut_is_strip_controls(text):
-    """clean_chunks passes a chunk with no control character as it is: only when
-    strip_controls would leave it so (its whole-chunk match, used from a length on, tried here
-    on every chunk, and on none)."""
+def test_clean_encoded_is_strip_controls(text):
+    """clean_encoded's look at the bytes passes a chunk as it is only when strip_controls would
+    leave it so, and cleans any other as strip_controls does."""
     from quarterly_cli import markup
 
-    chunks = [text, text + "\n" + text]
-    expected = [markup.strip_controls(chunk) for chunk in chunks]
-    for threshold in (0, len(text) + 1, 1 << 30):
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(markup, "_WHOLE_MATCH_FROM", threshold)
-            assert list(markup.clean_chunks(chunks)) == expected
+    chunks = [text, text + "\n" + text, "\x85" + text, text + "\xc2\x9f"]
+    expected = [markup.strip_controls(chunk).encode() for chunk in chunks]
+    assert list(markup.clean_encoded(chunks)) == expected
 
 
 @settings(max_examples=2000, derandomize=True, deadline=None)

@@ -750,12 +750,12 @@ def _per_item_json(result, fmt, options: Options, noticed: _Noticed) -> str:
 def _write(chunks, output: str | None, ansi: bool = False) -> None:
     """All or nothing: to a file through a renamed temporary file; to stdout once every piece
     has been rendered (so a bad record late in a big file leaves stdout empty). Every piece goes
-    through the control-character policy (`markup.clean_chunks`) on the way, except terminal
+    through the control-character policy (`markup.clean_encoded`) on the way, except terminal
     italics, whose text was cleaned before the escapes around it were added."""
-    from .markup import clean_chunks
+    from .markup import clean_encoded
 
     if not ansi:
-        chunks = clean_chunks(chunks)
+        chunks = clean_encoded(chunks)
     if output is not None:
         from .fileio import write_atomically
 

@@ -17,57 +17,61 @@ SPILL_BYTES = 8 << 20  # above this, buffered output moves to a temporary file
 
 
 class Buffered:
-    """Output pieces held until all of them were produced, so a failure half-way through a
-    conversion prints nothing; past SPILL_BYTES they are kept in a temporary file."""
+    """Output held until all of it was produced, so a failure half-way through a conversion
+    prints nothing; past SPILL_BYTES it is kept in a temporary file. It is held as UTF-8, the
+    bytes markup.clean_encoded gives (str pieces are encoded on the way in)."""
 
-    def __init__(self, chunks: Iterable[str]) -> None:
-        self._memory: list[str] = []
-        self._file = None
+    def __init__(self, chunks: Iterable[bytes | str]) -> None:
+        self._memory: list[bytes] = []
+        self._file: BinaryIO | None = None
         size = 0
         for chunk in chunks:  # any error raised while rendering propagates before output
+            data = chunk.encode() if isinstance(chunk, str) else chunk
             if self._file is not None:
-                self._file.write(chunk)
+                self._file.write(data)
                 continue
-            self._memory.append(chunk)
-            size += len(chunk)
+            self._memory.append(data)
+            size += len(data)
             if size > SPILL_BYTES:
                 import tempfile
 
-                self._file = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+                self._file = tempfile.TemporaryFile()
                 self._file.writelines(self._memory)
                 self._memory = []
 
-    def pieces(self) -> Iterator[str]:
+    def _data(self) -> Iterator[bytes]:
         if self._file is None:
             yield from self._memory
             return
         self._file.seek(0)
-        while piece := self._file.read(1 << 20):
-            yield piece
+        while data := self._file.read(1 << 20):
+            yield data
         self._file.close()
 
+    def pieces(self) -> Iterator[str]:
+        """The output as text (a piece read back from the file may end inside a character)."""
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for data in self._data():
+            yield decoder.decode(data)
+        yield decoder.decode(b"", final=True)
+
     def write_to(self, out: TextIO) -> None:
-        """Every piece to a text stream, then flushed. Spilled pieces are UTF-8 in the temporary
-        file already: when `out` writes UTF-8 without translating newlines, those bytes go to
-        its binary buffer as they are, not decoded and encoded again (13.6 MB of BibTeX from
-        10,000 real RIS records: ~50 -> ~18 ms)."""
+        """Everything to a text stream, then flushed: as bytes to its binary buffer when it
+        writes UTF-8 without translating newlines (they are encoded once, by clean_encoded, not
+        again by the stream), else as text in the stream's own encoding."""
         binary = getattr(out, "buffer", None)
-        if (self._file is None or binary is None or os.linesep != "\n"
-                or codecs.lookup(out.encoding).name != "utf-8"):
+        if binary is None or os.linesep != "\n" or codecs.lookup(out.encoding).name != "utf-8":
             for piece in self.pieces():
                 out.write(piece)
             out.flush()
             return
-        import shutil
-
         out.flush()
-        self._file.seek(0)  # flushes the text layer; its buffer is then at the start too
-        shutil.copyfileobj(self._file.buffer, binary, 1 << 20)
+        for data in self._data():
+            binary.write(data)
         binary.flush()
-        self._file.close()
 
 
-def write_atomically(path: str, chunks: Iterable[str]) -> None:
+def write_atomically(path: str, chunks: Iterable[str] | Iterable[bytes]) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file,
     and an error while rendering leaves any existing file untouched.
 
@@ -90,9 +94,9 @@ def write_atomically(path: str, chunks: Iterable[str]) -> None:
     except OSError as exc:
         raise QuarterlyError(f"Cannot write {path} ({exc.strerror}). Check the folder.") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:  # UTF-8: text is encoded here, bytes are already
             for chunk in chunks:
-                handle.write(chunk)
+                handle.write(chunk.encode() if isinstance(chunk, str) else chunk)
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
