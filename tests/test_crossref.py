@@ -175,8 +175,10 @@ def test_404(runner, crossref):
         ("", "application/json"),
         ('{"status": "ok", "message-type": "work-list", "message": {"items": []}}',
          "application/json"),
+        ('{"status": "ok", "message-type": "work", "message": {"DOI": "10.1111/1468-0009.99001",'
+         ' "type": "journal-article", "title": ["A half \\udc00 pair"]}}', "application/json"),
     ],
-    ids=["truncated", "html", "empty", "wrong-type"],
+    ids=["truncated", "html", "empty", "wrong-type", "lone-surrogate"],
 )
 def test_unusable_body_is_an_error_and_not_stored(runner, crossref, body, content_type):
     crossref.expect_request(PATH).respond_with_data(body, status=200, content_type=content_type)

@@ -6,6 +6,8 @@ import json
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quarterly_cli.errors import InputFormatError
 from quarterly_cli.formats import FORMATS
@@ -85,3 +87,48 @@ def test_abstracts_are_left_unread_only_for_the_native_styles(tmp_path, runner):
         assert result.exit_code == 0 and result.output == FORMATS[style].render(records)
     result = runner.invoke(main, ["cite", str(path), "-f", "ris"])
     assert "Background: why." in result.output  # a data format keeps the abstract
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\udc00\\ud800"])
+def test_a_lone_surrogate_escape_is_refused_with_its_line(tmp_path, runner, escape):
+    """JSON can escape half of a UTF-16 pair; no text holds it, and it would fail every write."""
+    from quarterly_cli.cli import main
+
+    path = tmp_path / "refs.json"
+    path.write_text('[{"id": "a", "type": "book", "title": "Fine"},\n'
+                    f' {{"id": "b", "type": "book", "title": "x{escape}y"}}]', "utf-8")
+    result = runner.invoke(main, ["cite", str(path), "-f", "bibtex"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"Error: {path}: item 2 (from line 2) holds the escape \\u")
+    assert result.stderr.count("\n") == 1
+
+
+def test_surrogate_pairs_and_escaped_backslashes_are_text(tmp_path, runner):
+    from quarterly_cli.cli import main
+
+    path = tmp_path / "refs.json"
+    path.write_text('[{"id": "a", "type": "book", "title": "x\\ud83d\\ude00y \\\\ud800"}]',
+                    "utf-8")
+    result = runner.invoke(main, ["cite", str(path), "-f", "csl-json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[0]["title"] == "x\U0001f600y \\ud800"
+
+
+_ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=6)  # surrogates included
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.recursive(_ANY_TEXT | st.integers(), lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(_ANY_TEXT, inner, max_size=3), max_leaves=8))
+def test_lone_surrogate_finds_what_utf8_cannot_encode(value):
+    from quarterly_cli.markup import lone_surrogate
+
+    source = json.dumps(value)  # ASCII: every surrogate written as an escape
+    try:
+        source.encode().decode()
+        json.dumps(value, ensure_ascii=False).encode()
+        encodable = True
+    except UnicodeEncodeError:
+        encodable = False
+    assert (lone_surrogate(value, source) is None) == encodable
+    assert (lone_surrogate(value) is None) == encodable

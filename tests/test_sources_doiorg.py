@@ -79,6 +79,10 @@ def test_hostile_csl_from_an_agency_is_plain_text(runner, services):
      "doi.org sent something that is not CSL-JSON (a landing page or a truncated answer). Try "
      "again later."),
     (500, "oops", "doi.org answered 500. Try again later."),
+    (200, '{"type": "dataset", "DOI": "10.5281/zenodo.9990001", "title": "Bad \\ud800 half"}',
+     "doi.org's answer holds the escape \\ud800, half of a UTF-16 surrogate pair without its "
+     "other half, which is no character. Try --source crossref, or report the record to its "
+     "registration agency."),
 ])
 def test_unusable_answers(runner, services, status, body, message):
     services.expect_request(f"/doi/{ZENODO}").respond_with_data(body, status=status)

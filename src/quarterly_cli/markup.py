@@ -59,6 +59,37 @@ def clean_encoded(chunks: Iterable[str]) -> Iterator[bytes]:
         yield data
 
 
+# A `\udXXX` escape of JSON that may be half of a UTF-16 surrogate pair (`\ud800`-`\udfff`).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(value: object, source: str | None = None, start: int = 0,
+                   end: int | None = None) -> str | None:
+    """The first lone surrogate in decoded JSON (`value`: its strings, keys included), as the
+    escape that made it (`\\ud800`), or None. JSON may escape half of a UTF-16 surrogate pair
+    without the other half; json gives it as a character that no text holds and UTF-8 cannot
+    encode, so that every write of it would fail. With `source`, the JSON text `value` was
+    decoded from (from `start` to `end`), text with no such escape (nearly all) is passed after
+    one search, without a walk through the value."""
+    if source is not None and not _SURROGATE_ESCAPE.search(source, start,
+                                                           len(source) if end is None else end):
+        return None
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found = _SURROGATE.search(item)
+            if found:
+                return f"\\u{ord(found.group()):04x}"
+        elif isinstance(item, dict):
+            stack += item.keys()
+            stack += item.values()
+        elif isinstance(item, list):
+            stack += item
+    return None
+
+
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps \\n and \\t)."""
     # Every match of _CONTROLS holds a character of _ANY_CONTROL (ESC is one), which no

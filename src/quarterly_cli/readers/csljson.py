@@ -337,6 +337,12 @@ def iter_items(handle: Readable, name: str) -> Iterator[Record]:
                 raise InputFormatError(
                     f"{name}: item {max(n, 1)} is nested too deeply to be a CSL item (at line "
                     f"{where(pos)[0]}). Check the file.") from None
+            bad = markup.lone_surrogate(value, buf, pos, end)
+            if bad:
+                raise InputFormatError(
+                    f"{name}: item {max(n, 1)} (from line {where(pos)[0]}) holds the escape {bad}, "
+                    "half of a UTF-16 surrogate pair without its other half, which is no "
+                    "character. Remove it, or write the character it was meant to be.")
             pos = end
             return value
 

@@ -72,6 +72,11 @@ def _message(response: http.Response, message_type: str, what: str) -> dict[str,
             or payload.get("message-type") != message_type
             or not isinstance(payload.get("message"), dict)):
         raise SourceError(f"Crossref's answer is not {what}. Try again later.")
+    bad = markup.lone_surrogate(payload["message"])
+    if bad:
+        raise SourceError(f"Crossref's answer holds the escape {bad}, half of a UTF-16 "
+                          "surrogate pair without its other half, which is no character. Try "
+                          "--source doi.org, or report the record to Crossref.")
     return payload["message"]
 
 

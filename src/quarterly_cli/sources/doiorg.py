@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from .. import doi as doi_mod
 from ..errors import NotFoundError, SourceError
+from ..markup import lone_surrogate
 from ..model import Record
 from . import http
 from .seam import Policy, Source, one_request_each
@@ -56,6 +57,11 @@ def fetch(doi: str, gate: http.Gate) -> Record:
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise SourceError("doi.org sent something that is not CSL-JSON (a landing page or a "
                           "truncated answer). Try again later.") from None
+    bad = lone_surrogate(item)
+    if bad:
+        raise SourceError(f"doi.org's answer holds the escape {bad}, half of a UTF-16 surrogate "
+                          "pair without its other half, which is no character. Try --source "
+                          "crossref, or report the record to its registration agency.")
     return record_from_csl(item, doi)
 
 
