@@ -74,9 +74,10 @@ def _message(response: http.Response, message_type: str, what: str) -> dict[str,
         raise SourceError(f"Crossref's answer is not {what}. Try again later.")
     bad = markup.lone_surrogate(payload["message"])
     if bad:
+        advice = "Try --source doi.org, or report" if message_type == "work" else "Report"
         raise SourceError(f"Crossref's answer holds the escape {bad}, half of a UTF-16 "
-                          "surrogate pair without its other half, which is no character. Try "
-                          "--source doi.org, or report the record to Crossref.")
+                          "surrogate pair without its other half, which is no character. "
+                          f"{advice} the record to Crossref.")
     return payload["message"]
 
 
