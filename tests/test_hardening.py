@@ -294,6 +294,74 @@ def test_stdin_text_reads_any_text_in_any_chunking(text, chunk):
     assert f"holds a NUL byte (line {line})" in str(caught.value)
 
 
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",))), head=st.integers(1, 8))
+def test_a_regular_file_reads_as_standard_input_does(tmp_path_factory, text, head):
+    """A regular file is read again from its start and decoded in one go (FileText._whole):
+    the same text, or the same first NUL, as the pieces standard input is read in."""
+    from unittest.mock import patch
+
+    from quarterly_cli import fileio
+    from quarterly_cli.errors import InputFormatError
+
+    path = tmp_path_factory.mktemp("whole") / "refs.ris"
+    path.write_bytes(text.encode("utf-8"))
+    with patch.object(fileio, "FILE_CHUNK", head), open(path, "rb") as raw:
+        stream = fileio.FileText(raw, "refs.ris")
+        expected = text.removeprefix("\ufeff")
+        try:
+            stream.head(head)
+            if "\0" not in text:
+                assert stream.read() == expected
+                assert stream.read() == ""
+                return
+            stream.read()
+        except InputFormatError as caught:  # from the head's pieces, or from the rest
+            line = expected[: expected.index("\0")].count("\n") + 1
+            assert str(caught) == (f"refs.ris holds a NUL byte (line {line}): it is not "
+                                   "text. Give a BibTeX, RIS or CSL-JSON file.")
+        else:
+            raise AssertionError("the NUL byte was not reported")
+
+
+def test_a_regular_file_read_whole_loses_its_byte_order_mark(tmp_path):
+    from unittest.mock import patch
+
+    from quarterly_cli import fileio
+
+    path = tmp_path / "refs.ris"
+    path.write_bytes("\ufeffTY  - JOUR\nTI  - Ødegård\nER  - \n".encode())
+    with patch.object(fileio, "FILE_CHUNK", 8), open(path, "rb") as raw:
+        stream = fileio.FileText(raw, "refs.ris")
+        assert stream.head(4) == "TY  "
+        assert stream.read() == "TY  - JOUR\nTI  - Ødegård\nER  - \n"
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"TY  - JOUR\n" * 3 + b"TI  - \xff\n" + b"AB  - \0\n",
+     "is not UTF-8 text (line 4). Save the file as UTF-8 and try again."),
+    (b"\xef\xbb\xbfTY  - JOUR\n" * 3 + b"AB  - \0\n" + b"TI  - \xe2\x80\n",
+     "holds a NUL byte (line 4): it is not text. Give a BibTeX, RIS or CSL-JSON file."),
+    (b"TY  - JOUR\n" * 3 + b"TI  - \xe2\x80",  # a character cut off at the end
+     "is not UTF-8 text (line 4). Save the file as UTF-8 and try again."),
+])
+def test_a_regular_file_reports_its_first_bad_bytes_after_its_head(tmp_path, data, message):
+    """Past the head, the first of a bad byte and a NUL is reported, with its line."""
+    from unittest.mock import patch
+
+    from quarterly_cli import fileio
+    from quarterly_cli.errors import InputFormatError
+
+    path = tmp_path / "refs.ris"
+    path.write_bytes(data)
+    with patch.object(fileio, "FILE_CHUNK", 8), open(path, "rb") as raw:
+        stream = fileio.FileText(raw, "refs.ris")
+        assert stream.head(8).startswith("TY  - ")
+        with pytest.raises(InputFormatError) as caught:
+            stream.read()
+    assert str(caught.value) == f"refs.ris {message}"
+
+
 @settings(max_examples=100, deadline=None)
 @given(before=st.integers(0, 3), after=st.integers(1, 3), indent=st.sampled_from([None, 0, 4]),
        one_item=st.booleans())

@@ -23,7 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quarterly_cli import markup
-from quarterly_cli.readers.ris import _LIST_TAGS, _scan
+from quarterly_cli.readers import ris
+from quarterly_cli.readers.ris import _LINE, _LIST_TAGS, _pieces, _scan
 
 
 class RispyParser(rispy.RisParser):
@@ -120,6 +121,21 @@ def test_scan_reads_what_rispy_reads(text: str) -> None:
 def test_scan_reads_what_rispy_reads_on_any_text(text: str) -> None:
     assert_same_as_rispy(text)
     assert_same_as_rispy("TY  - JOUR\n" + text + "\nER  - ")
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(ris_text, st.integers(0, 40))
+def test_scan_in_pieces_of_any_size_reads_what_rispy_reads(text: str, size: int) -> None:
+    """The scan matches lines a piece of the text at a time (`_pieces`): pieces of a few
+    characters end in any record, value or run of continuation lines."""
+    from unittest.mock import patch
+
+    assert [pair for start, end in _pieces(text) for pair in _LINE.findall(text, start, end)] \
+        == _LINE.findall(text)
+    with patch.object(ris, "_PIECE", size):
+        assert [pair for start, end in _pieces(text)
+                for pair in _LINE.findall(text, start, end)] == _LINE.findall(text)
+        assert_same_as_rispy(text)
 
 
 @pytest.mark.parametrize("text", [
