@@ -24,7 +24,7 @@ from itertools import islice
 from .. import markup
 from ..memo import Memo
 from ..model import Date, Name, Record, Section, split_pages
-from . import Options
+from . import BATCH, Options
 from ._fields import citation_keys
 
 # CSL type → entry type, for BibTeX and biblatex alike except where BIBTEX_TYPES says otherwise.
@@ -655,8 +655,6 @@ def entry(record: Record, key: str, options: Options, biblatex: bool) -> str:
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
-# Entries are joined in batches: one write per thousand entries, never the whole file at once.
-BATCH = 1000
 
 
 def write_iter(records: Iterable[Record], options: Options, biblatex: bool) -> Iterator[str]:

@@ -40,7 +40,7 @@ from ..readers.ris import (
     VERSIONED,
     read_type,
 )
-from . import Options
+from . import BATCH, Options
 
 _TAG_SHAPE = re.compile(r"[A-Z][A-Z0-9]")
 _LOOKS_LIKE_TAG = re.compile(r"<(?=[A-Za-z/])")
@@ -329,8 +329,6 @@ def _is_standard_number(text: str) -> bool:
     return bool(ISSN_SHAPE.fullmatch(text) or ISBN_SHAPE.fullmatch(text))
 
 
-# Records are joined in batches: one write per thousand records, never the whole file at once.
-BATCH = 1000
 
 
 def _record_text(record: Record) -> str:
