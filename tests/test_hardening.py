@@ -324,6 +324,26 @@ def test_a_regular_file_reads_as_standard_input_does(tmp_path_factory, text, hea
             raise AssertionError("the NUL byte was not reported")
 
 
+def test_a_file_bigger_than_whole_file_stops_at_its_first_bad_piece(tmp_path):
+    """Past WHOLE_FILE bytes a regular file is read in pieces, as a pipe is: junk after a good
+    head stops the read before the rest of the file is read."""
+    from unittest.mock import patch
+
+    from quarterly_cli import fileio
+    from quarterly_cli.errors import InputFormatError
+
+    path = tmp_path / "refs.ris"
+    good = b"TY  - JOUR\n" + b"N1  - a note\n" * 100_000  # more than the head's first piece
+    path.write_bytes(good + b"\xfe" * (8 << 20))
+    for limit, stops_early in ((1 << 20, True), (16 << 20, False)):
+        with patch.object(fileio, "WHOLE_FILE", limit), open(path, "rb") as raw:
+            stream = fileio.FileText(raw, "refs.ris")
+            assert stream.head(8) == "TY  - JO"
+            with pytest.raises(InputFormatError, match="not UTF-8 text \\(line 100002\\)"):
+                stream.read()
+            assert (raw.tell() < len(good) + (2 << 20)) is stops_early
+
+
 def test_a_regular_file_read_whole_loses_its_byte_order_mark(tmp_path):
     from unittest.mock import patch
 

@@ -117,6 +117,9 @@ def _umask() -> int:
 
 STDIN_CHUNK = 64 << 10
 FILE_CHUNK = 1 << 20  # a file is read in bigger pieces: no one waits on a terminal for them
+# A regular file up to this size is read whole (FileText._whole): one with junk after a good head
+# is read to its end before the junk is found, and costs at most this much to refuse.
+WHOLE_FILE = 64 << 20
 
 
 class StdinText:
@@ -228,15 +231,18 @@ class FileText(StdinText):
         return super().read(size)
 
     def _whole(self) -> str | None:
-        """The text of a regular file read again from its start in one read and decoded in one
-        go, or None when the file cannot seek (a pipe: read in pieces). The pieces and their
-        join touch twice the memory of the text, each page a fresh one that the kernel faults
-        in (~3.5 us a page here): on the 10,000 real RIS records of benchmarks/run.py (15 MB,
-        30 MB as text) the read took 17,300 page faults and ~72 ms of CPU in pieces, 11,700 and
-        ~45 ms so (medians of 6 fresh processes, /tmp/rd.py in the commit message). The first
-        bad bytes or NUL byte are reported as the pieces report them (the first in the file)."""
+        """The text of a regular file of up to WHOLE_FILE bytes, read again from its start in
+        one read and decoded in one go; None for a bigger file or one that cannot seek (a pipe),
+        read in pieces, which stop at the first bad bytes before the rest is read. The pieces
+        and their join touch twice the memory of the text, each page a fresh one that the
+        kernel faults in (~3.5 us a page here): on the 10,000 real RIS records of
+        benchmarks/run.py (15 MB, 30 MB as text) the read took 17,300 page faults and ~72 ms
+        of CPU in pieces, 11,700 and ~45 ms so (medians of 6 fresh processes,
+        /work/scratch/rd.py). The first bad bytes or NUL byte are reported as the pieces report
+        them (the first in the file)."""
         try:
-            if not stat.S_ISREG(os.fstat(self._raw.fileno()).st_mode):
+            info = os.fstat(self._raw.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > WHOLE_FILE:
                 return None
             self._raw.seek(0)
         except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError

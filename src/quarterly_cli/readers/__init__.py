@@ -93,7 +93,8 @@ def iter_path(path: str, kind: str | None = None) -> Iterator[Record]:
     as it is read (fileio.FileText): bytes that are not UTF-8, or a NUL, stop the run where they
     are, and a file whose first 64 KiB are not a document quarterly reads is refused before the
     rest is read — a 2 GB binary named `refs.ris` fails at once, in constant memory. CSL-JSON is
-    streamed item by item (libraries of 100,000 records); BibTeX and RIS are read whole."""
+    streamed item by item (libraries of 100,000 records); BibTeX and RIS are read whole (a
+    regular file of up to fileio.WHOLE_FILE bytes in one read, decoded in one go)."""
     from ..fileio import FileText
 
     try:
