@@ -684,7 +684,13 @@ def read(text: str, name: str) -> list[Record]:
         warn(f"{name}: {extra_ty} 'TY' line(s) inside a record (before its ER) were "
              "ignored; each record's first TY gives its type.")
     records = []
-    for n, (ty, tags, title) in enumerate(raw, 1):
+    # Each record's tables are let go of once it is built, taken from the end of the reversed
+    # list: their memory is reused for the records built after it instead of fresh pages.
+    raw.reverse()
+    n = 0
+    while raw:
+        ty, tags, title = raw.pop()
+        n += 1
         try:
             records.append(record_from_tags(ty, tags))
         except (DateError, ValueError) as exc:
