@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quarterly_cli.formats import _citeproc
+from quarterly_cli.formats import _citeproc, _text
 
 # Name words that begin or end particles (`van`, `d'`, `al-`), capitals, suffixes and the marks
 # the particle rules look for, joined by the separators they split on.
@@ -56,3 +56,16 @@ def test_parse_number_shortcut_is_parse_values(variable, text):
         prepared = prepared.replace("\u2013", "-")
     assert _citeproc._parse_number.__wrapped__(variable, text) == \
         _citeproc._parse_values(prepared)
+
+
+# Text made of styled-text markers, controls, spaces the sort keys split on, and letters.
+STYLED = st.text(st.sampled_from(
+    "aZé1 .:“”\u202f\u00a0\t\n\x01\x02\x03\x04\x05\x06\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17"
+    "\x18\x19\x1a\x7f\x85"), max_size=12)
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(STYLED)
+def test_to_plain_shortcut_is_the_marker_removal(text):
+    """`to_plain` returns a printable text as it is: what removing every marker makes of it."""
+    assert _text.to_plain(text) == _text._MARKER.sub("", text)

@@ -436,7 +436,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
 
 def to_plain(text: str) -> str:
-    return _MARKER.sub("", text)
+    # A printable text holds no marker (markers are C0 controls): most names and dates the
+    # in-text citations and sort keys read, returned without the regular expression's scan.
+    return text if text.isprintable() else _MARKER.sub("", text)
 
 
 def _marks(table: dict[str, str]):
