@@ -11,7 +11,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quarterly_cli.formats import _citeproc, _text
+from quarterly_cli.formats import _citeproc, _text, apa
+from quarterly_cli.model import Date, Name, Record
 
 # Name words that begin or end particles (`van`, `d'`, `al-`), capitals, suffixes and the marks
 # the particle rules look for, joined by the separators they split on.
@@ -69,3 +70,40 @@ STYLED = st.text(st.sampled_from(
 def test_to_plain_shortcut_is_the_marker_removal(text):
     """`to_plain` returns a printable text as it is: what removing every marker makes of it."""
     assert _text.to_plain(text) == _text._MARKER.sub("", text)
+
+
+FAMILY = st.sampled_from(["Brown", "van der Berg", "Yıldız", "O'Neil", "", "Ng", "Ø"])
+
+
+@st.composite
+def sorted_records(draw) -> Record:
+    """Records of the types and variables `apa._first_code` looks at: authors (none, literal,
+    more than twenty), a composer, dates of one to three parts, status, editors and pages."""
+    authors = tuple(
+        Name(literal="WHO") if draw(st.integers(0, 3)) == 0 else Name(family or "x", "Ann B.")
+        for family in draw(st.lists(FAMILY, max_size=23)))
+    parts = draw(st.lists(st.integers(1, 12), max_size=2))
+    issued = draw(st.sampled_from([None, Date(literal="Spring term"), Date.of(2020, *parts[:1]),
+                                   Date.of(-44, *parts[:1]), Date.of(1999, *parts)
+                                   if len(parts) < 2 else Date.of(1999, parts[0], parts[1])]))
+    return Record(
+        "A title", draw(st.sampled_from(["article-journal", "book", "paper-conference",
+                                         "webpage", "legal_case", "song", "report"])),
+        author=authors or None, issued=issued,
+        composer=(Name("Bach", "J. S."),) if draw(st.booleans()) else None,
+        status=draw(st.sampled_from([None, "in press", "forthcoming 2"])),
+        editor=(Name("Ed", "A"),) if draw(st.booleans()) else None,
+        page=draw(st.sampled_from([None, "1-9"])))
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(sorted_records())
+def test_first_code_shortcut_is_the_first_keys(record):
+    """`apa._first_code` makes the reference list's first sort keys as one string directly when
+    the authors stand first, and the authors' text: what `first_keys_code` makes of
+    `_first_keys`, and what the entry prints (`_listed_authors`)."""
+    keys, title = apa._first_keys(record, False, False, "printed")
+    code, title_found, listed = apa._first_code(record, False, "printed")
+    assert (code, title_found) == (apa.first_keys_code(keys), title)
+    if listed is not None:
+        assert listed == apa._listed_authors(record)

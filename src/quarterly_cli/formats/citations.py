@@ -115,9 +115,9 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
         dates.append(plain_date_short(record) or to_plain(apa.date_short(entry(i))))
     shown: list[int | None] = [None] * count
     initials = [False] * count
-    for i, family in enumerate(families):
-        if family is not None and len(by_family.get(family, ())) > 1 and \
-                names[i][0].literal is None:  # type: ignore[index]
+    for i, (first_family, listed) in enumerate(zip(families, names, strict=True)):
+        if first_family is not None and listed and listed[0].literal is None and \
+                len(by_family[first_family]) > 1:
             initials[i] = True
     forms: dict[tuple[int, int | None], tuple[str, str]] = {}
 
