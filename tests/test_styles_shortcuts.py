@@ -107,3 +107,17 @@ def test_first_code_shortcut_is_the_first_keys(record):
     assert (code, title_found) == (apa.first_keys_code(keys), title)
     if listed is not None:
         assert listed == apa._listed_authors(record)
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(st.one_of(NAME_TEXT, st.just(""), st.just("张")), st.one_of(NAME_TEXT, st.just(""),
+       st.just("伟")), st.sampled_from([None, "Jr.", "III", ""]),
+       st.sampled_from([None, "van", ""]), st.sampled_from([None, "de", ""]),
+       st.sampled_from([None, None, None, "", "WHO"]))
+def test_listed_name_shortcut_is_the_sort_and_bibliography_names(
+        family, given_name, suffix, dropping, particle, literal):
+    """`apa._listed_name_of` makes a name of a family and a given name alone directly: what
+    `_sort_name` (as a collation code) and `sort_order_name` (styled) make of it."""
+    name = Name(family or None, given_name or None, suffix, dropping, particle, literal)
+    assert apa._listed_name_of(name) == (_text.collation_code(apa._sort_name(name)),
+                                         apa._bibliography_name_of(name))

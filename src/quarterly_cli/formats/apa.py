@@ -50,6 +50,7 @@ from ._text import (
     Fields,
     collation_code,
     given_first_name,
+    is_romanesque,
     label_edition,
     month_day,
     parts,
@@ -195,7 +196,8 @@ def _listed(rendered: Sequence[str], truncated: bool, citation: bool, comma: boo
 
 
 def _bibliography_name_of(n: Name) -> str:
-    return rich(sort_order_name(n, ". ", ", "))
+    # rich_unique: this Memo keeps each name, which would only crowd `rich`'s cache
+    return rich_unique(sort_order_name(n, ". ", ", "))
 
 
 _bibliography_name: Memo[Name, str] = Memo(_bibliography_name_of, 1 << 15)
@@ -213,7 +215,20 @@ def sort_names(names: Sequence[Name], first_only: bool = False) -> str:
 def _listed_name_of(n: Name) -> tuple[str, str]:
     """An author's words as a sort key (see `_text.collation_code`), and the author as the
     reference list prints it: the reference list's order and its entries read both for every
-    listed author, so one lookup of the name gives both (see `_first_code`)."""
+    listed author, so one lookup of the name gives both (see `_first_code`).
+
+    A name of a family and a given name alone (no particle or suffix, in a Latin, Greek or
+    Cyrillic script: most) is `Family G. I.` and `Family, G. I.`, made here from its initials
+    without `_sort_name`'s and `sort_order_name`'s general paths: a first render's 13,767
+    distinct authors of 10,000 mixed records, ~290 -> ~205 ms (process time, three alternating
+    runs against main). A property test holds it to them."""
+    if n.literal is None:
+        p = parts(n)
+        if p.given and not p.dropping and not p.suffix and is_romanesque(n):
+            family = p.full_family()
+            given = initials(p.given, ". ")
+            # (an empty family or initials leaves a space, which the collation code ignores)
+            return collation_code(f"{family} {given}"), rich_unique(f"{family}, {given}")
     return collation_code(_sort_name(n)), _bibliography_name[n]
 
 
