@@ -121,3 +121,13 @@ def test_listed_name_shortcut_is_the_sort_and_bibliography_names(
     name = Name(family or None, given_name or None, suffix, dropping, particle, literal)
     assert apa._listed_name_of(name) == (_text.collation_code(apa._sort_name(name)),
                                          apa._bibliography_name_of(name))
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(st.integers(-9999, 9999).filter(bool), st.lists(st.integers(1, 12), max_size=2),
+       st.one_of(st.none(), st.integers(-9999, 9999).filter(bool)), st.booleans())
+def test_issued_year_shortcut_is_circa_and_year_text(year, more, end, circa):
+    """`apa.issued_year` returns a year of four digits alone as its digits: what `_circa` and
+    `year_text_apa` make of it."""
+    date = Date((year, *more[:1]), (end,) if end is not None else (), circa=circa)
+    assert apa.issued_year(date) == apa._circa(date) + apa.year_text_apa(date)
