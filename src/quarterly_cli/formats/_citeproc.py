@@ -161,15 +161,18 @@ def _split(text: str) -> tuple[list[str], list[str], list[bool]]:
 
 
 # What can make `rich` change a printable text: a quote, an apostrophe or a tag, or a space
-# before : ; ? ! » and a space after « (made narrow).
-_RICH_WORK = re.compile("['\"<“‘’”«]| [:;?!\u00bb]")
+# before : ; ? ! » and a space after « (made narrow). Two searches, each a plain scan, rather
+# than one of the alternation, which tries both branches at every character: on 10,000
+# titles 15 -> 10 ms (process time).
+_RICH_QUOTE = re.compile("['\"<“‘’”«]")
+_RICH_SPACE = re.compile(" [:;?!\u00bb]")
 
 
 def rich_unique(text: str, italic_context: bool = False, quoted_context: bool = False) -> str:
     """`rich` for a value seldom seen twice (a title, a page range): worked out without `rich`'s
     cache, which such values only fill (evicting the journal and publisher names it is for), and
     returned as it is when nothing in it can change (most titles)."""
-    if text.isprintable() and not _RICH_WORK.search(text):
+    if text.isprintable() and not _RICH_QUOTE.search(text) and not _RICH_SPACE.search(text):
         return text
     return _rich(text, italic_context, quoted_context)
 

