@@ -147,3 +147,21 @@ def test_names_by_neighbours_skips_only_titles_it_would_leave(texts):
         assert casing._names_by_neighbours(words) == fast
     finally:
         casing._NEIGHBOURLY = saved
+
+
+# Words of ASCII letters of every kind `_read_word` tells apart: particles, honorifics, series
+# nouns, Roman numerals, genus words, function words of either language, phrase heads, initials,
+# acronyms, internal capitals, minor and kept-lower words.
+LETTER_WORDS = ["von", "Von", "van", "de", "Dr", "Mount", "mr", "Part", "part", "Chapter", "IV",
+                "XI", "VIX", "IVa", "Genus", "subgenus", "der", "und", "Und", "les", "the", "The",
+                "of", "Of", "study", "Down", "down", "guinea", "A", "a", "I", "NHS", "mHealth",
+                "McDonald", "vitro", "Care", "care", "CARE", "vs", "et", "al", "in", "Vivo"]
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(st.one_of(st.sampled_from(LETTER_WORDS),
+                 st.text(alphabet="abcdeilmnostuvxIVXADNCH", min_size=1, max_size=8), WORD_TEXT))
+def test_a_word_of_letters_reads_as_the_general_path_reads_it(word):
+    """`_word_of` (with its shortcuts for ASCII letters alone and for bare numbers) gives the
+    `_Word` that `_read_word` gives."""
+    assert casing._word_of(word) == casing._read_word(word)
