@@ -237,8 +237,8 @@ class FileText(StdinText):
         and their join touch twice the memory of the text, each page a fresh one that the
         kernel faults in (~3.5 us a page here): on the 10,000 real RIS records of
         benchmarks/run.py (15 MB, 30 MB as text) the read took 17,300 page faults and ~72 ms
-        of CPU in pieces, 11,700 and ~45 ms so (medians of 6 fresh processes,
-        /work/scratch/rd.py). The first bad bytes or NUL byte are reported as the pieces report
+        of CPU in pieces, 11,700 and ~45 ms so (medians of 6 fresh processes, getrusage around
+        head() and read()). The first bad bytes or NUL byte are reported as the pieces report
         them (the first in the file)."""
         try:
             info = os.fstat(self._raw.fileno())
