@@ -159,18 +159,21 @@ class StdinText:
             text = self._decoder.decode(data, final=self._eof)
         except UnicodeDecodeError as exc:
             good = (pending + data)[: exc.start].decode("utf-8", "replace")
-            raise InputFormatError(
-                f"{self.name} is not UTF-8 text (line {self._line_at(good, len(good))}). "
-                f"{self.ADVICE[1]}.") from None
+            raise self._not_utf8(self._line_at(good, len(good))) from None
         if self._bom and text:
             self._bom = False
             text = text.removeprefix("\ufeff")
         nul = text.find("\0")
         if nul >= 0:
-            raise InputFormatError(
-                f"{self.name} holds a NUL byte (line {self._line_at(text, nul)}): it is not text. "
-                f"{self.ADVICE[0]}.")
+            raise self._nul_byte(self._line_at(text, nul))
         return text
+
+    def _not_utf8(self, line: int) -> InputFormatError:
+        return InputFormatError(f"{self.name} is not UTF-8 text (line {line}). {self.ADVICE[1]}.")
+
+    def _nul_byte(self, line: int) -> InputFormatError:
+        return InputFormatError(
+            f"{self.name} holds a NUL byte (line {line}): it is not text. {self.ADVICE[0]}.")
 
     def _more(self) -> bool:
         text = self._next()
@@ -253,13 +256,9 @@ class FileText(StdinText):
             text = codecs.utf_8_decode(memoryview(data)[: nul if nul >= 0 else len(data)],
                                        "strict", True)[0]
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise InputFormatError(
-                f"{self.name} is not UTF-8 text (line {line}). {self.ADVICE[1]}.") from None
+            raise self._not_utf8(data.count(b"\n", 0, exc.start) + 1) from None
         if nul >= 0:
-            line = data.count(b"\n", 0, nul) + 1
-            raise InputFormatError(
-                f"{self.name} holds a NUL byte (line {line}): it is not text. {self.ADVICE[0]}.")
+            raise self._nul_byte(data.count(b"\n", 0, nul) + 1)
         self._text, self._eof, self._taken = "", True, True
         return text.removeprefix("\ufeff")
 
