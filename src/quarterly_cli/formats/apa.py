@@ -1372,13 +1372,22 @@ YEAR_SORTED = frozenset((
     "patent", "report", "review", "review-book", "thesis"))
 
 
+_DAY_SORTED_IF = frozenset((*EDITORIAL, "issue", "page", "volume"))
+
+
+def _year_sorted(record: Record, present: frozenset[str]) -> bool:
+    """Whether the reference list sorts the record by its year alone (`present`: its
+    present_variables): most types, and a conference paper published in a book or journal."""
+    return record.type in YEAR_SORTED or (
+        record.type == "paper-conference" and not present.isdisjoint(_DAY_SORTED_IF))
+
+
 def _date_sort(record: Record) -> tuple:
     issued = record.dates.get("issued")
     if issued is None or not issued.parts:
         return UNDEFINED
     parts_ = issued.parts
-    if record.type in YEAR_SORTED or (record.type == "paper-conference" and not present_variables(
-            record).isdisjoint((*EDITORIAL, "issue", "page", "volume"))):
+    if _year_sorted(record, present_variables(record)):
         parts_ = parts_[:1]
     return (0, (*parts_, 0, 0)[:3])
 
@@ -1452,7 +1461,6 @@ def first_keys_code(keys: tuple) -> str:
 
 _DATE_ZERO = 0x100 + 10_000  # a date part n is chr(_DATE_ZERO + n): -9999 to 9999 in one char
 _NO_PART = chr(_DATE_ZERO)
-_DAY_SORTED_IF = frozenset((*EDITORIAL, "issue", "page", "volume"))  # see `_date_sort`
 
 
 def _first_code(record: Record, keep_case: bool, printed_title: str | None
@@ -1477,8 +1485,7 @@ def _first_code(record: Record, keep_case: bool, printed_title: str | None
                 date = "1"
             else:
                 year, month, day = (*issued.parts, 0, 0)[:3]
-                if record.type in YEAR_SORTED or record.type == "paper-conference" and \
-                        not present.isdisjoint(_DAY_SORTED_IF):
+                if _year_sorted(record, present):
                     date = f"0{chr(_DATE_ZERO + year)}{_NO_PART}{_NO_PART}"
                 else:
                     date = f"0{chr(_DATE_ZERO + year)}{chr(_DATE_ZERO + month)}" \
