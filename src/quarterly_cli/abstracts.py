@@ -11,6 +11,7 @@ colon stays text. PubMed's RIS and MEDLINE exports put every section in one para
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import markup
 from .model import Section
@@ -41,17 +42,21 @@ _LABEL_WORDS = frozenset(w for label in LABELS for w in re.findall(r"[a-z]+", la
 
 _WORD = re.compile(r"[^\W\d_]+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-# An all-capital heading ends in a capital or `)` just before its `: ` (`_CAPS_HEAD`).
-_CAPS_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ)")
+# What follows the first capital of an all-capital heading (`_CAPS_HEAD`).
+_CAPS_FOLLOW = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ ,&/()-")
 
 
 def _is_label(text: str) -> bool:
     return _known(text) or (text.isupper() and len(text) > 2)
 
 
+@lru_cache(maxsize=1 << 10)  # a library's abstracts use a few dozen headings
 def _known(text: str) -> bool:
-    words = _WORD.findall(text.casefold())
-    return text.casefold() in LABELS or (bool(words) and all(w in _LABEL_WORDS for w in words))
+    folded = text.casefold()
+    if folded in LABELS:
+        return True
+    words = _WORD.findall(folded)
+    return bool(words) and all(w in _LABEL_WORDS for w in words)
 
 
 def sections_from_text(text: str) -> tuple[Section, ...]:
@@ -75,7 +80,9 @@ def sections_from_line(text: str) -> tuple[Section, ...]:
     tests/test_ris_shortcuts.py holds the two to the same answer."""
     if ": " not in text:
         return (Section(None, (text,)),) if text else ()
-    return _sections_of([text])
+    # One paragraph's pieces are all headed, or one unheaded piece: none joins another
+    # (_sections_of), so each is a section.
+    return tuple([Section(label, (body,)) for label, body in _split_caps(text)])
 
 
 def _sections_of(paragraphs: list[str]) -> tuple[Section, ...]:
@@ -101,8 +108,9 @@ def _split_caps(paragraph: str) -> list[tuple[str | None, str]]:
     if ": " not in paragraph:
         return [(None, paragraph)]
     # All-capital headings split the paragraph only when one opens it; the others are looked
-    # for only then (most paragraphs with a `: ` have none at their start).
-    first = _CAPS_HEAD.match(paragraph) if _may_have_caps_head(paragraph) else None
+    # for only then. One opens it only if its second character can follow the first capital:
+    # most paragraphs with a `: ` (`Background: …`) are ruled out without a match.
+    first = _CAPS_HEAD.match(paragraph) if paragraph[1:2] in _CAPS_FOLLOW else None
     if first and _is_label(first.group(1)):
         heads = [first] + [m for m in _at_sentences(paragraph, 0, _CAPS_HEAD, 1)
                            if _is_label(m.group(1))]
@@ -155,16 +163,6 @@ def _at_sentences(paragraph: str, start: int, head: re.Pattern[str],
                 found.append(match)
         colon = paragraph.find(": ", colon + 2)
     return found
-
-
-def _may_have_caps_head(paragraph: str) -> bool:
-    """Whether some `: ` follows a capital or `)`, as `_CAPS_HEAD` needs (in folded text)."""
-    colon = paragraph.find(": ", 1)
-    while colon > 0:
-        if paragraph[colon - 1] in _CAPS_END:
-            return True
-        colon = paragraph.find(": ", colon + 2)
-    return False
 
 
 def _label(text: str) -> str:
