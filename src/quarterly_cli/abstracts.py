@@ -122,7 +122,10 @@ def _split_caps(paragraph: str) -> list[tuple[str | None, str]]:
                 out.append((_label(head.group(1)), body))
         return out
     lead = _HEAD.match(paragraph)
-    if lead and _known(lead.group(1)) and paragraph[lead.end():].strip():
+    # The heading's match ends after all the white space that follows it (`\s+`, the characters
+    # str.strip takes), so text follows it exactly when the match ends before the paragraph
+    # does: no copy of the rest to strip.
+    if lead and lead.end() < len(paragraph) and _known(lead.group(1)):
         # A paragraph that opens with a known heading may hold the next sections too, as one-line
         # formats write them (RIS `AB  - Background: … Methods: …`): split at known headings that
         # follow the end of a sentence.
