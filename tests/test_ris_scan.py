@@ -138,6 +138,15 @@ def test_scan_in_pieces_of_any_size_reads_what_rispy_reads(text: str, size: int)
         assert_same_as_rispy(text)
 
 
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.text(st.characters(max_codepoint=127)), st.text(max_size=20))
+def test_abstract_lines_read_what_rispy_reads(text: str, more: str) -> None:
+    """An ASCII `AB` value is tested for controls through its bytes (`_CONTROL_NUL`), any other
+    value by str.isprintable: both fold what markup.one_line folds."""
+    assert_same_as_rispy(f"TY  - JOUR\nAB  - {text}\nER  - ")
+    assert_same_as_rispy(f"TY  - JOUR\nAB  - {text}\n{more}\nN2  - {text}\nER  - ")
+
+
 @pytest.mark.parametrize("text", [
     "",
     "TY  - JOUR\nTI  - A\n  continued\nKW  - x\n y\n\nER  - \n",

@@ -123,8 +123,12 @@ _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 # Every line in one pass of one pattern: a tag line with the tags files hold (`AB  - text`) as
-# (tag, value), any other line as ("", line), which `_scan` then tests as rispy does.
-_LINE = re.compile(r"^(?:([A-Z][A-Z0-9])  -.?)?(.*)", re.MULTILINE)
+# (tag, value), any other line as ("", line), which `_scan` then tests as rispy does. The tag is
+# one branch or an empty one (`(?:…|)`) rather than an optional group (`(?:…)?`), which re
+# matches through its general repeat, a context allocated and freed per line: the same pairs,
+# and the scan of benchmarks/run.py's synthetic records-10000.ris 1,396M -> 1,338M instructions
+# (callgrind).
+_LINE = re.compile(r"^(?:([A-Z][A-Z0-9])  -.?|)(.*)", re.MULTILINE)
 
 
 # Characters of text matched per findall call (`_pieces`): the (tag, value) pairs of a whole
@@ -132,6 +136,10 @@ _LINE = re.compile(r"^(?:([A-Z][A-Z0-9])  -.?)?(.*)", re.MULTILINE)
 # kernel faults in. 10,000 real records (benchmarks/run.py): 20,100 -> 13,600 page faults,
 # ~440 -> ~375 ms of CPU for the scan (medians of 6 fresh processes).
 _PIECE = 1 << 18
+
+# An ASCII text's controls (C0 and DEL, the only characters of ASCII that str.isprintable
+# refuses) mapped to NUL, every other byte to itself: see _scan.
+_CONTROL_NUL = bytes.maketrans(bytes([*range(32), 127]), bytes(33))
 
 
 def _pieces(text: str) -> Iterator[tuple[int, int]]:
@@ -213,8 +221,14 @@ def _scan(text: str) -> tuple[list[tuple[str, _Tags, str | None]], list[str], in
                 if title is None and (last_tag == "TI" or last_tag == "T1") and last.strip():
                     title = last
                 # markup.one_line, inlined; `PB  -` with nothing after it says nothing (a later
-                # PB may)
-                if not last.isprintable() or "  " in last:
+                # PB may). An abstract in ASCII (the longest values, most of a file's text) is
+                # looked at through its bytes, one translation (~8 instructions a character)
+                # instead of str.isprintable's table look-up (~23): the scan of the synthetic
+                # records-10000.ris 1,338M -> 1,240M instructions, of real-10000.ris 1,985M ->
+                # 1,913M with the change to _LINE (callgrind). Other values are short: the test
+                # would cost more than it saves. tests/test_ris_scan.py holds it to rispy.
+                if (0 in last.encode().translate(_CONTROL_NUL) if last_tag == "AB" and
+                        last.isascii() else not last.isprintable()) or "  " in last:
                     last = " ".join(strip_controls(last).split())
                 if last:
                     if last_tag == "AU" or last_tag == "A1":
