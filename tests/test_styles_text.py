@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from quarterly_cli.formats import FORMATS, Options, apa
 from quarterly_cli.formats._citeproc import (
+    RICH_CHANGES,
+    _unchanged_by_rich,
     glue,
     initials,
     italic,
@@ -211,6 +213,20 @@ def test_bibliography_order_is_the_sort_on_all_keys(records):
     expected = sorted(range(len(records)), key=lambda i: (
         apa.sort_key(records[i], False), apa._later_keys(records[i], False, None)))
     assert apa.bibliography_order(records, False) == expected
+
+
+# What `_unchanged_by_rich` looks for, and what comes near it.
+RICH_MARKED = st.lists(st.sampled_from(
+    ["a", "é", "1", " ", ":", ";", "?", "!", "«", "»", "'", "’", "‘", '"', "“", "”", "<", ">",
+     "\x01", "\x7f", "\u00a0", ".", ",", "-"]), max_size=12).map("".join)
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(st.one_of(TEXT, RICH_MARKED))
+def test_unchanged_by_rich_is_the_pattern(text):
+    """The plain-text test of `rich_unique` (`in` scans) is the pattern's search."""
+    assert _unchanged_by_rich(text) == (text.isprintable()
+                                        and not RICH_CHANGES.search(text))
 
 
 @settings(max_examples=500, deadline=None)
