@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import groupby
 
 from ..memo import Memo
@@ -1350,18 +1350,54 @@ def _serial_entry(record: Record, title: str, year_suffix: str,
         when = f"({year}, {detail})" if detail else f"({year})"
     else:
         when = f"(n.d.-{year_suffix})" if year_suffix else "(n.d.)"
-    journal = variables["container-title"]
-    if is_english(variables.get("language")):
-        journal = title_case(journal)
-    volume, issue = variables.get("volume"), variables.get("issue")
-    numbers = (italic(rich(number("volume", volume))) + LEAF_END if volume else "") + (
-        f"({rich(number('issue', issue))})" if issue else "")
     article, page = variables.get("number"), variables.get("page")
     where = ("Article " + rich(number("number", article)) if article
              else rich_unique(number("page", page)) if page else "")
-    source = join(", ", [italic(rich(journal, True)), numbers, where])
+    source = _serial_source(variables["container-title"], is_english(variables.get("language")),
+                            variables.get("volume"), variables.get("issue"), where)
     head = join(". ", [who, when, rich_unique(title), source])
     return _closed(head, variables)
+
+
+def _serial_source(journal: str, english: bool, volume: str | None, issue: str | None,
+                   where: str) -> str:
+    """An article's source, `*Journal*, *12*(3), 45–67`: `join(", ", [journal, numbers, where])`
+    of the journal and the numbers as printed once per distinct value (`_journals`,
+    `_numbers`), each with the comma that follows it glued already. `glue` looks only at the
+    end of what it follows, and a piece glued to its comma ends in a space, which no later
+    glue reaches past; a property test holds it to the join."""
+    journal, journal_comma = _journals[english][journal]
+    numbers, numbers_comma = _numbers[volume, issue]
+    rest = numbers_comma + where if where else numbers  # (a comma glued to nothing is "")
+    return journal_comma + rest if rest else journal
+
+
+def _comma_glued(printed: str) -> tuple[str, str]:
+    """A piece of `_serial_entry`'s source, and the same followed by the `, ` that joins it
+    to the next (`glue`)."""
+    return printed, glue(printed, ", ") if printed else ""
+
+
+def _journal_of(journal: str, english: bool) -> tuple[str, str]:
+    """An article's journal as `_serial_entry` prints it: italic, in title case in English."""
+    return _comma_glued(italic(rich(title_case(journal) if english else journal, True)))
+
+
+def _numbers_of(numbers: tuple[str | None, str | None]) -> tuple[str, str]:
+    """An article's volume and issue as `_serial_entry` prints them: `*12*(3)`."""
+    volume, issue = numbers
+    return _comma_glued((italic(rich(number("volume", volume))) + LEAF_END if volume else "")
+                        + (f"({rich(number('issue', issue))})" if issue else ""))
+
+
+# A library's articles share a few journals and volume and issue numbers: each is printed once
+# (`title_case`'s, `rich`'s and `number`'s caches looked up, the pieces glued once), not once
+# per article: the entries of 3,000 mixed records (1,950 articles), warm (callgrind), 193.8M ->
+# 165.4M instructions. The journals by whether the article is in English.
+_journals: tuple[Memo[str, tuple[str, str]], Memo[str, tuple[str, str]]] = (
+    Memo(partial(_journal_of, english=False), 1 << 12),
+    Memo(partial(_journal_of, english=True), 1 << 12))
+_numbers: Memo[tuple[str | None, str | None], tuple[str, str]] = Memo(_numbers_of, 1 << 14)
 
 
 # --- order and disambiguation ----------------------------------------------------------------
