@@ -215,6 +215,32 @@ def test_bibliography_order_is_the_sort_on_all_keys(records):
     assert apa.bibliography_order(records, False) == expected
 
 
+# Variables the later sort keys may read, each present or not.
+LATER_VARIABLES = st.dictionaries(st.sampled_from(
+    ["container-title", "volume", "volume-title", "reviewed-genre", "reviewed-title", "archive",
+     "archive_collection", "archive_location", "archive-place", "language", "publisher"]),
+    st.sampled_from(["3", "IV", "Vol. 2", "Archives", "en", "de", "“Q”", "x"]), max_size=4)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(title=st.one_of(st.just(""), TEXT, MARKED), kind=st.sampled_from(
+           ["article-journal", "book", "chapter", "report", "webpage", "post", "review",
+            "review-book", "interview", "paper-conference", "bill", "legal_case", "thesis"]),
+       variables=LATER_VARIABLES, reviewed=st.booleans(), event=st.booleans(),
+       original=st.booleans(), keep_case=st.booleans(),
+       title_text=st.one_of(st.none(), st.just(""), TEXT, MARKED))
+def test_the_later_keys_of_a_title_alone_are_the_macros(title, kind, variables, reviewed, event,
+                                                        original, keep_case, title_text):
+    """`apa._later_keys` keys a record with no volume, review or archive by its printed title
+    without the `title` macro: the same keys as `_later_keys_general`."""
+    rec = Record(title, kind, variables=variables,
+                 names={"reviewed-author": (Name("Roe", "A"),)} if reviewed else None,
+                 dates={**({"event-date": Date.of(2020, 5)} if event else {}),
+                        **({"original-date": Date.of(1899)} if original else {})})
+    assert apa._later_keys(rec, keep_case, title_text) == apa._later_keys_general(
+        rec, keep_case, title_text)
+
+
 # What `_unchanged_by_rich` looks for, and what comes near it.
 RICH_MARKED = st.lists(st.sampled_from(
     ["a", "é", "1", " ", ":", ";", "?", "!", "«", "»", "'", "’", "‘", '"', "“", "”", "<", ">",
