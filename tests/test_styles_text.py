@@ -215,6 +215,14 @@ def test_bibliography_order_is_the_sort_on_all_keys(records):
     assert apa.bibliography_order(records, False) == expected
 
 
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(st.one_of(TEXT, MARKED), st.one_of(TEXT, MARKED))
+def test_the_collation_code_of_two_texts_a_space_apart_is_theirs_joined(first, second):
+    """What `apa._listed_name_of` makes an author's sort key of: the family name's code and
+    the initials' code, each looked up once."""
+    assert collation_code(f"{first} {second}") == collation_code(first) + collation_code(second)
+
+
 # Variables the later sort keys may read, each present or not.
 LATER_VARIABLES = st.dictionaries(st.sampled_from(
     ["container-title", "volume", "volume-title", "reviewed-genre", "reviewed-title", "archive",

@@ -227,12 +227,16 @@ def _listed_name_of(n: Name) -> tuple[str, str]:
         if p.given and not p.dropping and not p.suffix and is_romanesque(n):
             family = p.full_family()
             given = initials(p.given, ". ")
-            # (an empty family or initials leaves a space, which the collation code ignores)
-            return collation_code(f"{family} {given}"), rich_unique(f"{family}, {given}")
+            # collation_code(f"{family} {given}"), from each half's code: the code of two texts
+            # a space apart is the two codes one after the other (the words are coded one by
+            # one), and a library's authors share family names and initials (a first render's
+            # 13,773 distinct authors of 10,000 mixed records, ~1,000 family names)
+            return _collation[family] + _collation[given], rich_unique(f"{family}, {given}")
     return collation_code(_sort_name(n)), _bibliography_name[n]
 
 
 _listed_name: Memo[Name, tuple[str, str]] = Memo(_listed_name_of, 1 << 15)
+_collation: Memo[str, str] = Memo(collation_code, 1 << 14)
 
 
 @lru_cache(maxsize=1 << 15)
