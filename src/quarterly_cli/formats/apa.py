@@ -1498,6 +1498,7 @@ def _later_keys(record: Record, keep_case: bool, title_text: str | None) -> tupl
 
 
 def _later_keys_general(record: Record, keep_case: bool, title_text: str | None) -> tuple:
+    """`_later_keys` of any record, from the macros the keys print."""
     e = Entry(record, keep_case, title=title_text)
     return (_defined(title(e)), _defined(e.peek("volume")), *_later_dates(record),
             _defined(source_archive(e)))
