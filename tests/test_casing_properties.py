@@ -100,8 +100,13 @@ NAMED_TITLES = st.lists(st.sampled_from(
     min_size=3, max_size=12).map(" ".join)
 
 
+# A container's or publisher's words, some in markup (read as plain text).
+TEXT_WORDS = st.one_of(NAME_WORDS, st.sampled_from(["<i>Health</i>", "<b>Care</b>",
+                                                    "<i>Stone</i>", "<sup>Young</sup>"]))
+
+
 @settings(max_examples=1000, deadline=None)
-@given(NAMED_TITLES, PEOPLE, PEOPLE, st.lists(NAME_WORDS, max_size=6).map(" ".join), NAME_WORDS)
+@given(NAMED_TITLES, PEOPLE, PEOPLE, st.lists(TEXT_WORDS, max_size=6).map(" ".join), TEXT_WORDS)
 def test_a_record_s_sentence_case_is_that_of_its_names_as_text(title, authors, editors,
                                                                container, publisher):
     """`record_sentence_case` reads each person's name through a cache of what it vouches for;

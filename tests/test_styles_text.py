@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from quarterly_cli.formats import FORMATS, Options, apa
 from quarterly_cli.formats._citeproc import (
+    RICH_CHANGES,
+    _unchanged_by_rich,
     glue,
     initials,
     italic,
@@ -213,6 +215,54 @@ def test_bibliography_order_is_the_sort_on_all_keys(records):
     assert apa.bibliography_order(records, False) == expected
 
 
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(st.one_of(TEXT, MARKED), st.one_of(TEXT, MARKED))
+def test_the_collation_code_of_two_texts_a_space_apart_is_theirs_joined(first, second):
+    """What `apa._listed_name_of` makes an author's sort key of: the family name's code and
+    the initials' code, each looked up once."""
+    assert collation_code(f"{first} {second}") == collation_code(first) + collation_code(second)
+
+
+# Variables the later sort keys may read, each present or not.
+LATER_VARIABLES = st.dictionaries(st.sampled_from(
+    ["container-title", "volume", "volume-title", "reviewed-genre", "reviewed-title", "archive",
+     "archive_collection", "archive_location", "archive-place", "language", "publisher"]),
+    st.sampled_from(["3", "IV", "Vol. 2", "Archives", "en", "de", "“Q”", "x"]), max_size=4)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(title=st.one_of(st.just(""), TEXT, MARKED), kind=st.sampled_from(
+           ["article-journal", "book", "chapter", "report", "webpage", "post", "review",
+            "review-book", "interview", "paper-conference", "bill", "legal_case", "thesis"]),
+       variables=LATER_VARIABLES, reviewed=st.booleans(), event=st.booleans(),
+       original=st.booleans(), keep_case=st.booleans(),
+       title_text=st.one_of(st.none(), st.just(""), TEXT, MARKED))
+def test_the_later_keys_of_a_title_alone_are_the_macros(title, kind, variables, reviewed, event,
+                                                        original, keep_case, title_text):
+    """`apa._later_keys` keys a record with no volume, review or archive by its printed title
+    without the `title` macro: the same keys as `_later_keys_general`."""
+    rec = Record(title, kind, variables=variables,
+                 names={"reviewed-author": (Name("Roe", "A"),)} if reviewed else None,
+                 dates={**({"event-date": Date.of(2020, 5)} if event else {}),
+                        **({"original-date": Date.of(1899)} if original else {})})
+    assert apa._later_keys(rec, keep_case, title_text) == apa._later_keys_general(
+        rec, keep_case, title_text)
+
+
+# What `_unchanged_by_rich` looks for, and what comes near it.
+RICH_MARKED = st.lists(st.sampled_from(
+    ["a", "é", "1", " ", ":", ";", "?", "!", "«", "»", "'", "’", "‘", '"', "“", "”", "<", ">",
+     "\x01", "\x7f", "\u00a0", ".", ",", "-"]), max_size=12).map("".join)
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(st.one_of(TEXT, RICH_MARKED))
+def test_unchanged_by_rich_is_the_pattern(text):
+    """The plain-text test of `rich_unique` (`in` scans) is the pattern's search."""
+    assert _unchanged_by_rich(text) == (text.isprintable()
+                                        and not RICH_CHANGES.search(text))
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(TEXT, MARKED), st.booleans(), st.booleans())
 def test_rich_without_its_cache_is_rich(text, italic_context, quoted_context):
@@ -249,22 +299,45 @@ def test_text_output_has_no_control_characters(title, family, given_name, contai
     assert citation([record(title, family, given_name, container, kind)], "apa").startswith("(")
 
 
-@settings(max_examples=200, deadline=None)
-@given(title=TEXT, container=TEXT, families=st.lists(TEXT, min_size=1, max_size=23),
-       volume=st.sampled_from(["", "3", "12-13", "IV"]), page=st.sampled_from(
-           ["", "1-9", "e1365", "725-53", "S10-S16"]), article=st.sampled_from(["", "e0262"]),
+# Volumes and issues, some printed as nothing, as markers alone or ending in a mark.
+SERIAL_NUMBERS = st.sampled_from(["", "3", "12-13", "IV", "\x01", "<i></i>", "3,", "2.",
+                                  "Suppl. 1", "“4”"])
+# (A volume or issue of control characters alone prints an empty `*…*` or `()` on the fast path
+# and nothing on the general one, as before the journals and numbers were printed once each.)
+PRINTED_NUMBERS = SERIAL_NUMBERS.filter(lambda value: value != "\x01")
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(title=TEXT, container=st.one_of(TEXT, MARKED),
+       families=st.lists(TEXT, min_size=1, max_size=23), volume=PRINTED_NUMBERS,
+       issue=PRINTED_NUMBERS, page=st.sampled_from(["", "1-9", "e1365", "725-53", "S10-S16", "\x01"]),
+       article=st.sampled_from(["", "e0262"]),
        kind=st.sampled_from(sorted(apa.FAST_SERIAL_TYPES)), month=st.integers(1, 12),
        language=st.sampled_from(["", "en", "de"]), doi=st.booleans())
 def test_the_fast_path_for_articles_prints_what_the_macros_print(
-        title, container, families, volume, page, article, kind, month, language, doi):
-    """`apa._serial_entry` skips the macros that print nothing for an article: it must print
-    exactly what the general path prints."""
+        title, container, families, volume, issue, page, article, kind, month, language, doi):
+    """`apa._serial_entry` skips the macros that print nothing for an article, and prints each
+    journal, volume and issue once: it must print exactly what the general path prints."""
     rec = Record(title or "t", kind, author=tuple(Name(f or "x", "Ann") for f in families),
                  container_title=container or "J", issued=Date.of(2020, month), volume=volume,
-                 page=page, number=article, language=language, DOI="10.1/x" if doi else None,
-                 URL="https://example.org/x")
+                 issue=issue, page=page, number=article, language=language,
+                 DOI="10.1/x" if doi else None, URL="https://example.org/x")
     assert rec.type in apa.FAST_SERIAL_TYPES
     assert apa.entry(rec, Options(keep_case=True)) == general_path(rec)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(journal=st.one_of(TEXT, MARKED), english=st.booleans(),
+       volume=st.one_of(st.none(), SERIAL_NUMBERS, MARKED), issue=st.one_of(
+           st.none(), SERIAL_NUMBERS, MARKED), where=st.one_of(st.just(""), MARKED))
+def test_an_article_s_source_is_its_pieces_joined(journal, english, volume, issue, where):
+    """`apa._serial_source` (the journal and the numbers printed once per distinct value, glued
+    to their commas) is the join of the pieces `_serial_entry` printed for every article."""
+    numbers = (italic(rich(number("volume", volume))) + apa.LEAF_END if volume else "") + (
+        f"({rich(number('issue', issue))})" if issue else "")
+    printed = italic(rich(title_case(journal) if english else journal, True))
+    assert apa._serial_source(journal, english, volume, issue, where) == apa.join(
+        ", ", [printed, numbers, where])
 
 
 def general_path(rec: Record) -> str:

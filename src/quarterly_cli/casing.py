@@ -640,13 +640,15 @@ def sentence_case(
     converted and carried no case protection, so proper nouns outside the lexicon may have been
     lowered.
     """
-    return _sentence_case(title, language, (), names)
+    return _sentence_case(title, language, (), map(_vouch, filter(None, names)))
 
 
 def _sentence_case(title: str, language: str | None, people: Iterable[Sequence[Name]],
-                   other_text: Iterable[str]) -> tuple[str, bool]:
+                   vouched: Iterable[tuple[Iterable[str], tuple[Phrase, ...]]]
+                   ) -> tuple[str, bool]:
     """`sentence_case`, with the record's names as lists of `Name` (`people`, each read once per
-    distinct name, `_person_vouches`) and as other text (`other_text`)."""
+    distinct name, `_person_vouches`) and what its other text vouches for (`vouched`: `_vouch`
+    of each text, read only when the title is converted)."""
     if not _is_english(language):
         return title, False
     read = _read(title)
@@ -664,11 +666,9 @@ def _sentence_case(title: str, language: str | None, people: Iterable[Sequence[N
             more, runs = _person_vouches[name]
             singles.update(more)
             phrases.extend(runs)
-    for text in other_text:
-        if text:
-            found, runs = _vouch(text)
-            singles.update(found)
-            phrases.extend(runs)
+    for found, runs in vouched:
+        singles.update(found)
+        phrases.extend(runs)
     singles.discard("")
     keep, lower = _kept_by_context(words, phrases)
     keep.update(read.protected)
@@ -873,17 +873,43 @@ _person_vouches: Memo[Name, tuple[frozenset[str], tuple[Phrase, ...]]] = Memo(
     _person_vouches_of, 1 << 15)
 
 
+# The record's text besides its people's names that vouches for proper nouns in its title.
+_VOUCHING = ("container-title", "collection-title", "publisher", "event-title")
+
+
+def _vouching_values(record: Record) -> Iterator[str]:
+    """The container, series, publisher and event names a record holds, read lazily (only a
+    title that is converted asks for them)."""
+    variables = record.variables
+    for var in _VOUCHING:
+        value = variables.get(var)
+        if value:
+            yield value
+
+
 def _record_texts(record: Record) -> Iterator[str]:
     """The other text of a record that vouches for proper nouns in its title (besides its
-    people's names): the container, series and publisher names, read lazily (only a title that
-    is converted asks for them)."""
-    for var in ("container-title", "collection-title", "publisher", "event-title"):
-        value = record.get(var)
-        if value:
-            yield markup.plain(value)
+    people's names), as plain text."""
+    return map(markup.plain, _vouching_values(record))
+
+
+def _text_vouches_of(value: str) -> tuple[Iterable[str], tuple[Phrase, ...]]:
+    """What `_vouch` finds in a container, series, publisher or event name (its plain text)."""
+    text = markup.plain(value)
+    if not text:
+        return (), ()
+    found, runs = _vouch(text)
+    return tuple(found), runs
+
+
+# Per distinct value: journals, books and publishers recur across a library, and each was made
+# plain text, split and read word by word (or looked up in `_names_in`'s cache) for every
+# converted title.
+_text_vouches: Memo[str, tuple[Iterable[str], tuple[Phrase, ...]]] = Memo(
+    _text_vouches_of, 1 << 12)
 
 
 def record_sentence_case(record: Record) -> tuple[str, bool]:
     """`sentence_case` of a record's title, with its language and its names."""
     return _sentence_case(record.title, record.language, record.names.values(),
-                          _record_texts(record))
+                          map(_text_vouches.__getitem__, _vouching_values(record)))

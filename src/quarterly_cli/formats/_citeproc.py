@@ -161,18 +161,32 @@ def _split(text: str) -> tuple[list[str], list[str], list[bool]]:
 
 
 # What can make `rich` change a printable text: a quote, an apostrophe or a tag, or a space
-# before : ; ? ! » and a space after « (made narrow). Two searches, each a plain scan, rather
-# than one of the alternation, which tries both branches at every character: on 10,000
-# titles 15 -> 10 ms (process time).
-_RICH_QUOTE = re.compile("['\"<“‘’”«]")
-_RICH_SPACE = re.compile(" [:;?!\u00bb]")
+# before : ; ? ! » and a space after « (made narrow).
+RICH_CHANGES = _Lazy("['\"<“‘’”«]| [:;?!\u00bb]")
+
+
+def _unchanged_by_rich(text: str) -> bool:
+    """Whether `rich` returns the text as it is: printable, and `RICH_CHANGES` is not found in
+    it. Looked for with `in` (a memchr-like scan per character looked for) rather than the
+    pattern, which sre tries at every character through its class, on the title and the page
+    range of every reference, most of which hold none of them (the entries of 3,000 mixed
+    records, warm, callgrind: 207.5M -> 193.8M instructions); the curly quotes are looked for
+    only in text that is not ASCII, a space before a mark only in text that holds the mark. A
+    property test holds it to the pattern."""
+    if not text.isprintable() or "'" in text or '"' in text or "<" in text:
+        return False
+    if not text.isascii() and ("“" in text or "‘" in text or "’" in text or "”" in text
+                               or "«" in text or " \u00bb" in text):
+        return False
+    return not (":" in text and " :" in text or ";" in text and " ;" in text
+                or "?" in text and " ?" in text or "!" in text and " !" in text)
 
 
 def rich_unique(text: str, italic_context: bool = False, quoted_context: bool = False) -> str:
     """`rich` for a value seldom seen twice (a title, a page range): worked out without `rich`'s
     cache, which such values only fill (evicting the journal and publisher names it is for), and
     returned as it is when nothing in it can change (most titles)."""
-    if text.isprintable() and not _RICH_QUOTE.search(text) and not _RICH_SPACE.search(text):
+    if _unchanged_by_rich(text):
         return text
     return _rich(text, italic_context, quoted_context)
 
