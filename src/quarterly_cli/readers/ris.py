@@ -402,8 +402,8 @@ def _issued(values: dict[str, list[str]], leftover: dict[str, list[str]]) -> Dat
 
 
 # A library's records share their few hundred years and months: each spelling is read once
-# (~9 us a record's PY and DA before, records-10000.ris). Date is immutable and nothing here
-# warns, so a kept answer is the answer.
+# (scan + build of records-10000.ris 3,014M -> 2,968M instructions, callgrind). Date is
+# immutable and nothing here warns, so a kept answer is the answer.
 @lru_cache(maxsize=1 << 12)
 def _issued_of(py_text: str | None, y1_text: str | None,
                da_text: str | None) -> tuple[Date | None, tuple[tuple[str, str], ...]]:
