@@ -1388,10 +1388,13 @@ def _journal_of(journal: str, english: bool) -> tuple[str, str]:
 
 
 def _numbers_of(numbers: tuple[str | None, str | None]) -> tuple[str, str]:
-    """An article's volume and issue as `_serial_entry` prints them: `*12*(3)`."""
+    """An article's volume and issue as `_serial_entry` prints them: `*12*(3)`. A number that
+    prints as nothing (control characters alone) is left out, as the macros leave it out."""
     volume, issue = numbers
-    return _comma_glued((italic(rich(number("volume", volume))) + LEAF_END if volume else "")
-                        + (f"({rich(number('issue', issue))})" if issue else ""))
+    volume = rich(number("volume", volume)) if volume else ""
+    issue = rich(number("issue", issue)) if issue else ""
+    return _comma_glued((italic(volume) + LEAF_END if volume else "")
+                        + (f"({issue})" if issue else ""))
 
 
 # A library's articles share a few journals and volume and issue numbers: each is printed once
