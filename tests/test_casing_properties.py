@@ -115,7 +115,8 @@ def test_a_record_s_sentence_case_is_that_of_its_names_as_text(title, authors, e
     record = Record(title, "chapter", author=tuple(authors), editor=tuple(editors),
                     container_title=container or None, publisher=publisher or None)
     names = [casing._person_text(n) for role in record.names.values() for n in role]
-    names += casing._record_texts(record)
+    names += [markup.plain(value) for value in map(record.get, (
+        "container-title", "collection-title", "publisher", "event-title")) if value]
     assert casing.record_sentence_case(record) == sentence_case(
         title, language=record.language, names=names)
 

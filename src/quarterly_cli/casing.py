@@ -887,12 +887,6 @@ def _vouching_values(record: Record) -> Iterator[str]:
             yield value
 
 
-def _record_texts(record: Record) -> Iterator[str]:
-    """The other text of a record that vouches for proper nouns in its title (besides its
-    people's names), as plain text."""
-    return map(markup.plain, _vouching_values(record))
-
-
 def _text_vouches_of(value: str) -> tuple[Iterable[str], tuple[Phrase, ...]]:
     """What `_vouch` finds in a container, series, publisher or event name (its plain text)."""
     text = markup.plain(value)
