@@ -40,6 +40,12 @@ _NO_CONTROL_BYTES = bytes(b for b in range(256) if b in (9, 10) or 32 <= b != 12
 _C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
 
 
+def nul_table(chars: bytes) -> bytes:
+    """A bytes.translate table that maps `chars` to NUL and every other byte to itself: one
+    translation of an ASCII text's bytes, then `0 in`, finds any of them at once."""
+    return bytes.maketrans(chars, bytes(len(chars)))
+
+
 def clean_encoded(chunks: Iterable[str]) -> Iterator[bytes]:
     """Output on its way to a file or a terminal, as UTF-8, with any control character a writer
     let through removed (escape sequences whole, by strip_controls), newlines and tabs kept: the

@@ -87,13 +87,8 @@ RICH_FIELDS = (("title-short", "shorttitle"), ("event-title", "eventtitle"),
 _URL_ESCAPE = re.compile(r"\\(?=[_#%&~$])")
 
 
-def _nul_table(chars: bytes) -> bytes:
-    """A bytes.translate table that maps `chars` to NUL and every other byte to itself."""
-    return bytes.maketrans(chars, bytes(len(chars)))
-
-
 # The ASCII characters _safe_url acts on: controls, backslashes and braces.
-_URL_ACTED_ON_TABLE = _nul_table(bytes([*range(32), 127]) + b"\\{}")
+_URL_ACTED_ON_TABLE = markup.nul_table(bytes([*range(32), 127]) + b"\\{}")
 
 
 def safe_url(value: str, ascii_only: bool = False) -> str:
@@ -343,7 +338,7 @@ def _edtf(date: Date) -> str:
 # The ASCII characters that strip_controls, escape_latex or to_latex act on: the controls other
 # than tab and newline, the ten LaTeX specials, `<` (markup) and `` ` `` (in every ligature it is
 # in), each mapped to NUL and every other byte to itself.
-_ACTED_ON_TABLE = _nul_table(bytes([*range(9), *range(11, 32), 127]) + b"\\{}&%$#_~^<`")
+_ACTED_ON_TABLE = markup.nul_table(bytes([*range(9), *range(11, 32), 127]) + b"\\{}&%$#_~^<`")
 
 
 def _plain(value: str) -> bool:
@@ -653,8 +648,6 @@ def entry(record: Record, key: str, options: Options, biblatex: bool) -> str:
     if "@" in body:  # rare: one look at the whole body instead of one per value
         body = ",\n".join([_protected(line) if "@" in line else line for line in lines])
     return f"@{kind}{{{key},\n{body}\n}}\n"
-
-
 
 
 def write_iter(records: Iterable[Record], options: Options, biblatex: bool) -> Iterator[str]:

@@ -329,8 +329,6 @@ def _is_standard_number(text: str) -> bool:
     return bool(ISSN_SHAPE.fullmatch(text) or ISBN_SHAPE.fullmatch(text))
 
 
-
-
 def _record_text(record: Record) -> str:
     return _text(lines(record)) + "\nER  - \n"
 

@@ -139,7 +139,7 @@ _PIECE = 1 << 18
 
 # An ASCII text's controls (C0 and DEL, the only characters of ASCII that str.isprintable
 # refuses) mapped to NUL, every other byte to itself: see _scan.
-_CONTROL_NUL = bytes.maketrans(bytes([*range(32), 127]), bytes(33))
+_CONTROL_NUL = markup.nul_table(bytes([*range(32), 127]))
 
 
 def _pieces(text: str) -> Iterator[tuple[int, int]]:
