@@ -206,3 +206,16 @@ def test_folded_text_is_its_own_folding(text):
     assert markup.folded(text) == (text.isprintable() and text == plain)
     assert markup.squash_space(text) == plain
     assert markup.one_line(text) == " ".join(markup.strip_controls(text).split())
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.lists(st.one_of(st.characters(), st.characters(codec=None, categories=["Cs"]),
+                          st.sampled_from(_PIECES + ["\xa0", "\x9f", "\xc2", "~", "\x08",
+                                                     "\x0b", "\x1f", " "])),
+                max_size=12).map("".join))
+def test_has_control_is_the_search(text):
+    """has_control's look at the bytes (the BibTeX writer's test before strip_controls) says
+    what the search for one control character says, on any text (lone surrogates too)."""
+    from quarterly_cli import markup
+
+    assert markup.has_control(text) == (markup._ANY_CONTROL.search(text) is not None)

@@ -644,9 +644,13 @@ def record_from_tags(ty_text: str, tags: _Tags) -> Record:
     abstract = values["AB"].pop(0) if "AB" in values else first_of("N2")
     keywords = values.pop("KW", None) or []
     affiliation = values.pop("AD", None) or []
-    for tag, rest in values.items():  # what no variable took, in the order the tags came
-        if rest:
-            leftover.setdefault(tag, []).extend(rest)
+    # What no variable took, in the order the tags came. A record whose tags were all read
+    # (every record of the synthetic records-10000.ris) is told by any() over the lists,
+    # without a loop over its ~12 emptied tags in Python: ~2k instructions a record.
+    if any(values.values()):
+        for tag, rest in values.items():
+            if rest:
+                leftover.setdefault(tag, []).extend(rest)
     custom: dict[str, Any] = {}
     if "genre" in variables:
         csl_type = preprint_type(csl_type, variables["genre"])
