@@ -1534,6 +1534,10 @@ def first_keys_code(keys: tuple) -> str:
 
 _DATE_ZERO = 0x100 + 10_000  # a date part n is chr(_DATE_ZERO + n): -9999 to 9999 in one char
 _NO_PART = chr(_DATE_ZERO)
+# A year's date key (a year alone, or a date sorted by its year), made once per distinct year
+# rather than from the date's parts for every record: a library spans few years.
+_year_code: Memo[int, str] = Memo(lambda year: f"0{chr(_DATE_ZERO + year)}{_NO_PART}{_NO_PART}",
+                                  1 << 15)
 
 
 def _first_code(record: Record, keep_case: bool, printed_title: str | None
@@ -1554,15 +1558,15 @@ def _first_code(record: Record, keep_case: bool, printed_title: str | None
             codes, texts = zip(*map(_listed_name.__getitem__, shown), strict=True)
             listed = _listed(texts, truncated, False, shown[-1].literal is None)
             issued = record.dates.get("issued")
-            if issued is None or not issued.parts:
+            parts_ = issued.parts if issued is not None else ()
+            if not parts_:
                 date = "1"
+            elif len(parts_) == 1 or _year_sorted(record, present):
+                date = _year_code[parts_[0]]
             else:
-                year, month, day = (*issued.parts, 0, 0)[:3]
-                if _year_sorted(record, present):
-                    date = f"0{chr(_DATE_ZERO + year)}{_NO_PART}{_NO_PART}"
-                else:
-                    date = f"0{chr(_DATE_ZERO + year)}{chr(_DATE_ZERO + month)}" \
-                           f"{chr(_DATE_ZERO + day)}"
+                year, month, day = (*parts_, 0)[:3]
+                date = f"0{chr(_DATE_ZERO + year)}{chr(_DATE_ZERO + month)}" \
+                       f"{chr(_DATE_ZERO + day)}"
             status = record.variables.get("status", "")
             return "".join((
                 "0", *codes, "\x00",
