@@ -130,7 +130,7 @@ WORD_TEXT = st.one_of(st.sampled_from(WORDS + PUNCTUATED), st.text(max_size=12).
 @settings(max_examples=2000, deadline=None)
 @given(WORD_TEXT, st.booleans())
 def test_only_a_capitalised_word_can_be_lowered(word, at_start):
-    """`_sentence_case` looks only at words `_Word.capitalised` says are: `_lower_word` leaves
+    """`_convert` (sentence case) looks only at words `_Word.capitalised` says are: `_lower_word` leaves
     every other word as it is, whatever the names it is given."""
     if not casing._word[word].capitalised:
         assert casing._lower_word(word, at_start, frozenset()) == word
