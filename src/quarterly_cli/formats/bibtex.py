@@ -359,10 +359,16 @@ def _plain(value: str) -> bool:
 def _text(value: str) -> str:
     if value.isalnum() or _plain(value):  # `15`, `Blomberg`: no control, special or ligature
         return value
-    # has_control rather than strip_controls' own first check (str.isprintable): the values
-    # that come here hold a special, a ligature or a non-ASCII character, and the long ones
-    # (abstracts) are read at less cost. The BibTeX write stage of real-10000.ris (callgrind):
-    # str.isprintable's 94M instructions -> 66M for the bytes (encoding, translation, C1 search).
+    return _escaped(value)
+
+
+def _escaped(value: str) -> str:
+    """A value that is not `_plain`, without controls and with LaTeX's specials escaped. Its
+    controls are looked for with has_control rather than strip_controls' own first check
+    (str.isprintable): the values that come here hold a special, a ligature or a non-ASCII
+    character, and the long ones (abstracts) are read at less cost. The BibTeX write stage of
+    real-10000.ris (callgrind): str.isprintable's 94M instructions -> 66M for the bytes
+    (encoding, translation, C1 search)."""
     return markup.escape_latex(markup.strip_controls(value) if markup.has_control(value)
                                else value)
 
@@ -371,9 +377,7 @@ def _rich(value: str) -> str:
     if _plain(value):
         return value
     if "<" not in value:
-        # no markup (most titles): to_latex escapes it as _text does
-        return markup.escape_latex(markup.strip_controls(value) if markup.has_control(value)
-                                   else value)
+        return _escaped(value)  # no markup (most titles): to_latex escapes it as _text does
     return markup.to_latex(markup.strip_controls(value))
 
 
