@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import sys
 
@@ -260,6 +259,7 @@ def _json_text(data) -> str:
     """JSON for stdout. json.dumps escapes C0 controls but, with ensure_ascii=False, writes DEL
     and the C1 controls (U+0080-U+009F; U+009B is a CSI to many terminals) as they are: those
     are escaped too, so no value reaches the terminal as a control character."""
+    import json
     import re
 
     text = json.dumps(data, ensure_ascii=False, indent=2)

@@ -28,7 +28,6 @@ item with quarterly's extra keys (structured `abstract`, `policy-points`, `updat
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -157,6 +156,16 @@ def _int_part(value: Any, what: str) -> int:
     raise DateError(f"{what} {value!r} is not a number")
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """`calendar.monthrange(year, month)[1]` (proleptic Gregorian), without importing calendar:
+    callgrind, start-up of a conversion, ~1.6 M instructions."""
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return _MONTH_DAYS[month] + (month == 2 and leap)
+
+
 def check_parts(parts: tuple[int, ...]) -> tuple[int, ...]:
     """Validate (year[, month[, day]]); returns them, or raises DateError saying what is wrong."""
     if not 1 <= len(parts) <= 3:
@@ -166,10 +175,8 @@ def check_parts(parts: tuple[int, ...]) -> tuple[int, ...]:
         raise DateError(f"year {year} is out of range")
     if len(parts) > 1 and not 1 <= parts[1] <= 12:
         raise DateError(f"month {parts[1]} is not 1-12")
-    if len(parts) > 2:
-        last = calendar.monthrange(year if year > 0 else 2000, parts[1])[1]
-        if not 1 <= parts[2] <= last:
-            raise DateError(f"day {parts[2]} does not exist in {year}-{parts[1]:02d}")
+    if len(parts) > 2 and not 1 <= parts[2] <= days_in_month(year if year > 0 else 2000, parts[1]):
+        raise DateError(f"day {parts[2]} does not exist in {year}-{parts[1]:02d}")
     return parts
 
 

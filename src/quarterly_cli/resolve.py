@@ -19,7 +19,6 @@ Errors stay typed: each identifier ends with a Record or a QuarterlyError, never
 from __future__ import annotations
 
 import os
-import queue
 from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -212,6 +211,7 @@ class Resolver:
         """One round: each source in `work` gets its identifiers at once (a thread per source;
         the source spreads them over its own connections). Events come back on this thread, where
         the store may be used, as they arrive."""
+        import queue
         from concurrent.futures import ThreadPoolExecutor
 
         from .sources.http import Cancelled
