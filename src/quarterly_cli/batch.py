@@ -26,8 +26,12 @@ from .sources import AUTO
 T = TypeVar("T")
 
 
+# Every dataclass on the start-up path has a docstring: for one without, dataclasses writes one
+# from inspect.signature (callgrind, ~0.25 M instructions of start-up each).
 @dataclass
 class Item:
+    """One reference as given, and its records or its error."""
+
     reference: str
     records: Iterable[Record] = ()  # a list, or a lazy reader for a big file (read once)
     error: QuarterlyError | None = None
@@ -35,12 +39,16 @@ class Item:
 
 @dataclass(frozen=True)
 class FailedItem:
+    """A reference that failed, and why."""
+
     reference: str
     error: QuarterlyError
 
 
 @dataclass
 class Result:
+    """Every reference of a call, in input order."""
+
     items: list[Item]
 
     @property

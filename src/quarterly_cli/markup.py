@@ -163,6 +163,8 @@ def one_line(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Span:
+    """A run of rich text with the CSL styles in force."""
+
     text: str
     styles: frozenset[str] = frozenset()
 

@@ -59,6 +59,8 @@ Progress = Callable[[int, int], None]  # (done, total) network lookups
 
 @dataclass(frozen=True, slots=True)
 class Reference:
+    """What one reference names: an identifier, a file, standard input or the bundled article."""
+
     text: str  # as the user wrote it, for messages
     identifier: Identifier | None = None
     path: str | None = None  # a file of records (BibTeX, RIS, CSL-JSON)
@@ -100,6 +102,8 @@ def parse_reference(text: str) -> Reference:
 
 @dataclass
 class Resolver:
+    """Records for references: locally (`local`) or from the network sources (`fetch`)."""
+
     offline: bool = False
     refresh: bool = False
     source: str = AUTO  # `auto` (every source, in registry order) or one registry name

@@ -38,6 +38,8 @@ CSL = "csl"  # a CSL style, through citeproc-py
 
 @dataclass(frozen=True, slots=True)
 class Options:
+    """How a format writes: markup of reference styles, sentence case, LaTeX accents."""
+
     markup: str = "text"  # text | html | markdown | ansi (terminal italics)
     keep_case: bool = False
     ascii: bool = False  # BibTeX/BibLaTeX: LaTeX accents instead of UTF-8
@@ -45,6 +47,9 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class Format:
+    """One entry of the registry: a data format or a reference style, and the module that
+    writes it."""
+
     name: str
     module: str
     description: str
