@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from .errors import BadReferenceError, QuarterlyError, UsageError
 from .model import Record
@@ -37,9 +37,9 @@ class Item:
     error: QuarterlyError | None = None
 
 
-@dataclass(frozen=True)
-class FailedItem:
-    """A reference that failed, and why."""
+class FailedItem(NamedTuple):
+    """A reference that failed, and why. A NamedTuple rather than a frozen dataclass, as
+    model.Name: its class costs start-up ~0.6 M instructions rather than ~3 M (callgrind)."""
 
     reference: str
     error: QuarterlyError
