@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quarterly_cli.links import Relation, Update
 from quarterly_cli.model import (
     DATE_VARS,
     NAME_ROLES,
@@ -15,9 +16,7 @@ from quarterly_cli.model import (
     FieldError,
     Name,
     Record,
-    Relation,
     Section,
-    Update,
     days_in_month,
     record_from_dict,
     validate,

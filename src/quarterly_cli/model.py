@@ -32,9 +32,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .lazy import lazy_pattern
+
+if TYPE_CHECKING:
+    from .links import Relation, Update
 
 # --- CSL 1.0.2 vocabulary --------------------------------------------------------------------
 
@@ -432,38 +435,6 @@ class Section:
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
-
-
-@dataclass(frozen=True, slots=True)
-class Update:
-    """A notice about a work: correction, retraction, expression of concern, new version, …
-
-    `direction` is `updated-by` (this record is corrected/retracted by the notice `DOI`) or
-    `update-to` (this record is itself the notice, about the work `DOI`). `source` says who
-    asserts it (`publisher`, `retraction-watch`, `pubmed`).
-    """
-
-    type: str
-    DOI: str
-    direction: str
-    date: Date | None = None
-    label: str | None = None
-    source: str | None = None
-    record_id: str | None = None  # Retraction Watch's record number
-    PMID: str | None = None  # PubMed's notice, for notices that come from PubMed
-
-    @property
-    def issued(self) -> tuple[int, ...]:
-        return self.date.parts if self.date else ()
-
-
-@dataclass(frozen=True, slots=True)
-class Relation:
-    """A Crossref `relation` (`is-preprint-of`, `has-preprint`, `is-version-of`, …)."""
-
-    type: str
-    id: str
-    id_type: str = "doi"
 
 
 def _names_arg(value: Any) -> tuple[Name, ...]:
@@ -978,6 +949,8 @@ def _sections(value: Any, key: str) -> tuple[Section, ...]:
 def _updates(value: Any, key: str) -> tuple[Update, ...]:
     if value is None:
         return ()
+    from .links import Update
+
     if not isinstance(value, list):
         raise FieldError(key, "must be a list")
     out = []
@@ -1001,6 +974,8 @@ def _updates(value: Any, key: str) -> tuple[Update, ...]:
 def _relations(value: Any, key: str) -> tuple[Relation, ...]:
     if value is None:
         return ()
+    from .links import Relation
+
     if not isinstance(value, list):
         raise FieldError(key, "must be a list")
     out = []
@@ -1019,5 +994,5 @@ def validate(record: Record) -> Record:
     return record_from_dict(record.to_dict())
 
 
-__all__ = ["Date", "DateError", "FieldError", "Name", "Record", "Relation", "Section", "Update",
-           "record_from_dict", "split_pages", "validate"]
+__all__ = ["Date", "DateError", "FieldError", "Name", "Record", "Section", "record_from_dict",
+           "split_pages", "validate"]
