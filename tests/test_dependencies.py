@@ -54,7 +54,8 @@ def test_the_package_imports_only_declared_dependencies_and_the_standard_library
 # (to suggest a long option for any short one it meets) and, for help, shutil (the terminal's
 # width).
 _DEFERRED = ("json", "urllib.parse", "ipaddress", "queue", "calendar", "html", "html.entities",
-             "tempfile", "shutil", "random", "quarterly_cli.links")
+             "tempfile", "shutil", "random", "quarterly_cli.links",
+             "quarterly_cli.appending")
 
 
 @pytest.mark.parametrize("args", [

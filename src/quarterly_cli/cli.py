@@ -508,7 +508,7 @@ def _appending(append: bool, output: str | None, fmt, as_json: bool, in_text: bo
     if as_json or in_text:
         raise UsageError(f"--append cannot be combined with {'--json' if as_json else '--in-text'}: "
                          "it adds entries in a format quarterly reads back.")
-    from .fileio import Appending
+    from .appending import Appending
 
     return Appending.read(output, fmt.name)
 
