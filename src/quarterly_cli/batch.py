@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
 from .errors import BadReferenceError, QuarterlyError, UsageError
@@ -26,15 +25,21 @@ from .sources import AUTO
 T = TypeVar("T")
 
 
-# Every dataclass on the start-up path has a docstring: for one without, dataclasses writes one
-# from inspect.signature (callgrind, ~0.25 M instructions of start-up each).
-@dataclass
+# Item and Result are plain classes rather than dataclasses, as are resolve's Resolver and
+# _Chain: nothing compares or prints them, and making the four dataclasses cost every start-up
+# ~8 M instructions (callgrind; dataclasses compiles each generated method). Every dataclass
+# left on the start-up path has a docstring: for one without, dataclasses writes one from
+# inspect.signature (~0.25 M each).
 class Item:
     """One reference as given, and its records or its error."""
 
-    reference: str
-    records: Iterable[Record] = ()  # a list, or a lazy reader for a big file (read once)
-    error: QuarterlyError | None = None
+    __slots__ = ("reference", "records", "error")
+
+    def __init__(self, reference: str, records: Iterable[Record] = (),
+                 error: QuarterlyError | None = None) -> None:
+        self.reference = reference
+        self.records = records  # a list, or a lazy reader for a big file (read once)
+        self.error = error
 
 
 class FailedItem(NamedTuple):
@@ -45,11 +50,13 @@ class FailedItem(NamedTuple):
     error: QuarterlyError
 
 
-@dataclass
 class Result:
     """Every reference of a call, in input order."""
 
-    items: list[Item]
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
 
     @property
     def records(self) -> list[Record]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -101,17 +100,17 @@ def parse_reference(text: str) -> Reference:
     return Reference(text, identifier=found, bundled=is_bundled(found))
 
 
-@dataclass
 class Resolver:
-    """Records for references: locally (`local`) or from the network sources (`fetch`)."""
+    """Records for references: locally (`local`) or from the network sources (`fetch`). A plain
+    class, not a dataclass (batch.Item says why)."""
 
-    offline: bool = False
-    refresh: bool = False
-    source: str = AUTO  # `auto` (every source, in registry order) or one registry name
-    _store: Store | None = None
-    _gates: dict[str, Gate] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
+    def __init__(self, offline: bool = False, refresh: bool = False, source: str = AUTO,
+                 _store: Store | None = None) -> None:
+        self.offline = offline
+        self.refresh = refresh
+        self.source = source  # `auto` (every source, in registry order) or one registry name
+        self._store = _store
+        self._gates: dict[str, Gate] = {}
         if self.offline and self.refresh:
             raise UsageError("--offline and --refresh contradict each other: choose one.")
         if self.source not in choices():
@@ -331,15 +330,17 @@ def merge(record: Record, other: Record) -> Record:
     return record.with_(**changes) if changes else record
 
 
-@dataclass
 class _Chain:
-    """One identifier's way through the sources."""
+    """One identifier's way through the sources (a plain class: batch.Item says why)."""
 
-    identifier: Identifier
-    todo: list[Source]  # sources not yet asked, in order
-    record: Record | None = None
-    failures: list[tuple[Source, QuarterlyError]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # why the record is incomplete
+    __slots__ = ("identifier", "todo", "record", "failures", "notes")
+
+    def __init__(self, identifier: Identifier, todo: list[Source]) -> None:
+        self.identifier = identifier
+        self.todo = todo  # sources not yet asked, in order
+        self.record: Record | None = None
+        self.failures: list[tuple[Source, QuarterlyError]] = []
+        self.notes: list[str] = []  # why the record is incomplete
 
     def next(self) -> Source | None:
         """The source to ask next, or None when the chain is settled."""
