@@ -27,7 +27,8 @@ from quarterly_cli.check import (
 )
 from quarterly_cli.formats import FORMATS
 from quarterly_cli.identifiers import Identifier
-from quarterly_cli.model import Date, Name, Record, Update
+from quarterly_cli.links import Update
+from quarterly_cli.model import Date, Name, Record
 from quarterly_cli.notices import FAIL_ON, LEVELS
 
 ORIGINAL = Record(

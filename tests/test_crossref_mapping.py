@@ -11,7 +11,8 @@ import pytest
 from quarterly_cli import markup
 from quarterly_cli.casing import sentence_case
 from quarterly_cli.errors import SourceError
-from quarterly_cli.model import Relation, validate
+from quarterly_cli.links import Relation
+from quarterly_cli.model import validate
 from quarterly_cli.sources.crossref import record_from_work
 
 from .conftest import crossref_payload

@@ -47,3 +47,44 @@ def test_the_package_imports_only_declared_dependencies_and_the_standard_library
     assert found == {}
     assert "bibtexparser" not in runtime  # the check above means something: a test-only module
     assert "bibtexparser" in _modules(project["optional-dependencies"]["test"])
+
+
+# Imported where they are used, not at start-up (each says what it saves where it is imported):
+# a conversion of a RIS file without entities needs none of them. Click itself imports difflib
+# (to suggest a long option for any short one it meets) and, for help, shutil (the terminal's
+# width).
+_DEFERRED = ("json", "urllib.parse", "ipaddress", "queue", "calendar", "html", "html.entities",
+             "tempfile", "shutil", "random", "quarterly_cli.links",
+             "quarterly_cli.appending")
+
+
+@pytest.mark.parametrize("args", [
+    ["cite", "{ris}", "--format", "bibtex", "--output", "{out}"],
+    ["cite", "{ris}", "-f", "bibtex", "-o", "{out}"],
+    ["cite", "{ris}", "-f", "ris"],
+    ["--help"],
+])
+def test_start_up_does_not_import_what_a_conversion_does_not_use(tmp_path, args):
+    import subprocess
+
+    ris = tmp_path / "one.ris"
+    ris.write_text("TY  - JOUR\nAU  - Smith, J. R.\nTI  - A title: with a subtitle\nPY  - 2014\n"
+                   "DA  - 2014/12/05/\nDO  - 10.1111/1468-0009.12090\nAB  - Background: text. "
+                   "Methods: more text.\nER  - \n", "utf-8")
+    args = [a.format(ris=ris, out=tmp_path / "out.bib") for a in args]
+    unwanted = [m for m in (*_DEFERRED, "difflib") if not (m == "difflib" and "-f" in args)
+                and not (m == "shutil" and "--help" in args)]
+    code = ("import sys\nfrom quarterly_cli.cli import main\ntry:\n    main(sys.argv[1:])\n"
+            "except SystemExit:\n    pass\n"
+            f"sys.stderr.write('LOADED=' + ','.join(m for m in {unwanted} if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         env={"QUARTERLY_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"})
+    assert out.stderr.endswith("LOADED="), out.stderr[-300:]
+
+
+def test_a_lazy_pattern_is_compiled_once_on_first_use():
+    from quarterly_cli.lazy import lazy_pattern
+
+    pattern = lazy_pattern(r"a+", re.IGNORECASE)
+    assert pattern() is pattern()
+    assert pattern().fullmatch("aA") and pattern().flags & re.IGNORECASE

@@ -386,7 +386,7 @@ def test_a_regular_file_reports_its_first_bad_bytes_after_its_head(tmp_path, dat
 @given(before=st.integers(0, 3), after=st.integers(1, 3), indent=st.sampled_from([None, 0, 4]),
        one_item=st.booleans())
 def test_appending_to_any_csl_json_layout_gives_one_array(before, after, indent, one_item):
-    from quarterly_cli.fileio import Appending
+    from quarterly_cli.appending import Appending
     from quarterly_cli.formats import FORMATS
     from quarterly_cli.model import Record
 

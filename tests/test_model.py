@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quarterly_cli.links import Relation, Update
 from quarterly_cli.model import (
     DATE_VARS,
     NAME_ROLES,
@@ -15,9 +16,8 @@ from quarterly_cli.model import (
     FieldError,
     Name,
     Record,
-    Relation,
     Section,
-    Update,
+    days_in_month,
     record_from_dict,
     validate,
 )
@@ -203,3 +203,12 @@ def test_from_tables_is_record(title, type_, names, dates, variables, issn, isbn
     assert made.to_dict() == expected.to_dict()
     with pytest.raises(AttributeError):  # frozen like any Record (FrozenInstanceError)
         made.title = "changed"  # type: ignore[misc]
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(st.integers(1, 9999), st.integers(1, 12))
+def test_days_in_month_is_calendars(year, month):
+    """model.days_in_month, which spares start-up the calendar module, against calendar itself."""
+    import calendar
+
+    assert days_in_month(year, month) == calendar.monthrange(year, month)[1]

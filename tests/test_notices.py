@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quarterly_cli.cli import main
-from quarterly_cli.model import Date, Record, Relation, Update
+from quarterly_cli.links import Relation, Update
+from quarterly_cli.model import Date, Record
 from quarterly_cli.notices import (
     banner_lines,
     is_stale,

@@ -84,6 +84,25 @@ def test_every_pmid_and_pmcid_form(number, punctuation):
         assert parse(form + punctuation) == Identifier("pmcid", f"PMC{number}"), form
 
 
+_PIECES = ["pmid", "PMID", "pmcid", "PMC", "pmc", "Pm", "pM", "pubmed", "PubMed", "pubmed.ncbi.nlm.nih.gov/",
+           "https://", "www.ncbi.nlm.nih.gov/pmc/articles/", "ncbi.nlm.nih.gov/pubmed/", ":", " ",
+           "/", "?x", "0", "12345", "ı", "ſ", "K", "İ", "p", "m", "i", "d", "c", ".ris"]
+
+
+@settings(max_examples=2000, derandomize=True, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.characters()), max_size=8).map("".join))
+def test_the_pm_shortcut_is_the_patterns(text):
+    """identifiers.parse returns None without trying the PMID and PMCID patterns when the text
+    holds neither `pm` nor `pubmed` in any letter case: the patterns find nothing there."""
+    from quarterly_cli import identifiers
+
+    text = trim_prose(text)
+    if "pm" not in text.lower() and "pubmed" not in text.lower():
+        assert not identifiers._pmid_forms().fullmatch(text)
+        assert not identifiers._pmcid_forms().fullmatch(text)
+        assert not identifiers._pmcid_digits().fullmatch(text)
+
+
 def test_trim_prose_keeps_balanced_brackets():
     assert trim_prose("10.1002/(SICI)1097-0258(1998)17:1<1::AID-SIM1>3.0.CO;2-#.") == \
         "10.1002/(SICI)1097-0258(1998)17:1<1::AID-SIM1>3.0.CO;2-#"

@@ -178,7 +178,7 @@ def test_strip_controls_shortcuts_are_the_substitution(text):
     without the substitution: both are what the substitution gives."""
     from quarterly_cli import markup
 
-    assert markup.strip_controls(text) == markup._CONTROLS.sub("", text)
+    assert markup.strip_controls(text) == markup._controls().sub("", text)
 
 
 @settings(max_examples=2000, derandomize=True, deadline=None)

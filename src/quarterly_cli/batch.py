@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from .errors import BadReferenceError, QuarterlyError, UsageError
 from .model import Record
@@ -26,22 +25,38 @@ from .sources import AUTO
 T = TypeVar("T")
 
 
-@dataclass
+# Item and Result are plain classes rather than dataclasses, as are resolve's Resolver and
+# _Chain: nothing compares or prints them, and making the four dataclasses cost every start-up
+# ~8 M instructions (callgrind; dataclasses compiles each generated method). Every dataclass
+# left on the start-up path has a docstring: for one without, dataclasses writes one from
+# inspect.signature (~0.25 M each).
 class Item:
-    reference: str
-    records: Iterable[Record] = ()  # a list, or a lazy reader for a big file (read once)
-    error: QuarterlyError | None = None
+    """One reference as given, and its records or its error."""
+
+    __slots__ = ("reference", "records", "error")
+
+    def __init__(self, reference: str, records: Iterable[Record] = (),
+                 error: QuarterlyError | None = None) -> None:
+        self.reference = reference
+        self.records = records  # a list, or a lazy reader for a big file (read once)
+        self.error = error
 
 
-@dataclass(frozen=True)
-class FailedItem:
+class FailedItem(NamedTuple):
+    """A reference that failed, and why. A NamedTuple rather than a frozen dataclass, as
+    model.Name: its class costs start-up ~0.6 M instructions rather than ~3 M (callgrind)."""
+
     reference: str
     error: QuarterlyError
 
 
-@dataclass
 class Result:
-    items: list[Item]
+    """Every reference of a call, in input order."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
 
     @property
     def records(self) -> list[Record]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 
 from . import data_path
@@ -15,6 +14,8 @@ BUNDLED_DOI = "10.1111/1468-0009.12090"
 
 def load_record_file(path: str, text: str) -> Record:
     """Parse one record file; errors name the file and the field."""
+    import json  # not at the top: a conversion of a file never reads the bundled record
+
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

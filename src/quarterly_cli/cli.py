@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import sys
 
@@ -260,6 +259,7 @@ def _json_text(data) -> str:
     """JSON for stdout. json.dumps escapes C0 controls but, with ensure_ascii=False, writes DEL
     and the C1 controls (U+0080-U+009F; U+009B is a CSI to many terminals) as they are: those
     are escaped too, so no value reaches the terminal as a control character."""
+    import json
     import re
 
     text = json.dumps(data, ensure_ascii=False, indent=2)
@@ -508,7 +508,7 @@ def _appending(append: bool, output: str | None, fmt, as_json: bool, in_text: bo
     if as_json or in_text:
         raise UsageError(f"--append cannot be combined with {'--json' if as_json else '--in-text'}: "
                          "it adds entries in a format quarterly reads back.")
-    from .fileio import Appending
+    from .appending import Appending
 
     return Appending.read(output, fmt.name)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+from .lazy import lazy_pattern
 
 _TAGS = {
     "<i>": "i", "<b>": "b", "<sup>": "sup", "<sub>": "sub", '<span class="nocase">': "nocase",
@@ -22,8 +23,10 @@ _CLOSE = {"</i>": "i", "</b>": "b", "</sup>": "sup", "</sub>": "sub", "</span>":
 _TOKEN = re.compile(r'(<(?:/?(?:i|b|sup|sub)|span class="nocase"|/span)>)')
 
 # Whole ANSI escape sequences (CSI, OSC …) first, then any other C0 control except tab and
-# newline, DEL and C1 controls.
-_CONTROLS = re.compile(
+# newline, DEL and C1 controls. Compiled on first use (lazy.py), as are the patterns of this
+# module that a conversion of a file never needs (HTML, JATS and MathML from remote sources,
+# Markdown, surrogates in JSON): callgrind, start-up of a conversion, ~17 M instructions.
+_controls = lazy_pattern(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
@@ -93,8 +96,8 @@ def clean_encoded(chunks: Iterable[str]) -> Iterator[bytes]:
 
 
 # A `\udXXX` escape of JSON that may be half of a UTF-16 surrogate pair (`\ud800`-`\udfff`).
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_surrogate_escape = lazy_pattern(r"\\u[dD][89a-fA-F]")
+_surrogate = lazy_pattern("[\ud800-\udfff]")
 
 
 def lone_surrogate(value: object, source: str | None = None, start: int = 0,
@@ -105,14 +108,14 @@ def lone_surrogate(value: object, source: str | None = None, start: int = 0,
     encode, so that every write of it would fail. With `source`, the JSON text `value` was
     decoded from (from `start` to `end`), text with no such escape (nearly all) is passed after
     one search, without a walk through the value."""
-    if source is not None and not _SURROGATE_ESCAPE.search(source, start,
+    if source is not None and not _surrogate_escape().search(source, start,
                                                            len(source) if end is None else end):
         return None
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            found = _SURROGATE.search(item)
+            found = _surrogate().search(item)
             if found:
                 return f"\\u{ord(found.group()):04x}"
         elif isinstance(item, dict):
@@ -125,13 +128,13 @@ def lone_surrogate(value: object, source: str | None = None, start: int = 0,
 
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps \\n and \\t)."""
-    # Every match of _CONTROLS holds a character of _ANY_CONTROL (ESC is one), which no
+    # Every match of _controls holds a character of _ANY_CONTROL (ESC is one), which no
     # printable text holds; str.isprintable (most values: one line) and a search for one
     # character class (the rest) are cheaper than the substitution's scan (CSL-JSON abstracts:
     # ~2x). Callers need no check of their own first.
     if text.isprintable() or not _ANY_CONTROL.search(text):
         return text
-    return _CONTROLS.sub("", text)
+    return _controls().sub("", text)
 
 
 def folded(text: str) -> bool:
@@ -157,8 +160,11 @@ def one_line(text: str) -> str:
     return text if folded(text) else " ".join(strip_controls(text).split())
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
+    """A run of rich text with the CSL styles in force. A NamedTuple rather than a frozen
+    dataclass, as model.Name: its class costs start-up ~0.7 M instructions rather than ~3 M
+    (callgrind), and a span is cheaper to make."""
+
     text: str
     styles: frozenset[str] = frozenset()
 
@@ -231,11 +237,11 @@ def to_html(text: str) -> str:
     return wrap(parse(text), escape_html, _HTML)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+_md_special = lazy_pattern(r"([\\`*_\[\]<>#|])")
 
 
 def escape_markdown(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _md_special().sub(r"\\\1", text)
 
 
 _MARKDOWN = {"i": ("*", "*"), "b": ("**", "**"), "sup": ("<sup>", "</sup>"),
@@ -341,7 +347,7 @@ def to_latex(text: str) -> str:
 # no Python library turns MathML into text with <sub>/<sup> (the converters on PyPI target LaTeX
 # or speech), and html.parser would still need this layer on top.
 
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_entity = lazy_pattern(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def decode_entities(text: str) -> str:
@@ -354,7 +360,7 @@ def decode_entities(text: str) -> str:
         return text
     import html
 
-    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return _entity().sub(lambda m: html.unescape(m.group()), text)
 
 
 # What tags mean: CSL styles, small capitals, breaks (a space), `<subtitle>` (`: `); any other
@@ -371,13 +377,13 @@ _CLOSE_TAG = {"i": "</i>", "b": "</b>", "sup": "</sup>", "sub": "</sub>", "nocas
 _ESCAPED_NAMES = sorted({*_STYLE_TAGS, *_SMALL_CAPS, *_BREAKS, "subtitle", "span", "u",
                          "underline", "a", "font", "monospace", "tt", "styled-content"},
                         key=len, reverse=True)
-_ESCAPED_TAG = re.compile(
+_escaped_tag = lazy_pattern(
     r"<(/?)(?:[A-Za-z][\w-]*:)?(" + "|".join(map(re.escape, _ESCAPED_NAMES))
     + r")(?:\s+[^<>]*?)?\s*(/?)>", re.IGNORECASE)
-_RAW_TAG = re.compile(
+_raw_tag = lazy_pattern(
     r"<!\[CDATA\[(.*?)\]\]>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>|<[!?][^<>]*>"
     r"|<\s*(/?)\s*(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)[^<>]*?(/?)>", re.DOTALL)
-_MATH_REGION = re.compile(r"<\s*(?:[A-Za-z][\w.-]*:)?math\b.*?</\s*(?:[A-Za-z][\w.-]*:)?math\s*>",
+_math_region = lazy_pattern(r"<\s*(?:[A-Za-z][\w.-]*:)?math\b.*?</\s*(?:[A-Za-z][\w.-]*:)?math\s*>",
                           re.DOTALL | re.IGNORECASE)
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -419,7 +425,7 @@ class RichText:
     def escaped(self, text: str) -> None:
         if "<" in text:
             pos = 0
-            for m in _ESCAPED_TAG.finditer(text):
+            for m in _escaped_tag().finditer(text):
                 self.text(decode_entities(text[pos:m.start()]))
                 self.tag(m.group(2), closing=bool(m.group(1)), empty=bool(m.group(3)))
                 pos = m.end()
@@ -475,7 +481,7 @@ class RichText:
             root = SafeET.fromstring(
                 f'<r xmlns="{MATHML_NS}" xmlns:mml="{MATHML_NS}">{fragment}</r>', forbid_dtd=True)
         except (SafeET.ParseError, DefusedXmlException):
-            words = strip_controls(squash_space(decode_entities(_RAW_TAG.sub(" ", fragment))))
+            words = strip_controls(squash_space(decode_entities(_raw_tag().sub(" ", fragment))))
             if words:
                 self._put_math(literal(words), words)
             return
@@ -516,7 +522,7 @@ def from_html_fragment(text: str) -> str:
     builder = RichText()
     pos = 0
     if "math" in text or "MATH" in text:
-        for m in _MATH_REGION.finditer(text):
+        for m in _math_region().finditer(text):
             _feed_html(builder, text[pos:m.start()])
             builder.math_markup(m.group())
             pos = m.end()
@@ -526,7 +532,7 @@ def from_html_fragment(text: str) -> str:
 
 def _feed_html(builder: RichText, html: str) -> None:
     pos = 0
-    for m in _RAW_TAG.finditer(html):
+    for m in _raw_tag().finditer(html):
         builder.escaped(decode_entities(html[pos:m.start()]))
         cdata, closing, name, empty = m.groups()
         if cdata is not None:
@@ -539,15 +545,15 @@ def _feed_html(builder: RichText, html: str) -> None:
 
 # White space that is only indentation (it holds a line break) between an inline element and
 # what follows: pretty-printed XML (`fish,\n  <italic>E. tetradactylum</italic>\n  , and`).
-_INDENT_BEFORE_SCRIPT = re.compile(r"[ \t]*\n\s*(?=<su[bp]>)")
-_INDENT_BEFORE_PUNCT = re.compile(r"(</(?:i|b|sub|sup|span)>)[ \t]*\n\s*(?=[,.;:!?/])")
-_INDENT_AFTER_SLASH = re.compile(r"(?<=/)[ \t]*\n\s*(?=<(?:i|b|sub|sup|span)[ >])")
-_INDENT_INSIDE = re.compile(
+_indent_before_script = lazy_pattern(r"[ \t]*\n\s*(?=<su[bp]>)")
+_indent_before_punct = lazy_pattern(r"(</(?:i|b|sub|sup|span)>)[ \t]*\n\s*(?=[,.;:!?/])")
+_indent_after_slash = lazy_pattern(r"(?<=/)[ \t]*\n\s*(?=<(?:i|b|sub|sup|span)[ >])")
+_indent_inside = lazy_pattern(
     r'((?:<(?:i|b|sub|sup)>|<span class="nocase">))[ \t]*\n\s*|[ \t]*\n\s*(?=</(?:i|b|sub|sup|span)>)')
-_SPACE_AFTER_OPEN = re.compile(r'((?:<(?:i|b|sub|sup)>|<span class="nocase">)+)(\s+)')
-_SPACE_BEFORE_CLOSE = re.compile(r"(\s+)((?:</(?:i|b|sub|sup|span)>)+)")
-_EMPTY_TAGS = re.compile(r'<(i|b|sub|sup)></\1>|<span class="nocase"></span>')
-_BRACKET_SPACE = re.compile(r"(?<=[(\[]) | (?=[)\]])")
+_space_after_open = lazy_pattern(r'((?:<(?:i|b|sub|sup)>|<span class="nocase">)+)(\s+)')
+_space_before_close = lazy_pattern(r"(\s+)((?:</(?:i|b|sub|sup|span)>)+)")
+_empty_tags = lazy_pattern(r'<(i|b|sub|sup)></\1>|<span class="nocase"></span>')
+_bracket_space = lazy_pattern(r"(?<=[(\[]) | (?=[)\]])")
 
 
 def tidy(rich: str) -> str:
@@ -558,26 +564,26 @@ def tidy(rich: str) -> str:
 def _tidy(rich: str) -> str:
     """`tidy` for text whose controls are gone already (what RichText writes)."""
     if "\n" in rich and "<" in rich:
-        rich = _INDENT_BEFORE_SCRIPT.sub("", rich)
-        rich = _INDENT_BEFORE_PUNCT.sub(r"\1", rich)
-        rich = _INDENT_INSIDE.sub(lambda m: m.group(1) or "", rich)
-        rich = _INDENT_AFTER_SLASH.sub("", rich)
+        rich = _indent_before_script().sub("", rich)
+        rich = _indent_before_punct().sub(r"\1", rich)
+        rich = _indent_inside().sub(lambda m: m.group(1) or "", rich)
+        rich = _indent_after_slash().sub("", rich)
     rich = squash_space(rich)
     if "<" in rich:
         moved = 0
         if "> " in rich:
-            rich, count = _SPACE_AFTER_OPEN.subn(r"\2\1", rich)
+            rich, count = _space_after_open().subn(r"\2\1", rich)
             moved += count
         if " </" in rich:
-            rich, count = _SPACE_BEFORE_CLOSE.subn(r"\2\1", rich)
+            rich, count = _space_before_close().subn(r"\2\1", rich)
             moved += count
-        while "></" in rich and _EMPTY_TAGS.search(rich):
-            rich = _EMPTY_TAGS.sub("", rich)
+        while "></" in rich and _empty_tags().search(rich):
+            rich = _empty_tags().sub("", rich)
             moved += 1
         if moved:
             rich = squash_space(rich)
     if "( " in rich or "[ " in rich or " )" in rich or " ]" in rich:
-        rich = _BRACKET_SPACE.sub("", rich)
+        rich = _bracket_space().sub("", rich)
     return rich
 
 
@@ -601,7 +607,7 @@ _ACCENTS = {"→": "\u20d7", "\u20d7": "\u20d7", "¯": "\u0304", "‾": "\u0305"
             "ˇ": "\u030c", ".": "\u0307"}  # `.` over a letter: a dot accent (V̇O₂, flow rate)
 # Invisible operators (function application, invisible times …) and zero-width space.
 _INVISIBLE = str.maketrans("", "", "\u2061\u2062\u2063\u2064\u200b")
-_WORD = re.compile(r"[\w.]+")
+_word = lazy_pattern(r"[\w.]+")
 # Real formulas nest a few levels; deeper than this (hostile input) only the text is read, so a
 # crafted title cannot exhaust the recursion limit.
 MAX_NESTING = 64
@@ -631,7 +637,7 @@ def _script(rich: str, tag: str) -> str:
 
 def _group(rich: str) -> str:
     """A fraction's or root's operand, in parentheses unless it is one word or number."""
-    return rich if _WORD.fullmatch(plain(rich)) else f"({rich})"
+    return rich if _word().fullmatch(plain(rich)) else f"({rich})"
 
 
 def _math(element: Any, depth: int, level: int = 0) -> str:

@@ -36,6 +36,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import doi as doi_mod
+from .lazy import lazy_pattern
 
 if TYPE_CHECKING:
     from datetime import datetime, timedelta
@@ -247,7 +248,8 @@ def with_note(record: Record) -> Record:
 # --- freshness ---------------------------------------------------------------------------------
 
 DEFAULT_MAX_AGE = "1d"  # `check --max-age`
-_AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", re.IGNORECASE)
+# `check --max-age` only: compiled on first use (lazy.py; callgrind, ~1.7 M of every start-up).
+_age = lazy_pattern(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", re.IGNORECASE)
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, "": 3600}
 
 
@@ -255,7 +257,7 @@ def parse_age(text: str) -> timedelta:
     """`30m`, `12h`, `1d`, `2w`, or a bare number of hours; ValueError for anything else."""
     from datetime import timedelta
 
-    match = _AGE.fullmatch(text)
+    match = _age().fullmatch(text)
     if not match:
         raise ValueError(f"{text!r} is not an age such as 12h, 1d or 0")
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2).lower()])

@@ -19,12 +19,10 @@ Errors stay typed: each identifier ends with a Record or a QuarterlyError, never
 from __future__ import annotations
 
 import os
-import queue
 from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from . import doi as doi_mod
 from . import identifiers
@@ -58,8 +56,11 @@ class TextStream(Protocol):
 Progress = Callable[[int, int], None]  # (done, total) network lookups
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
+    """What one reference names: an identifier, a file, standard input or the bundled article.
+    A NamedTuple rather than a frozen dataclass, as model.Name: its class costs start-up
+    ~0.7 M instructions rather than ~4 M (callgrind)."""
+
     text: str  # as the user wrote it, for messages
     identifier: Identifier | None = None
     path: str | None = None  # a file of records (BibTeX, RIS, CSL-JSON)
@@ -99,15 +100,17 @@ def parse_reference(text: str) -> Reference:
     return Reference(text, identifier=found, bundled=is_bundled(found))
 
 
-@dataclass
 class Resolver:
-    offline: bool = False
-    refresh: bool = False
-    source: str = AUTO  # `auto` (every source, in registry order) or one registry name
-    _store: Store | None = None
-    _gates: dict[str, Gate] = field(default_factory=dict)
+    """Records for references: locally (`local`) or from the network sources (`fetch`). A plain
+    class, not a dataclass (batch.Item says why)."""
 
-    def __post_init__(self) -> None:
+    def __init__(self, offline: bool = False, refresh: bool = False, source: str = AUTO,
+                 _store: Store | None = None) -> None:
+        self.offline = offline
+        self.refresh = refresh
+        self.source = source  # `auto` (every source, in registry order) or one registry name
+        self._store = _store
+        self._gates: dict[str, Gate] = {}
         if self.offline and self.refresh:
             raise UsageError("--offline and --refresh contradict each other: choose one.")
         if self.source not in choices():
@@ -212,6 +215,7 @@ class Resolver:
         """One round: each source in `work` gets its identifiers at once (a thread per source;
         the source spreads them over its own connections). Events come back on this thread, where
         the store may be used, as they arrive."""
+        import queue
         from concurrent.futures import ThreadPoolExecutor
 
         from .sources.http import Cancelled
@@ -326,15 +330,17 @@ def merge(record: Record, other: Record) -> Record:
     return record.with_(**changes) if changes else record
 
 
-@dataclass
 class _Chain:
-    """One identifier's way through the sources."""
+    """One identifier's way through the sources (a plain class: batch.Item says why)."""
 
-    identifier: Identifier
-    todo: list[Source]  # sources not yet asked, in order
-    record: Record | None = None
-    failures: list[tuple[Source, QuarterlyError]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # why the record is incomplete
+    __slots__ = ("identifier", "todo", "record", "failures", "notes")
+
+    def __init__(self, identifier: Identifier, todo: list[Source]) -> None:
+        self.identifier = identifier
+        self.todo = todo  # sources not yet asked, in order
+        self.record: Record | None = None
+        self.failures: list[tuple[Source, QuarterlyError]] = []
+        self.notes: list[str] = []  # why the record is incomplete
 
     def next(self) -> Source | None:
         """The source to ask next, or None when the chain is settled."""

@@ -19,7 +19,6 @@ warning) are all handled; tag lines outside any record are reported, never silen
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -291,7 +290,13 @@ def rich(value: str) -> str:
 
 
 def _unescape(text: str) -> str:
-    return _ENTITY.sub(lambda m: html.unescape(m.group()), text) if "&" in text else text
+    if "&" not in text:
+        return text
+    # Not at the top: html.entities builds its tables of names on import (callgrind, ~7 M
+    # instructions), which a file without entities never needs.
+    from html import unescape
+
+    return _ENTITY.sub(lambda m: unescape(m.group()), text)
 
 
 @lru_cache(maxsize=1 << 14)  # names repeat across a library; a Name is immutable

@@ -17,7 +17,8 @@ from urllib.parse import quote
 
 from .. import markup
 from ..errors import NotFoundError, QuarterlyError, SourceError
-from ..model import Date, DateError, Name, Record, Relation, Section, Update
+from ..links import Relation, Update
+from ..model import Date, DateError, Name, Record, Section
 from . import http
 from .jats import parse_abstract
 from .seam import Policy, Source, concurrently, one_request_each

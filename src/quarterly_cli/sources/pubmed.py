@@ -28,7 +28,8 @@ from .. import doi as doi_mod
 from .. import markup
 from ..errors import NotFoundError, QuarterlyError, SourceError
 from ..identifiers import Identifier, trim_prose, valid_pmcid, valid_pmid
-from ..model import Date, DateError, Name, Record, Section, Update
+from ..links import Update
+from ..model import Date, DateError, Name, Record, Section
 from . import http
 from .jats import rich_element
 from .seam import Policy, Source, concurrently
