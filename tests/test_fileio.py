@@ -46,23 +46,6 @@ def test_through_a_symlink_the_target_is_written_and_the_link_kept(tmp_path):
     assert [p.name for p in real.parent.iterdir()] == ["refs.bib"]  # no temporary left behind
 
 
-def test_the_temporary_file_is_new_private_and_beside_the_target(tmp_path, monkeypatch):
-    """fileio.temporary_beside does what tempfile.mkstemp did for write_atomically: a new name
-    (an existing one, even a dangling symlink, is never opened), mode 0600, an absolute path."""
-    taken, link = tmp_path / f".refs.bib.{b'taken'.hex()}", tmp_path / f".refs.bib.{b'link_'.hex()}"
-    taken.write_text("keep")
-    link.symlink_to(tmp_path / "elsewhere")
-    draws = iter([b"taken", b"link_", b"fresh"])
-    monkeypatch.setattr(fileio.os, "urandom", lambda n: next(draws))
-    monkeypatch.chdir(tmp_path)
-    fd, path = fileio.temporary_beside(".", ".refs.bib.")
-    os.close(fd)
-    assert path == str(tmp_path / f".refs.bib.{b'fresh'.hex()}")
-    assert _mode(path) == 0o600 and os.path.getsize(path) == 0
-    assert taken.read_text() == "keep"
-    assert not (tmp_path / "elsewhere").exists()
-
-
 def test_a_failure_while_rendering_leaves_the_old_file(tmp_path):
     target = tmp_path / "refs.bib"
     target.write_text("old")

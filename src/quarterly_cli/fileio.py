@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -75,8 +74,10 @@ def write_atomically(path: str, chunks: Iterable[str] | Iterable[bytes]) -> None
 
     The file ends up as if written in place: through a symlink, the target is replaced (the link
     stays a link); an existing file keeps its permission bits; a new one gets the user's umask
-    (the temporary file's own 0600 is for the temporary name only).
+    (mkstemp's own 0600 is for the temporary name only).
     """
+    import tempfile  # only when writing a file: it imports shutil, random, bz2 and lzma
+
     target = os.path.realpath(path)
     directory = os.path.dirname(target) or "."
     try:
@@ -86,7 +87,7 @@ def write_atomically(path: str, chunks: Iterable[str] | Iterable[bytes]) -> None
     except OSError as exc:
         raise QuarterlyError(f"Cannot write {path} ({exc.strerror}). Check the path.") from None
     try:
-        fd, tmp = temporary_beside(directory, f".{os.path.basename(target)}.")
+        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", dir=directory)
     except OSError as exc:
         raise QuarterlyError(f"Cannot write {path} ({exc.strerror}). Check the folder.") from None
     try:
@@ -101,22 +102,6 @@ def write_atomically(path: str, chunks: Iterable[str] | Iterable[bytes]) -> None
     except BaseException:
         os.unlink(tmp)
         raise
-
-
-def temporary_beside(directory: str, prefix: str) -> tuple[int, str]:
-    """A new file in `directory` named `prefix` and 10 random hex digits, created (O_EXCL, not
-    through a symlink) with mode 0600 and open for writing: (descriptor, absolute path), as
-    tempfile.mkstemp gives. Not mkstemp itself: importing tempfile imports shutil, random, bz2
-    and lzma (callgrind, start-up of a conversion to -o FILE: ~10 M instructions)."""
-    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(
-        os, "O_BINARY", 0)
-    for _ in range(10_000):  # tempfile.TMP_MAX
-        path = os.path.join(directory, prefix + os.urandom(5).hex())
-        try:
-            return os.open(path, flags, 0o600), os.path.abspath(path)
-        except FileExistsError:
-            continue
-    raise FileExistsError(errno.EEXIST, "No usable temporary file name found")
 
 
 def _umask() -> int:
