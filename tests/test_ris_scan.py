@@ -159,6 +159,16 @@ def test_scan_examples(text: str) -> None:
     assert_same_as_rispy(text)
 
 
+# The title for messages is taken from the table at ER unless the folding changed it.
+@pytest.mark.parametrize("lines", [
+    ["TI  - A  b", "T1  - c"], ["T1  - c", "TI  - A  b"], ["TI  - \x00", "T1  - c"],
+    ["TI  -", "T1  - c\td", "TI  - e"], ["T1  - c", "TI  - d"], ["TI  - d", "T1  - c"],
+    ["T1  - \x1b", "TI  - x  y", "T1  - z"], ["TI  - a", "TI  - b\x00"], ["T2  - a  b"],
+])
+def test_scan_titles(lines: list[str]) -> None:
+    assert_same_as_rispy("\n".join(["TY  - JOUR", *lines, "ER  - "]))
+
+
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-world"
 
 
