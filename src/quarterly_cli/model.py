@@ -411,9 +411,11 @@ def _parse_text(text: str, loose: bool) -> Date | None:
 
 # --- record parts ----------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class Section:
-    """One labelled part of a structured abstract; `label` is None for an unstructured one."""
+class Section(NamedTuple):
+    """One labelled part of a structured abstract; `label` is None for an unstructured one. A
+    NamedTuple rather than a frozen dataclass, as Name: immutable all the same, and cheaper to
+    create — a reader makes one or more per abstract (callgrind, records-10000.ris to BibTeX:
+    4,016M -> 3,992M; real-10000.ris 5,007M -> 5,003M)."""
 
     label: str | None
     paragraphs: tuple[str, ...]
