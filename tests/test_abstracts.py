@@ -97,3 +97,22 @@ sentence_text = st.lists(st.one_of(
 @given(st.one_of(abstract_text, sentence_text, st.text(max_size=60)))
 def test_shortcuts_find_what_the_scans_find(text: str) -> None:
     assert sections_from_text(text) == _reference(text)
+
+
+# Sentences with long words and long headings, so that a `: ` falls near the 64 characters
+# _at_sentences looks back from it, where the last space before it may end a sentence (its
+# str.rfind) or not (its regex).
+long_sentence_text = st.lists(st.one_of(
+    st.builds(lambda h, c: h + c, st.sampled_from(
+        _HEADINGS + ["Main outcomes and measures", "DESIGN, SETTING, AND PARTICIPANTS",
+                     "Methods" * 9, "Results (n)"]), st.sampled_from([": ", ":"])),
+    st.builds(lambda w, t: w + t, st.sampled_from(["a" * 20, "b" * 55, "c d", "X:", "Y: z"]),
+              st.sampled_from([". ", "? ", " ", ".", ": "]))), max_size=12).map("".join)
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(long_sentence_text)
+def test_shortcuts_find_what_the_scans_find_near_the_window(text: str) -> None:
+    assert sections_from_text(text) == _reference(text)
+    folded = " ".join(text.split())  # what sections_from_line is given
+    assert abstracts.sections_from_line(folded) == _reference(folded)

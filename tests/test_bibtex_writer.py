@@ -508,3 +508,29 @@ def test_one_paragraph_shortcut_is_abstract_line(abstract):
     lines = bibtex_mod.field_lines(Record("T", abstract=abstract), Options(), False)
     expected = bibtex_mod._abstract_line(abstract, bibtex_mod._text, bibtex_mod._rich)
     assert lines[1:] == ([expected] if expected else [])
+
+
+_LABELS = st.sampled_from([None, "", "Methods", "A & B", "Bé", "x<y"])
+_PARAGRAPHS = st.lists(st.sampled_from(["", "plain text.", "A <i>b</i>", "x%", "é", "a--b",
+                                        "it''s", "\x07bell", "-", "'"]), max_size=3).map(tuple)
+
+
+def _abstract_line_reference(abstract, text, rich):
+    """_abstract_line without its shortcut for plain abstracts: a _text per label and a _rich
+    per paragraph."""
+    paragraphs = [(f"{text(section.label)}: " if section.label and n == 0 else "") + rich(p)
+                  for section in abstract for n, p in enumerate(section.paragraphs)]
+    return "  abstract = {" + "\n\n".join(paragraphs) + "}" if paragraphs else None
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(st.lists(st.builds(Section, _LABELS, _PARAGRAPHS), max_size=3).map(tuple),
+       st.booleans())
+def test_plain_abstract_shortcut_is_the_escapes(abstract, ascii):
+    """_abstract_line writes an abstract that is _plain as it is: the same line as a _text per
+    label and a _rich per paragraph, with and without --ascii."""
+    from quarterly_cli.formats import bibtex as bibtex_mod
+
+    text, rich, _, _ = bibtex_mod._ESCAPES[ascii]
+    assert (bibtex_mod._abstract_line(abstract, text, rich)
+            == _abstract_line_reference(abstract, text, rich))

@@ -426,9 +426,11 @@ def _parse_text(text: str, loose: bool) -> Date | None:
 # --- record parts ----------------------------------------------------------------------------
 
 class Section(NamedTuple):
-    """One labelled part of a structured abstract; `label` is None for an unstructured one.
-    A NamedTuple rather than a frozen dataclass, as Name: its class costs start-up ~0.5 M
-    instructions rather than ~3 M (callgrind), and a section is cheaper to make."""
+    """One labelled part of a structured abstract; `label` is None for an unstructured one. A
+    NamedTuple rather than a frozen dataclass, as Name: immutable all the same, its class costs
+    start-up ~0.5 M instructions rather than ~3 M, and it is cheaper to create — a reader makes
+    one or more per abstract (callgrind, records-10000.ris to BibTeX: 4,016M -> 3,992M;
+    real-10000.ris 5,007M -> 5,003M)."""
 
     label: str | None
     paragraphs: tuple[str, ...]
