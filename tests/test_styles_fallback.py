@@ -68,3 +68,21 @@ def test_ama_and_vancouver_lay_out_legal_types_themselves(style):
     for item_id in ("x31", "x32", "x33", "x34", "x35", "x36"):
         text = FORMATS[style].render([records[item_id]], Options(keep_case=True))
         assert text == wanted[item_id] + "\n"
+
+
+def test_the_engine_prints_no_warning_of_its_own(tmp_path):
+    """citeproc-py warns about CSL variables it does not know (`citation-key`, which RIS `ID`
+    and BibTeX keys fill): `cite -f apa` of a legal case, left to it, prints the entry and no
+    library warning on stderr."""
+    import subprocess
+    import sys
+
+    ris = tmp_path / "case.ris"
+    ris.write_text("TY  - CASE\nID  - king2015\nTI  - King v. Burwell\nVL  - 576\nSP  - 473\n"
+                   "PY  - 2015\nER  - \n", "utf-8")
+    out = subprocess.run([sys.executable, "-m", "quarterly_cli", "cite", str(ris), "-f", "apa"],
+                         capture_output=True, text=True,
+                         env={"QUARTERLY_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    assert "King" in out.stdout
+    assert "Warning" not in out.stderr and "warn(" not in out.stderr, out.stderr

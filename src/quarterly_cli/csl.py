@@ -12,6 +12,7 @@ import difflib
 import html
 import os
 import re
+import warnings
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -121,8 +122,14 @@ def _engine(path: str, items: list[dict], html_out: bool):
         csl = CitationStylesStyle(path, validate=False)
     except Exception as exc:  # lxml/citeproc raise many types for a broken style file
         raise UsageError(f"Cannot read the CSL style {path!r}: {exc}.") from None
+    # citeproc-py warns (UserWarning, to stderr) about every CSL variable it does not know, such
+    # as CSL 1.0.2's `citation-key`: it leaves them unprinted, which is what the styles it runs
+    # do with them too; a user gets no library's warning lines among quarterly's messages.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The following arguments for", UserWarning)
+        source = CiteProcJSON(items)
     bibliography = CitationStylesBibliography(
-        csl, CiteProcJSON(items), formatter.html if html_out else formatter.plain)
+        csl, source, formatter.html if html_out else formatter.plain)
     for data in items:
         bibliography.register(Citation([CitationItem(data["id"])]))
     return bibliography
