@@ -39,7 +39,7 @@ _ANY_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # tab and newline, and DEL (a byte below 0x80 is never part of a longer sequence). The C1
 # controls, U+0080-U+009F, are two bytes: 0xC2, which only ever starts a sequence, then
 # 0x80-0x9F.
-_CONTROL_BYTES = bytes([*range(9), *range(11, 32), 127])
+CONTROL_BYTES = bytes([*range(9), *range(11, 32), 127])
 _C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")
 
 
@@ -50,7 +50,7 @@ def nul_table(chars: bytes) -> bytes:
 
 
 # C0's controls other than tab and newline, and DEL, mapped to NUL (has_control).
-_C0_NUL = nul_table(bytes([*range(9), *range(11, 32), 127]))
+_C0_NUL = nul_table(CONTROL_BYTES)
 
 
 def _has_c1(data: bytes) -> bool:
@@ -97,7 +97,7 @@ def clean_encoded(chunks: Iterable[str]) -> Iterator[bytes]:
         data = chunk.encode()
         # _has_c1's memchr first: its search alone was ~60M of RIS -> BibTeX's 12.5 MB of
         # synthetic output.
-        if any(map(data.__contains__, _CONTROL_BYTES)) or _has_c1(data):
+        if any(map(data.__contains__, CONTROL_BYTES)) or _has_c1(data):
             data = strip_controls(chunk).encode()
         yield data
 

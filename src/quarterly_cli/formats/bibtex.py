@@ -338,7 +338,7 @@ def _edtf(date: Date) -> str:
 # The ASCII characters that strip_controls, escape_latex or to_latex act on: the controls other
 # than tab and newline, the ten LaTeX specials, `<` (markup) and `` ` `` (in every ligature it is
 # in), each mapped to NUL and every other byte to itself.
-_ACTED_ON_TABLE = markup.nul_table(bytes([*range(9), *range(11, 32), 127]) + b"\\{}&%$#_~^<`")
+_ACTED_ON_TABLE = markup.nul_table(markup.CONTROL_BYTES + b"\\{}&%$#_~^<`")
 
 
 def _plain(value: str) -> bool:
