@@ -344,6 +344,32 @@ def test_a_file_bigger_than_whole_file_stops_at_its_first_bad_piece(tmp_path):
             assert (raw.tell() < len(good) + (2 << 20)) is stops_early
 
 
+@pytest.mark.parametrize(("content", "controls"), [
+    (b"TY  - JOUR\nTI  - x\nER  - \n", b""),
+    (b"TY  - JOUR\r\nTI  - x\ty\x1b[1m\x7f\r\nER  - \r\n", b"\t\r\x1b\x7f"),
+    ("TY  - JOUR\nTI  - caf\u00e9\u0085\nER  - \n".encode(), b""),  # C1: not a C0 byte
+])
+def test_a_regular_file_read_whole_tells_its_control_bytes(tmp_path, content, controls):
+    """FileText.controls: the C0 control bytes but newline, and DEL, of a file read whole (the
+    RIS reader skips its search for controls in the ASCII values of a file with none); None
+    when the file was read in pieces."""
+    from unittest.mock import patch
+
+    from quarterly_cli import fileio
+
+    path = tmp_path / "refs.ris"
+    path.write_bytes(content)
+    with open(path, "rb") as raw:
+        stream = fileio.FileText(raw, "refs.ris")
+        assert stream.controls is None
+        stream.read()
+        assert stream.controls == controls
+    with patch.object(fileio, "WHOLE_FILE", 4), open(path, "rb") as raw:
+        stream = fileio.FileText(raw, "refs.ris")
+        stream.read()
+        assert stream.controls is None
+
+
 def test_a_regular_file_read_whole_loses_its_byte_order_mark(tmp_path):
     from unittest.mock import patch
 

@@ -209,3 +209,40 @@ def test_a_record_that_cannot_be_read_is_named_by_its_title(monkeypatch):
     with pytest.raises(InputFormatError, match=r"x\.ris: record 2 \(BOOK: The book\) "
                                                 r"cannot be read: no reason\."):
         ris.read(text, "x.ris")
+
+
+def _scanned(text: str, printable_ascii: bool) -> tuple[Any, ...]:
+    records, stray, extra_ty = _scan(text, printable_ascii)
+    return ([(ty, tags.values, tags.authors, title) for ty, tags, title in records], stray,
+            extra_ty)
+
+
+_NO_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+
+
+@settings(max_examples=1000, derandomize=True, deadline=None)
+@given(ris_text)
+def test_a_text_known_to_hold_no_controls_is_scanned_the_same(text: str) -> None:
+    """`_scan(text, printable_ascii=True)` (what `read` asks for when the file's bytes hold no
+    control but newline and carriage return) reads what the general scan reads of such a text:
+    its ASCII values are not looked at for controls, its other values still are (`\\x85`, NBSP,
+    U+2028 and U+3000 are in the strategy's alphabet)."""
+    text = _NO_CONTROLS.sub("", text.replace("\r", "\n"))
+    assert _scanned(text, True) == _scanned(text, False)
+
+
+@pytest.mark.parametrize(("line", "abstract"), [
+    ("AB  - a\tb", "a b"),  # a tab: the file holds a control, every value is looked at
+    ("AB  - red \x1b[31mtext", "red text"),
+    ("AB  - two  spaces", "two spaces"),  # no control in the file: only the spaces to fold
+    ("AB  - caf\u00e9\u00a0au lait", "caf\u00e9 au lait"),  # non-ASCII: looked at all the same
+    ("AB  - plain", "plain"),
+])
+def test_a_ris_file_folds_its_values_whether_or_not_it_holds_controls(tmp_path, line: str,
+                                                                       abstract: str) -> None:
+    from quarterly_cli.readers import read_path
+
+    path = tmp_path / "refs.ris"
+    path.write_bytes(f"TY  - JOUR\r\nTI  - T\r\n{line}\r\nER  - \r\n".encode())
+    (record,) = read_path(str(path))
+    assert [p for section in record.abstract for p in section.paragraphs] == [abstract]

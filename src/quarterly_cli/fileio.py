@@ -210,6 +210,10 @@ class StdinText:
         return out
 
 
+# The C0 controls but newline (tab and carriage return included), and DEL.
+_CONTROLS = bytes([*range(10), *range(11, 32), 127])
+
+
 class FileText(StdinText):
     """A file of records (BibTeX, RIS, CSL-JSON) read as StdinText reads standard input: junk
     fails at its first bad bytes, in bigger pieces (readers.iter_path also refuses a file whose
@@ -220,6 +224,10 @@ class FileText(StdinText):
     def __init__(self, raw: BinaryIO, name: str) -> None:
         super().__init__(raw, name, FILE_CHUNK)
         self._taken = False  # whether `read` has handed out any text
+        # The C0 control bytes but newline, and DEL, that the file holds, when it was read
+        # whole (`_whole`); None when it was read in pieces. A reader may skip its own search
+        # for controls in every value of a file that holds none (readers/ris.py, _scan).
+        self.controls: bytes | None = None
 
     def read(self, size: int = -1) -> str:
         if size < 0 and not self._taken and not self._eof:
@@ -255,6 +263,9 @@ class FileText(StdinText):
             raise self._not_utf8(data.count(b"\n", 0, exc.start) + 1) from None
         if nul >= 0:
             raise self._nul_byte(data.count(b"\n", 0, nul) + 1)
+        # One memchr over the bytes per control (~1.5 ms for 12 MB), where the text's own
+        # search would go through its UCS-2 characters (~25 ms).
+        self.controls = bytes(byte for byte in _CONTROLS if byte in data)
         self._text, self._eof, self._taken = "", True, True
         return text.removeprefix("\ufeff")
 

@@ -51,7 +51,10 @@ def sniff(text: str) -> str | None:
     return None
 
 
-def read_text(text: str, name: str, kind: str | None = None) -> list[Record]:
+def read_text(text: str, name: str, kind: str | None = None,
+              controls: bytes | None = None) -> list[Record]:
+    """The records of a document; `controls`, when known, the C0 control bytes but newline,
+    and DEL, that the file holds (fileio.FileText.controls)."""
     kind = kind or sniff(text)
     if kind == "csl-json":
         from .csljson import read
@@ -64,7 +67,7 @@ def read_text(text: str, name: str, kind: str | None = None) -> list[Record]:
     if kind == "ris":
         from .ris import read
 
-        return read(text, name)
+        return read(text, name, controls)
     raise refusal(kind, name)
 
 
@@ -114,10 +117,10 @@ def iter_path(path: str, kind: str | None = None) -> Iterator[Record]:
             whole = text.read()
     except OSError as exc:
         raise InputFormatError(f"{path}: cannot read it ({exc.strerror}).") from None
-    yield from _read_whole(whole, path, kind)
+    yield from _read_whole(whole, path, kind, text.controls)
 
 
-def _read_whole(text: str, path: str, kind: str) -> Iterator[Record]:
+def _read_whole(text: str, path: str, kind: str, controls: bytes | None) -> Iterator[Record]:
     # Reading a whole file makes objects that all live on (a record's tables, its names, ...), no
     # reference cycles: the cyclic collector would only walk them again and again as they pile
     # up. Paused while the file is read: on the 10,000 real records of benchmarks/run.py, RIS
@@ -125,7 +128,7 @@ def _read_whole(text: str, path: str, kind: str) -> Iterator[Record]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        records = read_text(text, path, kind)
+        records = read_text(text, path, kind, controls)
     except BaseException:
         if enabled:
             gc.enable()
