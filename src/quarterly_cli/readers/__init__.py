@@ -65,9 +65,9 @@ def read_text(text: str, name: str, kind: str | None = None,
 
         return read(text, name)
     if kind == "ris":
-        from .ris import read
+        from .ris import read as read_ris
 
-        return read(text, name, controls)
+        return read_ris(text, name, controls)
     raise refusal(kind, name)
 
 
