@@ -383,7 +383,12 @@ def main() -> None:
     compileall.compile_dir(os.path.dirname(quarterly_cli.__file__), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, QUARTERLY_HOME=str(Path(tmp) / "home"))
-        print(f"quarterly benchmarks — {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
+        # The interpreter's build matters: on one machine the same RIS -> BibTeX conversions
+        # ran 10-15% faster under Debian's /usr/bin/python3.11 (3.11.2, statically linked) than
+        # under pyenv's 3.11.7 (configured without --enable-optimizations, linked against a
+        # shared libpython). Say which one measured.
+        print(f"quarterly benchmarks — Python {sys.version.split()[0]} "
+              f"({os.path.realpath(sys.executable)}), {os.cpu_count()} CPUs\n")
         startup(repeats * 2 - 1, env)
         print()
         if not args.quick:
