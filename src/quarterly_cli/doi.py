@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 
 _DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
+# _DOI for an ASCII text that is printable too (`\S` and printable, in ASCII: `!` to `~`): a bare
+# DOI as nearly every file holds it, told by one match (see parse).
+_BARE_ASCII_DOI = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[!-~]+")
 _PREFIXES = re.compile(
     r"^(?:doi:\s*|(?:https?://)?(?:dx\.)?doi\.org/|info:doi/)", re.IGNORECASE
 )
@@ -20,6 +23,12 @@ ACCEPTED_FORMS = "10.xxxx/…, doi:10.xxxx/…, https://doi.org/10.xxxx/… or h
 def parse(text: str) -> str | None:
     """The bare DOI in `text`, or None when `text` is not a DOI in an accepted form."""
     candidate = text.strip()
+    if _BARE_ASCII_DOI.fullmatch(candidate):
+        # What the general path below returns for it (no prefix: it starts with a digit; _DOI
+        # matches it and it is printable), without startswith() and isprintable(): ~385 ->
+        # ~220 ns a DOI; RIS -> BibTeX of records-10000.ris 3,632M -> 3,613M instructions
+        # (callgrind). tests/test_doi.py holds it to the general rule.
+        return candidate
     # A bare DOI (`10.…`, nearly every one a file holds) has none of the prefixes, which start
     # with a letter: their case-blind match is skipped (RIS -> BibTeX of the synthetic
     # records-10000.ris and its 10,000 DOIs, callgrind: 3,943M -> 3,926M instructions).
