@@ -1,29 +1,86 @@
-"""Reading a whole file freezes the records out of the cyclic collector's sight while they are
-handed on (readers._read_whole), and leaves nothing frozen afterwards; an APA render moves what
-it leaves alive to the oldest generation (apa._age_survivors)."""
+"""Reading a whole file pauses the cyclic collector while its records are made and handed on,
+then moves what is left alive to the oldest generation (readers._read_whole); an APA render does
+the same with what it leaves alive (apa._age_survivors)."""
 
 from __future__ import annotations
 
 import gc
 
+import pytest
+
+from quarterly_cli.errors import InputFormatError
 from quarterly_cli.readers import iter_path, read_path
 
 RIS = "TY  - JOUR\nTI  - One\nER  - \n\nTY  - JOUR\nTI  - Two\nER  - \n"
+BIB = "@article{one, title = {One}}\n@article{two, title = {Two}}\n"
 
 
-def test_nothing_stays_frozen(tmp_path):
-    path = tmp_path / "refs.ris"
-    path.write_text(RIS, encoding="utf-8")
-    assert gc.get_freeze_count() == 0
+@pytest.mark.parametrize(("name", "text"), [("refs.ris", RIS), ("refs.bib", BIB)])
+def test_the_collector_is_paused_while_records_are_handed_on(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert gc.isenabled()
     records = iter_path(str(path))
     assert next(records).title == "One"
-    assert gc.get_freeze_count() > 0  # while they are handed on
+    assert not gc.isenabled()  # while they are handed on
     assert [r.title for r in records] == ["Two"]
-    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
     records = iter_path(str(path))
     next(records)
-    records.close()  # a reader left half-way (the writer failed) unfreezes too
-    assert gc.get_freeze_count() == 0
+    records.close()  # a reader left half-way (the writer failed) turns it on again too
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_paused_collector_stays_paused(tmp_path):
+    path = tmp_path / "refs.ris"
+    path.write_text(RIS, encoding="utf-8")
+    gc.disable()
+    try:
+        assert [r.title for r in read_path(str(path))] == ["One", "Two"]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_records_kept_after_reading_are_old(tmp_path):
+    """What a caller keeps (as a style that sorts them does) is in the oldest generation once
+    the file is read: the first collections after it do not walk the records."""
+    path = tmp_path / "refs.ris"
+    path.write_text(RIS * 500, encoding="utf-8")
+    gc.collect()
+    records = read_path(str(path))
+    assert len(records) == 1000
+    assert gc.get_count()[0] < 50  # without the move: thousands of young objects
+    oldest = {id(obj) for obj in gc.get_objects(generation=2)}
+    assert all(id(record.names) in oldest for record in records if gc.is_tracked(record.names))
+
+
+def test_ris_records_are_made_as_they_are_asked_for(tmp_path, monkeypatch):
+    """A RIS record is made when the scan reaches its ER, and handed on at once: the records
+    before one that cannot be read come out before its error, and the ones after it are never
+    made."""
+    from quarterly_cli.readers import ris
+
+    made = []
+
+    def record_from_tags(ty, tags):
+        if tags.values["TI"] == ["Three"]:
+            raise ValueError("no reason")
+        made.append(tags.values["TI"][0])
+        return real(ty, tags)
+
+    real = ris.record_from_tags
+    monkeypatch.setattr(ris, "record_from_tags", record_from_tags)
+    path = tmp_path / "refs.ris"
+    path.write_text(RIS + "TY  - JOUR\nTI  - Three\nER  - \nTY  - JOUR\nTI  - Four\nER  - \n",
+                    encoding="utf-8")
+    records = iter_path(str(path))
+    assert next(records).title == "One"
+    assert made == ["One"]
+    assert next(records).title == "Two"
+    with pytest.raises(InputFormatError, match=r"refs\.ris: record 3 \(JOUR: Three\) cannot "):
+        next(records)
+    assert made == ["One", "Two"] and gc.isenabled()
 
 
 def test_objects_the_process_froze_stay_frozen(tmp_path):

@@ -83,10 +83,21 @@ def unbuilt(ty: str, tags: ris._Tags, title: str | None) -> tuple[str, ris._Tags
     return ty, tags, title
 
 
+def scan(text: str, printable_ascii: bool = False) -> tuple[list[Any], list[str], int]:
+    """`_scan`'s records (as `unbuilt` keeps them), then what it returns at the end."""
+    scanning = _scan(text, unbuilt, printable_ascii)
+    records = []
+    while True:
+        try:
+            records.append(next(scanning))
+        except StopIteration as end:
+            return (records, *end.value)
+
+
 def assert_same_as_rispy(text: str) -> None:
     parser = RispyParser()
     expected = parser.parse(text)
-    records, stray, extra_ty = _scan(text, unbuilt)
+    records, stray, extra_ty = scan(text)
     assert stray == parser.stray
     assert extra_ty == parser.extra_ty
     assert len(records) == len(expected)
@@ -217,7 +228,7 @@ def test_a_record_that_cannot_be_read_is_named_by_its_title(monkeypatch):
 
 
 def _scanned(text: str, printable_ascii: bool) -> tuple[Any, ...]:
-    records, stray, extra_ty = _scan(text, unbuilt, printable_ascii)
+    records, stray, extra_ty = scan(text, printable_ascii)
     return ([(ty, tags.values, tags.authors, title) for ty, tags, title in records], stray,
             extra_ty)
 

@@ -100,7 +100,8 @@ def iter_path(path: str, kind: str | None = None) -> Iterator[Record]:
     are, and a file whose first 64 KiB are not a document quarterly reads is refused before the
     rest is read — a 2 GB binary named `refs.ris` fails at once, in constant memory. CSL-JSON is
     streamed item by item (libraries of 100,000 records); BibTeX and RIS are read whole (a
-    regular file of up to fileio.WHOLE_FILE bytes in one read, decoded in one go)."""
+    regular file of up to fileio.WHOLE_FILE bytes in one read, decoded in one go), and RIS
+    records are made from that text as they are asked for."""
     from ..fileio import FileText
 
     try:
@@ -121,36 +122,37 @@ def iter_path(path: str, kind: str | None = None) -> Iterator[Record]:
 
 
 def _read_whole(text: str, path: str, kind: str, controls: bytes | None) -> Iterator[Record]:
-    # Reading a whole file makes objects that all live on (a record's tables, its names, ...), no
-    # reference cycles: the cyclic collector would only walk them again and again as they pile
-    # up. Paused while the file is read: on the 10,000 real records of benchmarks/run.py, RIS
-    # 1.70 s -> 1.38 s, BibTeX 1.01 s -> 0.78 s (medians of 4, side by side in one process).
+    """The records of a whole BibTeX or RIS text, handed on as each is made (RIS) or once all
+    are (BibTeX, whose `crossref` and `xdata` need every entry first), with the cyclic collector
+    paused from the first to the last.
+
+    A conversion makes records, their tables and their output, with no reference cycles: each
+    is freed by reference counting, and the collector would only walk them — again and again as
+    records pile up in a reader or a style that sorts them. So it is paused while the file is
+    read and its records are handed on, the caller's work on each included (on the 10,000 real
+    records of benchmarks/run.py: RIS 1.70 s -> 1.38 s, BibTeX 1.01 s -> 0.78 s when it was
+    paused for the reading alone; RIS -> BibTeX of records-10000.ris, side by side (15 rounds),
+    478 -> 438 ms with the writing too). At the end, whatever is still alive (the records a
+    style keeps to sort, the caches of names and dates) is moved to the oldest generation
+    (gc.freeze, then gc.unfreeze), so that the collections after it do not walk it all from the
+    youngest one up (RIS -> BibTeX, 10,000 real records, gc.callbacks: 0.13-0.23 s of
+    collections -> 0.01-0.04 s when it was frozen instead); left alone when the process has
+    frozen objects of its own."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        records = read_text(text, path, kind, controls)
-    except BaseException:
-        if enabled:
-            gc.enable()
-        raise
-    # Then frozen (gc.freeze: out of the collector's sight) while they are handed on: made while
-    # it was paused, they would be its youngest generation, and the writer's first allocations
-    # would set off collections that walk all of them, again as they age (RIS -> BibTeX, 10,000
-    # real records, gc.callbacks: 0.13-0.23 s of collections -> 0.01-0.04 s). Unfrozen when the
-    # last one is handed on, so that whatever else was frozen with them (a caller's objects that
-    # may become garbage cycles) is collected again; left alone when the process has frozen
-    # objects of its own.
-    freeze = enabled and not gc.get_freeze_count()
-    if freeze:
-        gc.freeze()
-    if enabled:
-        gc.enable()
-    try:
-        yield from records
+        if kind == "ris":
+            from .ris import iter_records
+
+            yield from iter_records(text, path, controls)
+        else:
+            yield from read_text(text, path, kind, controls)
     finally:
-        del records  # gone (refcounting) before anything frozen is the collector's again
-        if freeze:
-            gc.unfreeze()
+        if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
 
 
 def read_path(path: str, kind: str | None = None) -> list[Record]:

@@ -20,7 +20,7 @@ warning) are all handled; tag lines outside any record are reported, never silen
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -159,10 +159,11 @@ _Built = TypeVar("_Built")
 
 
 def _scan(text: str, build: Callable[[str, _Tags, str | None], _Built],
-          printable_ascii: bool = False) -> tuple[list[_Built], list[str], int]:
-    """The records of a RIS text, each as `build` makes it of (TY value, tags, title for
-    messages: its first `TI` or `T1` value that is not blank, as written), called at the
-    record's `ER`; the tag lines outside any record; how many extra `TY` lines records had.
+          printable_ascii: bool = False) -> Generator[_Built, None, tuple[list[str], int]]:
+    """The records of a RIS text, each yielded as `build` makes it of (TY value, tags, title
+    for messages: its first `TI` or `T1` value that is not blank, as written), called at the
+    record's `ER`; then, returned: the tag lines outside any record, and how many extra `TY`
+    lines records had.
 
     This reads what rispy's RisParser reads (tests/test_ris_scan.py compares them on arbitrary
     RIS-like text and on every real export): a tag line is two characters that rispy takes for
@@ -184,14 +185,14 @@ def _scan(text: str, build: Callable[[str, _Tags, str | None], _Built],
     Each record is built as soon as its `ER` is read, rather than all records' tag tables
     first and the records after: the table is used while it is fresh in the cache, and its
     memory is free again for the next record's table instead of fresh pages the kernel must
-    fault in (~45 MB of tables for 10,000 synthetic records). RIS -> BibTeX, side by side
+    fault in (~45 MB of tables for 10,000 synthetic records). Yielded, it goes on to the
+    writer (readers._read_whole) while it is fresh too. RIS -> BibTeX, side by side
     (medians of 15 rounds): records-10000.ris 527 -> 485 ms (peak memory 96 -> 73 MB; page
     faults of the scan and build 13,400 -> 7,600), real-10000.ris 690 -> 653 ms.
 
     Hand-written rather than rispy's parser (which quarterly used before, subclassed): on the
     10,000 real records of benchmarks/run.py rispy's parse and building the tag tables from its
     output took 0.89 s, this 0.58 s (medians of 5, side by side in one process)."""
-    records: list[_Built] = []
     stray: list[str] = []
     extra_ty = 0
     ty = ""
@@ -268,11 +269,11 @@ def _scan(text: str, build: Callable[[str, _Tags, str | None], _Built],
                 # instructions, of real-10000.ris 4,932M -> 4,882M.
                 if title is None and ("TI" in values or "T1" in values):
                     title = _first_title(values)
-                records.append(build(ty, _Tags(values, authors), title))
+                yield build(ty, _Tags(values, authors), title)
                 inside, last_tag = False, None
             else:
                 last_tag, last = tag, value
-    return records, stray, extra_ty
+    return stray, extra_ty
 
 
 def _first_title(values: dict[str, list[str]]) -> str:
@@ -750,8 +751,14 @@ def _describe(ty: str, title: str | None, n: int) -> str:
 
 
 def read(text: str, name: str, controls: bytes | None = None) -> list[Record]:
-    """The records of a RIS text; `controls`, when known, the C0 control bytes but newline, and
-    DEL, that the file holds (fileio.FileText.controls)."""
+    """The records of a RIS text (iter_records)."""
+    return list(iter_records(text, name, controls))
+
+
+def iter_records(text: str, name: str, controls: bytes | None = None) -> Iterator[Record]:
+    """The records of a RIS text, each made as it is asked for; `controls`, when known, the C0
+    control bytes but newline, and DEL, that the file holds (fileio.FileText.controls). The
+    warnings about lines outside records come after the last record."""
     # A byte-order mark at the start of the text or of any line (files concatenated from
     # several exports) would hide the `TY` tag from the parser.
     if "\r" in text:  # Windows and old Mac line ends (a Web of Science export mixes them)
@@ -781,11 +788,10 @@ def read(text: str, name: str, controls: bytes | None = None) -> list[Record]:
             ) from None
 
     # Carriage returns are gone (above); a tab is a control a value must be folded for.
-    records, stray, extra_ty = _scan(text, build, controls in (b"", b"\r"))
+    stray, extra_ty = yield from _scan(text, build, controls in (b"", b"\r"))
     if stray:
         warn(f"{name}: {len(stray)} tag line(s) outside any record (no 'TY  - ' before "
              f"them) were not read, the first: {stray[0][:60]}")
     if extra_ty:
         warn(f"{name}: {extra_ty} 'TY' line(s) inside a record (before its ER) were "
              "ignored; each record's first TY gives its type.")
-    return records
