@@ -131,13 +131,13 @@ def _read_whole(text: str, path: str, kind: str, controls: bytes | None) -> Iter
     records pile up in a reader or a style that sorts them. So it is paused while the file is
     read and its records are handed on, the caller's work on each included (on the 10,000 real
     records of benchmarks/run.py: RIS 1.70 s -> 1.38 s, BibTeX 1.01 s -> 0.78 s when it was
-    paused for the reading alone; RIS -> BibTeX of records-10000.ris, side by side (15 rounds),
-    478 -> 438 ms with the writing too). At the end, whatever is still alive (the records a
-    style keeps to sort, the caches of names and dates) is moved to the oldest generation
-    (gc.freeze, then gc.unfreeze), so that the collections after it do not walk it all from the
-    youngest one up (RIS -> BibTeX, 10,000 real records, gc.callbacks: 0.13-0.23 s of
-    collections -> 0.01-0.04 s when it was frozen instead); left alone when the process has
-    frozen objects of its own."""
+    paused for the reading alone; RIS -> BibTeX of records-10000.ris, side by side (15
+    rounds), 477 -> 449 ms with the writing too and the records made as the scan reads them).
+    At the end, whatever is still alive (the records a style keeps to sort, the caches of names
+    and dates) is moved to the oldest generation (gc.freeze, then gc.unfreeze), so that the
+    collections after it do not walk it all from the youngest one up (RIS -> BibTeX, 10,000
+    real records, gc.callbacks: 0.13-0.23 s of collections -> 0.01-0.04 s when it was frozen
+    instead); left alone when the process has frozen objects of its own."""
     enabled = gc.isenabled()
     gc.disable()
     try:
