@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO, TextIO
 
 from .errors import InputFormatError, QuarterlyError
+from .markup import CONTROL_BYTES
 
 SPILL_BYTES = 8 << 20  # above this, buffered output moves to a temporary file
 
@@ -211,7 +212,7 @@ class StdinText:
 
 
 # The C0 controls but newline (tab and carriage return included), and DEL.
-_CONTROLS = bytes([*range(10), *range(11, 32), 127])
+_CONTROLS = b"\t" + CONTROL_BYTES
 
 
 class FileText(StdinText):
